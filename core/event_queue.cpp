@@ -1,0 +1,87 @@
+#include "core/event_queue.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <stdexcept>
+
+namespace spikeq {
+
+namespace {
+// Cap the ring so that very long delays do not cost memory; they use the heap.
+constexpr std::uint64_t max_ring_buckets = 1u << 16;
+}  // namespace
+
+event_queue::event_queue(tick_type bucket_width, tick_type horizon_ticks) : width_(bucket_width) {
+  if (bucket_width < 1) throw std::invalid_argument("event_queue: bucket width must be >= 1 tick");
+  const auto wanted = static_cast<std::uint64_t>(std::max<tick_type>(horizon_ticks, 1) / bucket_width + 2);
+  const std::uint64_t buckets = std::min(std::bit_ceil(wanted), max_ring_buckets);
+  ring_.resize(buckets);
+  mask_ = buckets - 1;
+}
+
+void event_queue::push(const event& e) {
+  const auto bucket = static_cast<std::uint64_t>(e.tick / width_);
+  assert(e.tick >= 0);
+  ++size_;
+  if (bucket < current_bucket_ + ring_.size() && bucket >= current_bucket_) {
+    auto& b = slot(bucket);
+    if (bucket == current_bucket_) {
+      // The current bucket is sorted and partly consumed: keep the unread part sorted.
+      const auto pos = std::upper_bound(b.begin() + static_cast<std::ptrdiff_t>(cursor_), b.end(), e);
+      b.insert(pos, e);
+    } else {
+      b.push_back(e);
+    }
+    ++in_ring_;
+    return;
+  }
+  if (bucket < current_bucket_) throw std::logic_error("event_queue: event scheduled in the past");
+  overflow_.push(e);
+}
+
+void event_queue::pull_overflow_into_current() {
+  auto& b = slot(current_bucket_);
+  while (!overflow_.empty() &&
+         static_cast<std::uint64_t>(overflow_.top().tick / width_) < current_bucket_ + ring_.size()) {
+    const event e = overflow_.top();
+    overflow_.pop();
+    const auto bucket = static_cast<std::uint64_t>(e.tick / width_);
+    if (bucket == current_bucket_) {
+      b.push_back(e);
+    } else {
+      slot(bucket).push_back(e);
+    }
+    ++in_ring_;
+  }
+}
+
+bool event_queue::advance_to_next_nonempty_bucket() {
+  while (true) {
+    auto& b = slot(current_bucket_);
+    if (cursor_ < b.size()) return true;
+    in_ring_ -= cursor_;
+    b.clear();
+    cursor_ = 0;
+    if (size_ == 0) return false;
+    if (in_ring_ == 0) {
+      // Jump over empty time straight to the earliest overflow event.
+      current_bucket_ = static_cast<std::uint64_t>(overflow_.top().tick / width_);
+    } else {
+      ++current_bucket_;
+    }
+    pull_overflow_into_current();
+    auto& next = slot(current_bucket_);
+    std::sort(next.begin(), next.end());
+  }
+}
+
+bool event_queue::pop(event& out) {
+  if (size_ == 0) return false;
+  if (!advance_to_next_nonempty_bucket()) return false;
+  out = slot(current_bucket_)[cursor_++];
+  --size_;
+  return true;
+}
+
+}  // namespace spikeq

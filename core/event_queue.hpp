@@ -1,0 +1,54 @@
+// Calendar (bucket) priority queue for simulation events.
+//
+// Most events fall within the next maximum-delay window, so events live in a ring
+// of buckets, each spanning `bucket_width` ticks; events beyond the ring's horizon
+// wait in an overflow heap and move into the ring as it advances. push and pop are
+// O(1) amortised for this workload; a bucket is sorted once, when it becomes current.
+//
+// Invariants:
+//   - No event is ever earlier than the last popped one (the kernel only schedules
+//     into the future or at the current tick with a later key).
+//   - Events pop in the total order of event.hpp.
+// Thread safety: none; one queue per shard.
+#pragma once
+
+#include <cstddef>
+#include <queue>
+#include <vector>
+
+#include "core/event.hpp"
+
+namespace spikeq {
+
+class event_queue {
+ public:
+  // REQUIRES: bucket_width >= 1. `horizon_ticks` is how far ahead events are kept in
+  // the ring (typically the maximum delay); later ones go to the overflow heap.
+  event_queue(tick_type bucket_width, tick_type horizon_ticks);
+
+  void push(const event& e);
+  // Pops the smallest event into `out`; returns false when the queue is empty.
+  bool pop(event& out);
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+
+ private:
+  struct later {
+    bool operator()(const event& x, const event& y) const { return y < x; }
+  };
+
+  std::vector<event>& slot(std::uint64_t bucket) { return ring_[bucket & mask_]; }
+  bool advance_to_next_nonempty_bucket();
+  void pull_overflow_into_current();
+
+  tick_type width_;
+  std::uint64_t mask_;
+  std::vector<std::vector<event>> ring_;
+  std::priority_queue<event, std::vector<event>, later> overflow_;
+  std::uint64_t current_bucket_ = 0;  // absolute bucket index (tick / width)
+  std::size_t cursor_ = 0;            // next unread position in the current bucket
+  std::size_t in_ring_ = 0;
+  std::size_t size_ = 0;
+};
+
+}  // namespace spikeq

@@ -1,0 +1,70 @@
+// A built network as the kernel runs it: populations, projections in delivery
+// layout, and stimulus schedules. Produced by the builder (io/), consumed by kernel.
+//
+// Invariants: population global ids are contiguous, population k owning
+// [first_global_id[k], first_global_id[k] + size); every projection's source and
+// target index a population; outgoing[k] lists the projections whose source is k.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/population.hpp"
+#include "core/synapse_table.hpp"
+#include "core/time_grid.hpp"
+
+namespace spikeq {
+
+struct projection {
+  std::string name;
+  std::uint32_t source_population = 0;
+  std::uint32_t target_population = 0;
+  receptor_type receptor = receptor_type::excitatory;
+  synapse_table synapses;
+};
+
+// A piecewise-constant injected current: at tick[k] the current becomes amplitude[k].
+struct current_schedule {
+  std::string name;
+  std::uint32_t target_population = 0;
+  std::vector<neuron_id_type> neurons;  // empty: all
+  std::vector<tick_type> tick;
+  std::vector<double> amplitude;
+};
+
+// Every `interval` ticks in [start, stop), `count` neurons drawn at random from
+// `neurons` (indices into the concatenation of the target populations, or all of
+// them when empty) get one excitatory input of `amplitude`.
+struct random_pulse_source {
+  std::string name;
+  std::vector<std::uint32_t> target_populations;
+  std::vector<std::uint64_t> neurons;
+  double amplitude = 0.0;
+  tick_type interval = 1;
+  tick_type start = 0;
+  tick_type stop = 0;
+  std::uint32_t count = 1;
+  std::uint32_t stream_object = 0;  // identifies this source in the random streams
+};
+
+struct network {
+  time_grid grid;
+  std::uint64_t seed = 0;
+  std::vector<std::unique_ptr<population>> populations;
+  std::vector<global_neuron_id_type> first_global_id;
+  std::vector<projection> projections;
+  std::vector<std::vector<std::uint32_t>> outgoing;
+  std::vector<current_schedule> currents;
+  std::vector<random_pulse_source> pulses;
+
+  std::uint64_t neuron_count() const;
+  std::uint64_t synapse_count() const;
+  // Smallest and largest synaptic delay in ticks (0 when there are no synapses).
+  tick_type min_delay() const;
+  tick_type max_delay() const;
+  // Index of the population with this name, or -1.
+  int find_population(const std::string& name) const;
+};
+
+}  // namespace spikeq

@@ -1,0 +1,95 @@
+// The interface the kernel uses to drive a population of neurons or spike sources.
+//
+// A population is a whole group updated together (structure of arrays). The kernel
+// calls it once per step or once per block of synaptic input, never once per
+// synapse through a virtual call. Models come in two flavours:
+//   - time-stepped (step_ticks() > 0): the kernel schedules a population_step event
+//     at every multiple of step_ticks(); step(T) advances the state over (T - dt, T]
+//     using the input that arrived in that interval, and may emit spikes at T.
+//   - event-driven (step_ticks() == 0): state changes only when input or a wake-up
+//     arrives; the model predicts its own next spike and asks for a wake-up.
+//
+// Thread safety: a population is owned by one shard and only touched by its thread.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/types.hpp"
+
+namespace spikeq {
+
+// What a population hands back to the kernel from one call.
+// All spikes in `spikes` happen at the tick of the call.
+struct population_output {
+  struct wakeup_request {
+    tick_type tick;
+    neuron_id_type neuron;
+    std::uint32_t version;
+  };
+  std::vector<neuron_id_type> spikes;
+  std::vector<wakeup_request> wakeups;
+
+  void clear() {
+    spikes.clear();
+    wakeups.clear();
+  }
+};
+
+class population {
+ public:
+  population(std::string name, neuron_id_type size) : name_(std::move(name)), size_(size) {}
+  virtual ~population() = default;
+  population(const population&) = delete;
+  population& operator=(const population&) = delete;
+
+  const std::string& name() const { return name_; }
+  neuron_id_type size() const { return size_; }
+
+  // Name of the model (NEST vocabulary, e.g. "iaf_psc_exp").
+  virtual std::string_view model() const = 0;
+  // Step length in ticks for time-stepped models, 0 for event-driven ones.
+  virtual tick_type step_ticks() const { return 0; }
+  // True for spike sources that take no synaptic input (generators).
+  virtual bool is_source() const { return false; }
+
+  // Called once before the run at tick 0; event-driven models and generators
+  // request their first wake-ups here.
+  virtual void start(population_output& /*out*/) {}
+
+  // Time-stepped models: advance over (now - step_ticks(), now].
+  virtual void step(tick_type /*now*/, population_output& /*out*/) {}
+
+  // A block of synaptic input arriving at `now`: weights[k] goes to targets[k].
+  // Units of the weight are the model's (pA, nS, mV; see docs/models).
+  virtual void receive(tick_type now, receptor_type receptor, std::span<const neuron_id_type> targets,
+                       std::span<const weight_type> weights, population_output& out) = 0;
+
+  // A wake-up requested earlier; stale versions must be ignored by the model.
+  virtual void wakeup(tick_type /*now*/, neuron_id_type /*neuron*/, std::uint32_t /*version*/,
+                      population_output& /*out*/) {}
+
+  // Sets the injected current (model units, pA for iaf models) of the given neurons
+  // from `now` on; an empty `neurons` means all of them.
+  virtual void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude,
+                           population_output& out) = 0;
+
+  // Names of recordable state variables (NEST names, e.g. "V_m") and their units;
+  // a variable is addressed by its index in this list.
+  virtual std::vector<std::string> recordables() const { return {}; }
+  virtual std::string recordable_unit(std::size_t /*variable*/) const { return ""; }
+  // Writes the value of recordable `variable` at `now` for each of `neurons` into
+  // `values` (same length). `now` is at or after the last tick the model was
+  // touched at. Must not change the state (recording never alters a run).
+  virtual void sample(std::size_t /*variable*/, tick_type /*now*/, std::span<const neuron_id_type> /*neurons*/,
+                      std::span<double> /*values*/) const {}
+
+ private:
+  std::string name_;
+  neuron_id_type size_;
+};
+
+}  // namespace spikeq

@@ -1,0 +1,101 @@
+// Counter-based random streams (Philox4x32-10 from Random123).
+//
+// A stream is identified by (seed, stream_kind, entity): the same key always yields
+// the same sequence, whatever order entities are constructed or simulated in and
+// whichever thread draws them. This is what makes construction and simulation
+// deterministic and parallel without a shared generator.
+//
+// Thread safety: a random_stream object is not shared; create one per entity.
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+
+namespace spikeq {
+
+// Distinct purposes draw from disjoint streams even for the same entity id.
+enum class stream_kind : std::uint32_t {
+  connectivity = 1,
+  weight = 2,
+  delay = 3,
+  initial_state = 4,
+  poisson = 5,
+  stimulus = 6,
+};
+
+class random_stream {
+ public:
+  // `object` distinguishes e.g. projection 3 from projection 4; `entity` is the
+  // neuron or source index inside that object.
+  random_stream(std::uint64_t seed, stream_kind kind, std::uint32_t object, std::uint32_t entity)
+      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}} {
+    counter_.v[0] = (static_cast<std::uint32_t>(kind) << 24) ^ object;
+    counter_.v[1] = entity;
+    counter_.v[2] = 0;
+    counter_.v[3] = 0;
+  }
+
+  // Uniform on [0, 1) with 53 random bits.
+  double uniform() {
+    const std::uint64_t bits = next_u64() >> 11;
+    return static_cast<double>(bits) * 0x1.0p-53;
+  }
+  // Uniform on (0, 1]: safe for log().
+  double uniform_open_low() { return 1.0 - uniform(); }
+
+  double uniform(double low, double high) { return low + (high - low) * uniform(); }
+
+  // Standard normal by Box-Muller, both values used.
+  double normal() {
+    if (has_spare_normal_) {
+      has_spare_normal_ = false;
+      return spare_normal_;
+    }
+    const double r = std::sqrt(-2.0 * std::log(uniform_open_low()));
+    const double phi = 2.0 * std::numbers::pi * uniform();
+    spare_normal_ = r * std::sin(phi);
+    has_spare_normal_ = true;
+    return r * std::cos(phi);
+  }
+
+  double exponential(double mean) { return -mean * std::log(uniform_open_low()); }
+
+  // Uniform integer in [0, n), n > 0, without modulo bias (Lemire's method).
+  std::uint64_t below(std::uint64_t n) {
+    while (true) {
+      const std::uint64_t x = next_u64();
+      const __uint128_t m = static_cast<__uint128_t>(x) * n;
+      const auto low = static_cast<std::uint64_t>(m);
+      if (low >= n || low >= (-n) % n) return static_cast<std::uint64_t>(m >> 64);
+    }
+  }
+
+  std::uint64_t next_u64() {
+    if (buffered_ == 0) refill();
+    --buffered_;
+    const std::uint64_t hi = block_.v[2 * buffered_ + 1];
+    const std::uint64_t lo = block_.v[2 * buffered_];
+    return (hi << 32) | lo;
+  }
+
+ private:
+  using philox = r123::Philox4x32;
+
+  void refill() {
+    block_ = philox()(counter_, key_);
+    if (++counter_.v[2] == 0) ++counter_.v[3];
+    buffered_ = 2;
+  }
+
+  philox::key_type key_;
+  philox::ctr_type counter_{};
+  philox::ctr_type block_{};
+  int buffered_ = 0;
+  double spare_normal_ = 0.0;
+  bool has_spare_normal_ = false;
+};
+
+}  // namespace spikeq

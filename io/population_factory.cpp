@@ -1,0 +1,93 @@
+#include "io/population_factory.hpp"
+
+#include "io/distribution_from_config.hpp"
+#include "neurons/iaf_cond_exp.hpp"
+#include "neurons/iaf_psc_delta.hpp"
+#include "neurons/iaf_psc_exp.hpp"
+#include "neurons/izhikevich.hpp"
+#include "neurons/poisson_generator.hpp"
+#include "neurons/spike_generator.hpp"
+
+namespace spikeq::io {
+
+namespace {
+
+// Initial values of one state variable, neuron by neuron, each from its own stream
+// keyed by (seed, population * 16 + variable, neuron).
+std::vector<double> initial_values(const config::Distribution& d, std::uint32_t size, std::uint32_t population_index,
+                                   std::uint32_t variable, std::uint64_t seed) {
+  const distribution dist = to_distribution(d);
+  std::vector<double> values(size);
+  for (std::uint32_t n = 0; n < size; ++n) {
+    random_stream rng(seed, stream_kind::initial_state, population_index * 16 + variable, n);
+    values[n] = dist.sample(rng, n);
+  }
+  return values;
+}
+
+tick_type step_of(double dt_ms, time_grid grid) { return std::max<tick_type>(1, grid.to_ticks(dt_ms)); }
+
+}  // namespace
+
+std::unique_ptr<population> make_population(const config::Population& p, std::uint32_t index, time_grid grid,
+                                            std::uint64_t seed) {
+  const std::uint32_t n = p.size();
+  auto init = [&](const config::Distribution& d, std::uint32_t variable) {
+    return initial_values(d, n, index, variable, seed);
+  };
+  if (p.has_iaf_psc_exp()) {
+    const auto& m = p.iaf_psc_exp();
+    iaf_psc_exp_parameters q{m.c_m(), m.tau_m(), m.e_l(), m.v_th(), m.v_reset(), m.t_ref(), m.tau_syn_ex(), m.tau_syn_in(), m.i_e()};
+    iaf_psc_exp_state_init s{init(m.v_m(), 0), init(m.i_syn_ex(), 1), init(m.i_syn_in(), 2)};
+    return std::make_unique<iaf_psc_exp>(p.name(), n, q, s, grid, step_of(m.dt(), grid));
+  }
+  if (p.has_iaf_psc_delta()) {
+    const auto& m = p.iaf_psc_delta();
+    iaf_psc_delta_parameters q{m.c_m(), m.tau_m(), m.e_l(), m.v_th(), m.v_reset(), m.t_ref(), m.i_e(), m.refractory_input()};
+    iaf_psc_delta_state_init s{init(m.v_m(), 0)};
+    return std::make_unique<iaf_psc_delta>(p.name(), n, q, s, grid);
+  }
+  if (p.has_iaf_cond_exp()) {
+    const auto& m = p.iaf_cond_exp();
+    iaf_cond_exp_parameters q{m.c_m(), m.g_l(), m.e_l(), m.e_ex(), m.e_in(), m.v_th(), m.v_reset(), m.t_ref(), m.tau_syn_ex(), m.tau_syn_in(), m.i_e()};
+    iaf_cond_exp_state_init s{init(m.v_m(), 0), init(m.g_ex(), 1), init(m.g_in(), 2)};
+    return std::make_unique<iaf_cond_exp>(p.name(), n, q, s, grid, step_of(m.dt(), grid));
+  }
+  if (p.has_izhikevich()) {
+    const auto& m = p.izhikevich();
+    izhikevich_parameters q;
+    q.a = m.a();
+    q.b = m.b();
+    q.c_mV = m.c();
+    q.d = m.d();
+    q.V_th_mV = m.v_th();
+    q.I_e = m.i_e();
+    q.scheme = m.integration() == config::Izhikevich::RK4 ? izhikevich_scheme::rk4 : izhikevich_scheme::izhikevich_2003;
+    izhikevich_state_init s;
+    s.V_m_mV = init(m.v_m(), 0);
+    if (m.has_u_m()) {
+      s.U_m = init(m.u_m(), 1);
+    } else {
+      s.U_m.resize(n);
+      for (std::uint32_t k = 0; k < n; ++k) s.U_m[k] = q.b * s.V_m_mV[k];  // Izhikevich's u = b v
+    }
+    return std::make_unique<izhikevich>(p.name(), n, q, s, grid, step_of(m.dt(), grid));
+  }
+  if (p.has_poisson_generator()) {
+    const auto& g = p.poisson_generator();
+    poisson_generator_parameters q;
+    q.rate_Hz = g.rate();
+    q.start_ms = g.start();
+    if (g.has_stop()) q.stop_ms = g.stop();
+    return std::make_unique<poisson_generator>(p.name(), n, q, grid, seed, index);
+  }
+  const auto& g = p.spike_generator();
+  std::vector<std::vector<tick_type>> trains(n);
+  for (std::uint32_t k = 0; k < n; ++k) {
+    const auto& train = g.train(g.train_size() == 1 ? 0 : static_cast<int>(k));
+    for (const double t : train.spike_times()) trains[k].push_back(grid.to_ticks(t));
+  }
+  return std::make_unique<spike_generator>(p.name(), std::move(trains));
+}
+
+}  // namespace spikeq::io

@@ -1,0 +1,69 @@
+#include "io/recorders.hpp"
+
+namespace spikeq::io {
+
+namespace {
+constexpr std::size_t spike_batch = 1 << 16;
+}
+
+spike_recorder::spike_recorder(const network& net, output_file& out) : net_(net), out_(out) {
+  channels_.resize(net.populations.size());
+}
+
+void spike_recorder::add(std::uint32_t population, const std::vector<neuron_id_type>& neurons) {
+  auto& c = channels_[population];
+  const auto& pop = *net_.populations[population];
+  if (!c) {
+    c = std::make_unique<channel>();
+    c->sink = &out_.add_spike_population(pop.name(), pop.size());
+  }
+  if (neurons.empty()) {
+    c->selected.clear();
+    c->selected.shrink_to_fit();
+    return;
+  }
+  if (c->selected.empty()) c->selected.assign(pop.size(), false);
+  for (const auto n : neurons) c->selected[n] = true;
+}
+
+void spike_recorder::on_spikes(std::uint32_t population, tick_type tick, std::span<const neuron_id_type> neurons) {
+  channel* c = channels_[population].get();
+  if (c == nullptr) return;
+  const double t_ms = net_.grid.to_ms(tick);
+  for (const neuron_id_type n : neurons) {
+    if (!c->selected.empty() && !c->selected[n]) continue;
+    c->times_ms.push_back(t_ms);
+    c->node_ids.push_back(n);
+  }
+  if (c->times_ms.size() >= spike_batch) flush(*c);
+}
+
+void spike_recorder::flush(channel& c) {
+  if (c.times_ms.empty()) return;
+  c.sink->append(c.times_ms, c.node_ids);
+  c.times_ms.clear();
+  c.node_ids.clear();
+}
+
+void spike_recorder::flush() {
+  for (auto& c : channels_)
+    if (c) flush(*c);
+}
+
+state_recorder::state_recorder(const population& pop, std::size_t variable_index, std::vector<neuron_id_type> neurons,
+                               tick_type interval, frame_report& sink)
+    : pop_(pop),
+      variable_(variable_index),
+      neurons_(std::move(neurons)),
+      interval_(interval),
+      sink_(sink),
+      values_(neurons_.size()),
+      frame_(neurons_.size()) {}
+
+void state_recorder::sample(tick_type now) {
+  pop_.sample(variable_, now, neurons_, values_);
+  for (std::size_t k = 0; k < values_.size(); ++k) frame_[k] = static_cast<float>(values_[k]);
+  sink_.append_frame(frame_);
+}
+
+}  // namespace spikeq::io

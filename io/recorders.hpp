@@ -1,0 +1,62 @@
+// Recorders: the kernel's spike observer and state probes, writing into the run's
+// SONATA output file (io/hdf5/output_file.hpp). They buffer in memory and hand the
+// output file whole batches.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/kernel.hpp"
+#include "io/hdf5/output_file.hpp"
+
+namespace spikeq::io {
+
+// Records the spikes of chosen populations (all neurons or a subset).
+class spike_recorder final : public spike_observer {
+ public:
+  spike_recorder(const network& net, output_file& out);
+
+  // Records population `population`; an empty `neurons` means all of them.
+  void add(std::uint32_t population, const std::vector<neuron_id_type>& neurons);
+
+  void on_spikes(std::uint32_t population, tick_type tick, std::span<const neuron_id_type> neurons) override;
+  // Hands everything buffered to the output file.
+  void flush();
+
+ private:
+  struct channel {
+    spike_population* sink = nullptr;
+    std::vector<bool> selected;  // empty: all neurons
+    std::vector<double> times_ms;
+    std::vector<std::uint64_t> node_ids;
+  };
+  void flush(channel& c);
+
+  const network& net_;
+  output_file& out_;
+  std::vector<std::unique_ptr<channel>> channels_;  // by population; null if not recorded
+};
+
+// Samples one state variable of chosen neurons of a population every interval.
+class state_recorder final : public state_probe {
+ public:
+  // REQUIRES: variable_index < pop.recordables().size(); interval >= 1 tick.
+  state_recorder(const population& pop, std::size_t variable_index, std::vector<neuron_id_type> neurons,
+                 tick_type interval, frame_report& sink);
+
+  tick_type first_sample() const override { return 0; }
+  tick_type interval() const override { return interval_; }
+  void sample(tick_type now) override;
+
+ private:
+  const population& pop_;
+  std::size_t variable_;
+  std::vector<neuron_id_type> neurons_;
+  tick_type interval_;
+  frame_report& sink_;
+  std::vector<double> values_;
+  std::vector<float> frame_;
+};
+
+}  // namespace spikeq::io

@@ -1,0 +1,44 @@
+// Izhikevich (2003) simple spiking model, time-stepped. Two schemes:
+//   - izhikevich_2003: the author's published scheme (v in two half-steps, u in one
+//     step with the new v; input summed over the step), for reproducing his papers;
+//   - rk4: classical Runge-Kutta on the continuous ODE with synaptic input as jumps
+//     of v, whose spike times converge as the step shrinks.
+// Equations, presets and conventions: docs/models/izhikevich.md.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "core/population.hpp"
+#include "core/time_grid.hpp"
+
+namespace spikeq {
+
+enum class izhikevich_scheme { izhikevich_2003, rk4 };
+
+struct izhikevich_parameters {
+  double a = 0.02;
+  double b = 0.2;
+  double c_mV = -65.0;
+  double d = 8.0;
+  double V_th_mV = 30.0;  // spike cut-off (peak), not a threshold
+  double I_e = 0.0;       // constant input, model units (mV/ms with R = 1)
+  izhikevich_scheme scheme = izhikevich_scheme::izhikevich_2003;
+};
+
+// The seven classic presets of Izhikevich (2003), Fig. 2: RS IB CH FS LTS TC RZ.
+// Returns false if the name is unknown. Only a, b, c, d are set.
+bool apply_izhikevich_preset(std::string_view name, izhikevich_parameters& p);
+
+struct izhikevich_state_init {
+  std::vector<double> V_m_mV;
+  std::vector<double> U_m;
+};
+
+class izhikevich final : public population {
+ public:
+  izhikevich(std::string name, neuron_id_type size, const izhikevich_parameters& p,
+             const izhikevich_state_init& init, time_grid grid, tick_type step_ticks);
+};
+
+}  // namespace spikeq

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# README command 2: set up, build in Release (warnings are errors), run every test.
+# Usage: scripts/test.sh [ctest args...]   e.g. scripts/test.sh -L unit
+# Environment: SPIKEQ_SANITIZE=1 builds and tests with ASan+UBSan in build/sanitize.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${SPIKEQ_SANITIZE:-0}" = 1 ]; then
+  build_dir=build/sanitize
+  scripts/setup.sh "$build_dir" -DSPIKEQ_WERROR=ON -DSPIKEQ_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+else
+  build_dir=build/release
+  scripts/setup.sh "$build_dir" -DSPIKEQ_WERROR=ON
+fi
+ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" "$@"

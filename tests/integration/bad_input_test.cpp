@@ -1,0 +1,83 @@
+// Broken network files: each gives exit code 2, an error naming file:line:col, and
+// leaves an existing output file untouched (no half-written result, no temp file).
+#include <gtest/gtest.h>
+
+#include "tests/integration/cli_runner.hpp"
+
+namespace spikeq::testing {
+namespace {
+
+struct bad_case {
+  const char* file;
+  int line;
+  const char* words;  // part of the message
+};
+
+class bad_input : public ::testing::TestWithParam<bad_case> {};
+
+TEST_P(bad_input, exits_with_2_names_the_location_and_keeps_existing_output) {
+  const bad_case c = GetParam();
+  const auto dir = scratch_dir(std::string("bad_") + std::to_string(c.line) + "_" + std::to_string(std::hash<std::string>{}(c.file) % 100000));
+  const auto output = dir / "previous.h5";
+  { std::ofstream(output) << "previous result"; }
+  const std::string net = source_path(std::string("tests/data/bad/") + c.file);
+  const auto r = run_spikeq("run '" + net + "' -o '" + output.string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  const std::string where = net + ":" + std::to_string(c.line) + ":";
+  EXPECT_NE(r.err.find(where), std::string::npos) << "stderr: " << r.err;
+  EXPECT_NE(r.err.find("error:"), std::string::npos);
+  EXPECT_NE(r.err.find(c.words), std::string::npos) << "stderr: " << r.err;
+  EXPECT_EQ(read_text(output), "previous result");
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) files += entry.path().extension() != ".txt";
+  EXPECT_EQ(files, 1) << "a temporary file was left behind";
+  // validate reports the same problem without running.
+  const auto v = run_spikeq("validate '" + net + "'", dir);
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_NE(v.err.find(where), std::string::npos) << v.err;
+  std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    network_files, bad_input,
+    ::testing::Values(bad_case{"syntax_error.textproto", 3, "error"},
+                      bad_case{"unknown_field.textproto", 4, "tau_membrane"},
+                      bad_case{"negative_tau.textproto", 5, "tau_m = -10 ms must be > 0 ms"},
+                      bad_case{"probability_above_one.textproto", 5, "p = 1.5 must be <= 1"},
+                      bad_case{"dangling_population.textproto", 4, "unknown population 'b'"},
+                      bad_case{"zero_delay.textproto", 7, "shorter than one resolution step"},
+                      bad_case{"mismatched_sizes.textproto", 6, "one_to_one needs equal sizes"},
+                      bad_case{"duplicate_name.textproto", 3, "duplicate population name 'a'"},
+                      bad_case{"unknown_recordable.textproto", 5, "no recordable 'voltage'"}));
+
+TEST(cli, missing_network_file_is_bad_input) {
+  const auto dir = scratch_dir("missing");
+  const auto r = run_spikeq("run '" + (dir / "nope.textproto").string() + "' -o '" + (dir / "o.h5").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot open"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "o.h5"));
+}
+
+TEST(cli, unknown_option_and_help) {
+  const auto dir = scratch_dir("help");
+  EXPECT_EQ(run_spikeq("run --no-such-option x -o y", dir).exit_code, 2);
+  const auto help = run_spikeq("run --help", dir);
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* option : {"--t-stop", "--seed", "--threads", "--output"})
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  const auto top = run_spikeq("--help", dir);
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("validate"), std::string::npos);
+}
+
+TEST(cli, more_than_one_thread_is_refused_for_now) {
+  const auto dir = scratch_dir("threads");
+  const auto r = run_spikeq("run '" + source_path("examples/delay_demo.textproto") + "' -o '" + (dir / "o.h5").string() +
+                                "' --threads 2",
+                            dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("1 thread"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace spikeq::testing

@@ -1,0 +1,158 @@
+#include "tools/run_command.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "core/kernel.hpp"
+#include "io/hdf5/hdf5_handle.hpp"
+#include "io/hdf5/output_file.hpp"
+#include "io/network_builder.hpp"
+#include "io/recorders.hpp"
+#include "io/resolve.hpp"
+#include "io/schema_options.hpp"
+#include "tools/progress.hpp"
+#include "tools/run_summary.hpp"
+
+namespace spikeq::tools {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+void report(const io::input_error& e) {
+  for (const auto& d : e.diagnostics()) std::cerr << d.format() << '\n';
+}
+
+// Sets up spike and state recorders as the description asks.
+void attach_recorders(const io::network_file& file, const network& net, io::output_file& out,
+                      io::spike_recorder& spikes, std::vector<std::unique_ptr<io::state_recorder>>& states) {
+  const auto& rec = file.network.recording();
+  for (const auto& s : rec.spikes()) {
+    const auto pop = static_cast<std::uint32_t>(net.find_population(s.population()));
+    spikes.add(pop, {s.neurons().begin(), s.neurons().end()});
+  }
+  std::vector<io::diagnostic> errors;
+  std::vector<std::string> groups_used;
+  for (int k = 0; k < rec.state_size(); ++k) {
+    const auto& s = rec.state(k);
+    const auto& pop = *net.populations[static_cast<std::size_t>(net.find_population(s.population()))];
+    const auto names = pop.recordables();
+    const auto it = std::find(names.begin(), names.end(), s.variable());
+    if (it == names.end()) {
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+      errors.push_back(file.error_at({{"recording"}, {"state", k}, {"variable"}},
+                                     fmt::format("{} has no recordable '{}' (it has: {})", pop.model(), s.variable(), known)));
+      continue;
+    }
+    const auto variable = static_cast<std::size_t>(it - names.begin());
+    std::vector<neuron_id_type> neurons(s.neurons().begin(), s.neurons().end());
+    if (neurons.empty())
+      for (neuron_id_type n = 0; n < pop.size(); ++n) neurons.push_back(n);
+    std::string group = pop.name();
+    if (std::find(groups_used.begin(), groups_used.end(), group) != groups_used.end()) group += "." + s.variable();
+    groups_used.push_back(group);
+    const tick_type interval = std::max<tick_type>(1, net.grid.to_ticks(s.interval()));
+    std::vector<std::uint64_t> node_ids(neurons.begin(), neurons.end());
+    auto& sink = out.add_frame_report(group, s.variable(), pop.recordable_unit(variable), node_ids, 0.0,
+                                      net.grid.to_ms(interval));
+    states.push_back(std::make_unique<io::state_recorder>(pop, variable, std::move(neurons), interval, sink));
+  }
+  if (!errors.empty()) throw io::input_error(std::move(errors));
+}
+
+int run_checked(const run_options& options) {
+  const auto t0 = clock_type::now();
+  if (options.threads != 1)
+    throw io::input_error({{"--threads", 0, 0,
+                            fmt::format("{} threads requested; this version runs networks on 1 thread", options.threads)}});
+  const std::filesystem::path output(options.output_path);
+  const auto out_dir = output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(out_dir))
+    throw io::input_error({{options.output_path, 0, 0, "the output directory does not exist"}});
+
+  io::network_file file = io::read_network_file(options.network_path);
+  io::resolve_network(file, {options.t_stop_ms, options.seed});
+  network net = io::build_network(file);
+  const double build_s = seconds_since(t0);
+
+  io::output_file out(output);
+  io::spike_recorder spikes(net, out);
+  std::vector<std::unique_ptr<io::state_recorder>> states;
+  attach_recorders(file, net, out, spikes, states);
+  out.write_string_dataset("/provenance/network", io::resolved_text(file.network));
+  out.set_string_attribute("/provenance", "spikeq_version", SPIKEQ_VERSION);
+  out.set_string_attribute("/provenance", "command_line", options.command_line);
+  out.set_string_attribute("/provenance", "network_file", options.network_path);
+  out.set_string_attribute("/provenance", "seed", std::to_string(file.network.simulation().seed()));
+  out.start_streaming();
+
+  const double t_stop_ms = file.network.simulation().t_stop();
+  progress_line progress(t_stop_ms, !options.quiet && progress_line::stderr_is_terminal());
+  kernel_hooks hooks;
+  hooks.spikes = &spikes;
+  for (auto& s : states) hooks.probes.push_back(s.get());
+  auto last_flush = clock_type::now();
+  hooks.housekeeping = [&](tick_type now) {
+    progress.update(net.grid.to_ms(now));
+    // Flush now and then so a killed run still leaves a readable file.
+    if (clock_type::now() - last_flush > std::chrono::seconds(10)) {
+      spikes.flush();
+      out.flush();
+      last_flush = clock_type::now();
+    }
+  };
+  hooks.housekeeping_interval = std::max<tick_type>(1, net.grid.to_ticks(10.0));
+  kernel k(net, hooks);
+  const auto t_sim = clock_type::now();
+  k.run(net.grid.to_ticks(t_stop_ms));
+  const double sim_s = seconds_since(t_sim);
+  progress.finish();
+  spikes.flush();
+  out.commit();
+
+  if (!options.quiet) print_run_summary(std::cout, net, k.statistics(), t_stop_ms, build_s, sim_s, options.output_path);
+  return 0;
+}
+
+}  // namespace
+
+int run_network(const run_options& options) {
+  try {
+    return run_checked(options);
+  } catch (const io::input_error& e) {
+    report(e);
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "spikeq: internal error: " << e.what() << '\n';
+    return 1;
+  }
+}
+
+int validate_network(const std::string& network_path) {
+  try {
+    io::network_file file = io::read_network_file(network_path);
+    io::resolve_network(file);
+    const network net = io::build_network(file);
+    std::cout << fmt::format("{}: ok ({} populations, {} neurons, {} projections, {} synapses)\n", network_path,
+                             net.populations.size(), net.neuron_count(), file.network.projection_size(),
+                             net.synapse_count());
+    return 0;
+  } catch (const io::input_error& e) {
+    report(e);
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "spikeq: internal error: " << e.what() << '\n';
+    return 1;
+  }
+}
+
+}  // namespace spikeq::tools
