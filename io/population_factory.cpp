@@ -43,7 +43,7 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
   }
   if (p.has_iaf_psc_delta()) {
     const auto& m = p.iaf_psc_delta();
-    iaf_psc_delta_parameters q{m.c_m(), m.tau_m(), m.e_l(), m.v_th(), m.v_reset(), m.t_ref(), m.i_e(), m.refractory_input()};
+    iaf_psc_delta_parameters q{m.c_m(), m.tau_m(), m.e_l(), m.v_th(), m.v_reset(), m.t_ref(), m.i_e()};
     iaf_psc_delta_state_init s{init(m.v_m(), 0)};
     return std::make_unique<iaf_psc_delta>(p.name(), n, q, s, grid);
   }

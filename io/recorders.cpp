@@ -1,9 +1,34 @@
 #include "io/recorders.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 namespace spikeq::io {
 
 namespace {
 constexpr std::size_t spike_batch = 1 << 16;
+}
+
+int find_recordable(const population& pop, const std::string& variable) {
+  const auto names = pop.recordables();
+  const auto it = std::find(names.begin(), names.end(), variable);
+  return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+}
+
+void check_state_recordings(const network_file& file, const network& net) {
+  std::vector<diagnostic> errors;
+  const auto& rec = file.network.recording();
+  for (int k = 0; k < rec.state_size(); ++k) {
+    const auto& s = rec.state(k);
+    const auto& pop = *net.populations[static_cast<std::size_t>(net.find_population(s.population()))];
+    if (find_recordable(pop, s.variable()) >= 0) continue;
+    std::string known;
+    for (const auto& n : pop.recordables()) known += (known.empty() ? "" : ", ") + n;
+    errors.push_back(file.error_at({{"recording"}, {"state", k}, {"variable"}},
+                                   fmt::format("{} has no recordable '{}' (it has: {})", pop.model(), s.variable(), known)));
+  }
+  if (!errors.empty()) throw input_error(std::move(errors));
 }
 
 spike_recorder::spike_recorder(const network& net, output_file& out) : net_(net), out_(out) {

@@ -9,8 +9,16 @@
 
 #include "core/kernel.hpp"
 #include "io/hdf5/output_file.hpp"
+#include "io/network_file.hpp"
 
 namespace spikeq::io {
+
+// Checks that every state recording names a recordable of its population's model;
+// throws input_error pointing at the offending field.
+void check_state_recordings(const network_file& file, const network& net);
+
+// Index of `variable` in pop.recordables(), or -1.
+int find_recordable(const population& pop, const std::string& variable);
 
 // Records the spikes of chosen populations (all neurons or a subset).
 class spike_recorder final : public spike_observer {

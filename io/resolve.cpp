@@ -113,7 +113,6 @@ void resolve_population(Population& p, double default_dt) {
     if (!m.has_i_syn_in()) m.mutable_i_syn_in()->set_constant(0.0);
   } else if (p.has_iaf_psc_delta()) {
     auto& m = *p.mutable_iaf_psc_delta();
-    if (!m.has_refractory_input()) m.set_refractory_input(false);
     if (!m.has_v_m()) m.mutable_v_m()->set_constant(m.e_l());
   } else if (p.has_iaf_cond_exp()) {
     auto& m = *p.mutable_iaf_cond_exp();

@@ -35,6 +35,29 @@ class iaf_cond_exp final : public population {
  public:
   iaf_cond_exp(std::string name, neuron_id_type size, const iaf_cond_exp_parameters& p,
                const iaf_cond_exp_state_init& init, time_grid grid, tick_type step_ticks);
+
+  std::string_view model() const override { return "iaf_cond_exp"; }
+  tick_type step_ticks() const override { return step_ticks_; }
+  void step(tick_type now, population_output& out) override;
+  void receive(tick_type now, receptor_type receptor, std::span<const neuron_id_type> targets,
+               std::span<const weight_type> weights, population_output& out) override;
+  void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude_pA,
+                   population_output& out) override;
+  std::vector<std::string> recordables() const override { return {"V_m", "g_ex", "g_in"}; }
+  std::string recordable_unit(std::size_t variable) const override { return variable == 0 ? "mV" : "nS"; }
+  void sample(std::size_t variable, tick_type now, std::span<const neuron_id_type> neurons,
+              std::span<double> values) const override;
+
+ private:
+  iaf_cond_exp_parameters p_;
+  tick_type step_ticks_;
+  double h_ms_;
+  // Derived constants: conductance decay over a step and over half a step.
+  double decay_ex_, decay_in_, half_decay_ex_, half_decay_in_;
+  std::int32_t refractory_steps_;
+  std::vector<double> V_mV_, g_ex_nS_, g_in_nS_, I_stim_pA_;
+  std::vector<std::int32_t> refractory_left_;
+  std::vector<double> input_ex_nS_, input_in_nS_;
 };
 
 }  // namespace spikeq

@@ -34,7 +34,31 @@ class iaf_psc_exp final : public population {
   // REQUIRES: step_ticks >= 1; parameters validated (tau > 0, C_m > 0, t_ref >= 0).
   iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_exp_parameters& p,
               const iaf_psc_exp_state_init& init, time_grid grid, tick_type step_ticks);
-  // ... the population interface (model, step, receive, set_current, recordables, sample)
+
+  std::string_view model() const override { return "iaf_psc_exp"; }
+  tick_type step_ticks() const override { return step_ticks_; }
+  void step(tick_type now, population_output& out) override;
+  void receive(tick_type now, receptor_type receptor, std::span<const neuron_id_type> targets,
+               std::span<const weight_type> weights, population_output& out) override;
+  void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude_pA,
+                   population_output& out) override;
+  std::vector<std::string> recordables() const override { return {"V_m", "I_syn_ex", "I_syn_in"}; }
+  std::string recordable_unit(std::size_t variable) const override { return variable == 0 ? "mV" : "pA"; }
+  void sample(std::size_t variable, tick_type now, std::span<const neuron_id_type> neurons,
+              std::span<double> values) const override;
+
+ private:
+  // Parameters.
+  iaf_psc_exp_parameters p_;
+  tick_type step_ticks_;
+  // Derived constants: the exact propagator over one step (Rotter & Diesmann 1999).
+  double P11_ex_, P11_in_, P22_, P21_ex_, P21_in_, P20_;
+  std::int32_t refractory_steps_;
+  // State (V relative to E_L, as NEST keeps it, to limit cancellation).
+  std::vector<double> V_rel_mV_, I_ex_pA_, I_in_pA_, I_stim_pA_;
+  std::vector<std::int32_t> refractory_left_;
+  // Input buffers: synaptic input that arrived during the current step.
+  std::vector<double> input_ex_pA_, input_in_pA_;
 };
 
 }  // namespace spikeq

@@ -39,6 +39,29 @@ class izhikevich final : public population {
  public:
   izhikevich(std::string name, neuron_id_type size, const izhikevich_parameters& p,
              const izhikevich_state_init& init, time_grid grid, tick_type step_ticks);
+
+  std::string_view model() const override { return "izhikevich"; }
+  tick_type step_ticks() const override { return step_ticks_; }
+  void step(tick_type now, population_output& out) override;
+  void receive(tick_type now, receptor_type receptor, std::span<const neuron_id_type> targets,
+               std::span<const weight_type> weights, population_output& out) override;
+  void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude,
+                   population_output& out) override;
+  std::vector<std::string> recordables() const override { return {"V_m", "U_m"}; }
+  std::string recordable_unit(std::size_t variable) const override { return variable == 0 ? "mV" : ""; }
+  void sample(std::size_t variable, tick_type now, std::span<const neuron_id_type> neurons,
+              std::span<double> values) const override;
+
+ private:
+  void step_izhikevich_2003();
+  void step_rk4();
+
+  izhikevich_parameters p_;
+  tick_type step_ticks_;
+  double h_ms_;
+  std::vector<double> v_mV_, u_, I_stim_;
+  // Input that arrived during the current step (both receptors: weights are signed).
+  std::vector<double> input_;
 };
 
 }  // namespace spikeq

@@ -13,7 +13,6 @@
 #include "io/network_builder.hpp"
 #include "io/recorders.hpp"
 #include "io/resolve.hpp"
-#include "io/schema_options.hpp"
 #include "tools/progress.hpp"
 #include "tools/run_summary.hpp"
 
@@ -39,21 +38,12 @@ void attach_recorders(const io::network_file& file, const network& net, io::outp
     const auto pop = static_cast<std::uint32_t>(net.find_population(s.population()));
     spikes.add(pop, {s.neurons().begin(), s.neurons().end()});
   }
-  std::vector<io::diagnostic> errors;
+  io::check_state_recordings(file, net);
   std::vector<std::string> groups_used;
   for (int k = 0; k < rec.state_size(); ++k) {
     const auto& s = rec.state(k);
     const auto& pop = *net.populations[static_cast<std::size_t>(net.find_population(s.population()))];
-    const auto names = pop.recordables();
-    const auto it = std::find(names.begin(), names.end(), s.variable());
-    if (it == names.end()) {
-      std::string known;
-      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-      errors.push_back(file.error_at({{"recording"}, {"state", k}, {"variable"}},
-                                     fmt::format("{} has no recordable '{}' (it has: {})", pop.model(), s.variable(), known)));
-      continue;
-    }
-    const auto variable = static_cast<std::size_t>(it - names.begin());
+    const auto variable = static_cast<std::size_t>(io::find_recordable(pop, s.variable()));
     std::vector<neuron_id_type> neurons(s.neurons().begin(), s.neurons().end());
     if (neurons.empty())
       for (neuron_id_type n = 0; n < pop.size(); ++n) neurons.push_back(n);
@@ -66,7 +56,6 @@ void attach_recorders(const io::network_file& file, const network& net, io::outp
                                       net.grid.to_ms(interval));
     states.push_back(std::make_unique<io::state_recorder>(pop, variable, std::move(neurons), interval, sink));
   }
-  if (!errors.empty()) throw io::input_error(std::move(errors));
 }
 
 int run_checked(const run_options& options) {
@@ -142,6 +131,7 @@ int validate_network(const std::string& network_path) {
     io::network_file file = io::read_network_file(network_path);
     io::resolve_network(file);
     const network net = io::build_network(file);
+    io::check_state_recordings(file, net);
     std::cout << fmt::format("{}: ok ({} populations, {} neurons, {} projections, {} synapses)\n", network_path,
                              net.populations.size(), net.neuron_count(), file.network.projection_size(),
                              net.synapse_count());

@@ -17,7 +17,8 @@ class bad_input : public ::testing::TestWithParam<bad_case> {};
 
 TEST_P(bad_input, exits_with_2_names_the_location_and_keeps_existing_output) {
   const bad_case c = GetParam();
-  const auto dir = scratch_dir(std::string("bad_") + std::to_string(c.line) + "_" + std::to_string(std::hash<std::string>{}(c.file) % 100000));
+  const std::string stem = c.file;
+  const auto dir = scratch_dir("bad_" + stem.substr(0, stem.find('.')));
   const auto output = dir / "previous.h5";
   { std::ofstream(output) << "previous result"; }
   const std::string net = source_path(std::string("tests/data/bad/") + c.file);
@@ -48,7 +49,11 @@ INSTANTIATE_TEST_SUITE_P(
                       bad_case{"zero_delay.textproto", 7, "shorter than one resolution step"},
                       bad_case{"mismatched_sizes.textproto", 6, "one_to_one needs equal sizes"},
                       bad_case{"duplicate_name.textproto", 3, "duplicate population name 'a'"},
-                      bad_case{"unknown_recordable.textproto", 5, "no recordable 'voltage'"}));
+                      bad_case{"unknown_recordable.textproto", 5, "no recordable 'voltage'"}),
+    [](const ::testing::TestParamInfo<bad_case>& info) {
+      std::string name = info.param.file;
+      return name.substr(0, name.find('.'));
+    });
 
 TEST(cli, missing_network_file_is_bad_input) {
   const auto dir = scratch_dir("missing");

@@ -3,11 +3,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <numeric>
 
 #include "tests/integration/cli_runner.hpp"
 #include "tests/integration/recording.hpp"
+
+// Placeholder bounds until measured against Brian2.
+#define CUBA_RATE_MIN_HZ 1.0
+#define CUBA_RATE_MAX_HZ 60.0
 
 namespace spikeq::testing {
 namespace {

@@ -1,0 +1,87 @@
+#include "neurons/iaf_psc_exp.hpp"
+
+#include <cmath>
+
+#include "neurons/iaf_propagator.hpp"
+
+namespace spikeq {
+
+iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_exp_parameters& p,
+                         const iaf_psc_exp_state_init& init, time_grid grid, tick_type step_ticks)
+    : population(std::move(name), size),
+      p_(p),
+      step_ticks_(step_ticks),
+      V_rel_mV_(size),
+      I_ex_pA_(init.I_syn_ex_pA),
+      I_in_pA_(init.I_syn_in_pA),
+      I_stim_pA_(size, 0.0),
+      refractory_left_(size, 0),
+      input_ex_pA_(size, 0.0),
+      input_in_pA_(size, 0.0) {
+  const double h = grid.to_ms(step_ticks);
+  P11_ex_ = std::exp(-h / p.tau_syn_ex_ms);
+  P11_in_ = std::exp(-h / p.tau_syn_in_ms);
+  P22_ = std::exp(-h / p.tau_m_ms);
+  P21_ex_ = psc_exp_P21(h, p.tau_m_ms, p.tau_syn_ex_ms, p.C_m_pF);
+  P21_in_ = psc_exp_P21(h, p.tau_m_ms, p.tau_syn_in_ms, p.C_m_pF);
+  P20_ = psc_exp_P20(h, p.tau_m_ms, p.C_m_pF);
+  // NEST rounds t_ref to whole steps.
+  refractory_steps_ = static_cast<std::int32_t>(std::llround(p.t_ref_ms / h));
+  for (neuron_id_type n = 0; n < size; ++n) V_rel_mV_[n] = init.V_m_mV[n] - p.E_L_mV;
+}
+
+void iaf_psc_exp::step(tick_type /*now*/, population_output& out) {
+  const double theta = p_.V_th_mV - p_.E_L_mV;
+  const double reset = p_.V_reset_mV - p_.E_L_mV;
+  const std::size_t n = size();
+  double* V = V_rel_mV_.data();
+  double* I_ex = I_ex_pA_.data();
+  double* I_in = I_in_pA_.data();
+  double* in_ex = input_ex_pA_.data();
+  double* in_in = input_in_pA_.data();
+  const double* I_stim = I_stim_pA_.data();
+  std::int32_t* refr = refractory_left_.data();
+  // Branch-free so that the loop vectorises; same operations and order as NEST.
+  for (std::size_t k = 0; k < n; ++k) {
+    const double V_free = P22_ * V[k] + P21_ex_ * I_ex[k] + P21_in_ * I_in[k] + P20_ * (p_.I_e_pA + I_stim[k]);
+    const bool refractory = refr[k] > 0;
+    V[k] = refractory ? V[k] : V_free;
+    refr[k] = refractory ? refr[k] - 1 : 0;
+    I_ex[k] = P11_ex_ * I_ex[k] + in_ex[k];
+    I_in[k] = P11_in_ * I_in[k] + in_in[k];
+    in_ex[k] = 0.0;
+    in_in[k] = 0.0;
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    if (V[k] >= theta) {
+      V[k] = reset;
+      refr[k] = refractory_steps_;
+      out.spikes.push_back(static_cast<neuron_id_type>(k));
+    }
+  }
+}
+
+void iaf_psc_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<const neuron_id_type> targets,
+                          std::span<const weight_type> weights, population_output& /*out*/) {
+  double* in = receptor == receptor_type::excitatory ? input_ex_pA_.data() : input_in_pA_.data();
+  for (std::size_t k = 0; k < targets.size(); ++k) in[targets[k]] += weights[k];
+}
+
+void iaf_psc_exp::set_current(tick_type /*now*/, std::span<const neuron_id_type> neurons, double amplitude_pA,
+                              population_output& /*out*/) {
+  if (neurons.empty()) {
+    std::fill(I_stim_pA_.begin(), I_stim_pA_.end(), amplitude_pA);
+  } else {
+    for (const auto n : neurons) I_stim_pA_[n] = amplitude_pA;
+  }
+}
+
+void iaf_psc_exp::sample(std::size_t variable, tick_type /*now*/, std::span<const neuron_id_type> neurons,
+                         std::span<double> values) const {
+  for (std::size_t k = 0; k < neurons.size(); ++k) {
+    const auto n = neurons[k];
+    values[k] = variable == 0 ? V_rel_mV_[n] + p_.E_L_mV : variable == 1 ? I_ex_pA_[n] : I_in_pA_[n];
+  }
+}
+
+}  // namespace spikeq
