@@ -1,0 +1,82 @@
+// The event-driven iaf_psc_delta: spike ticks predicted analytically by hand.
+#include "neurons/iaf_psc_delta.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tests/neurons/driver.hpp"
+
+namespace spikeq {
+namespace {
+
+// E_L = -70, V_th = -55, V_reset = -70, tau_m = 10 ms, C_m = 250 pF, t_ref = 2 ms.
+iaf_psc_delta_parameters defaults() { return iaf_psc_delta_parameters{}; }
+const time_grid grid(0.001);
+
+TEST(iaf_psc_delta, hand_computed_input_sequence_gives_the_predicted_spike_ticks) {
+  iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, grid);
+  // 1.000 ms: +10 mV -> V = -60.
+  // 3.000 ms: V = -70 + 10 e^{-0.2} = -61.8127; +8 -> -53.81 >= -55: spike at tick 3000,
+  //           refractory until 5.000 ms.
+  // 4.000 ms: +20 mV arrives while refractory: discarded (NEST iaf_psc_delta).
+  // 5.000 ms: +14 mV -> V = -56 (no spike).
+  // 5.500 ms: two inputs at the same tick, +0.5 and +0.7:
+  //           V = -70 + 14 e^{-0.05} + 1.2 = -55.48: no spike;
+  // 5.600 ms: +0.7 -> -70 + 14.517 e^{-0.01} + 0.7 = -54.93 >= -55: spike at tick 5600.
+  const auto spikes = testing::drive(pop, 10000,
+                                     {{1000, 0, 10.0f}, {3000, 0, 8.0f}, {4000, 0, 20.0f}, {5000, 0, 14.0f},
+                                      {5500, 0, 0.5f}, {5500, 0, 0.7f}, {5600, 0, 0.7f}});
+  const double V_5600 = -70.0 + (14.0 * std::exp(-0.05) + 1.2) * std::exp(-0.01) + 0.7;
+  ASSERT_GE(V_5600, -55.0);  // the hand computation above
+  ASSERT_EQ(spikes.size(), 2u);
+  EXPECT_EQ(spikes[0].first, 3000);
+  EXPECT_EQ(spikes[1].first, 5600);
+}
+
+TEST(iaf_psc_delta, constant_current_crossings_fall_on_the_first_tick_above_threshold) {
+  // I_e = 2000 pA: V_inf = E_L + tau_m I_e / C_m = +10 mV. From -70 mV the threshold
+  // -55 mV is reached after s* = tau_m ln(80 / 65) = 2.07639 ms; the spike is on the
+  // first tick at or after it, then the neuron restarts from V_reset after t_ref = 2 ms.
+  auto p = defaults();
+  p.I_e_pA = 2000.0;
+  iaf_psc_delta pop("d", 1, p, {{-70.0}}, grid);
+  const auto spikes = testing::drive(pop, 20000);
+  const double s_ms = 10.0 * std::log(80.0 / 65.0);
+  const tick_type first = static_cast<tick_type>(std::ceil(s_ms / 0.001));
+  const tick_type period = 2000 + first;
+  ASSERT_GE(spikes.size(), 5u);
+  for (std::size_t k = 0; k < spikes.size(); ++k) EXPECT_EQ(spikes[k].first, first + static_cast<tick_type>(k) * period);
+  // On the spike tick V has crossed; one tick earlier it had not.
+  iaf_psc_delta probe("d", 1, p, {{-70.0}}, grid);
+  EXPECT_LT(probe.membrane_potential(0, first - 1), p.V_th_mV);
+  EXPECT_GE(probe.membrane_potential(0, first), p.V_th_mV);
+}
+
+TEST(iaf_psc_delta, input_cancels_a_predicted_crossing) {
+  // With I_e driving towards +10 mV the neuron would fire at tick 2077; an
+  // inhibitory input of -10 mV at 1 ms delays the crossing, which is re-predicted.
+  auto p = defaults();
+  p.I_e_pA = 2000.0;
+  iaf_psc_delta pop("d", 1, p, {{-70.0}}, grid);
+  const auto spikes = testing::drive(pop, 5000, {{1000, 0, -10.0f, receptor_type::inhibitory}});
+  ASSERT_EQ(spikes.size(), 1u);
+  // V(1 ms) = 10 - 80 e^{-0.1} = -62.387; -10 -> -72.387; then V(s) = 10 - 82.387 e^{-s/10}
+  // reaches -55 at s = 10 ln(82.387 / 65).
+  const double v1 = 10.0 - 80.0 * std::exp(-0.1) - 10.0;
+  const double s = 10.0 * std::log((10.0 - v1) / 65.0);
+  EXPECT_EQ(spikes[0].first, 1000 + static_cast<tick_type>(std::ceil(s / 0.001)));
+}
+
+TEST(iaf_psc_delta, sampling_does_not_change_the_state) {
+  iaf_psc_delta pop("d", 1, defaults(), {{-60.0}}, grid);
+  const neuron_id_type id[] = {0};
+  double a = 0, b = 0;
+  pop.sample(0, 1234, id, std::span<double>(&a, 1));
+  pop.sample(0, 1234, id, std::span<double>(&b, 1));
+  EXPECT_EQ(a, b);
+  EXPECT_NEAR(a, -70.0 + 10.0 * std::exp(-0.1234), 1e-12);
+}
+
+}  // namespace
+}  // namespace spikeq

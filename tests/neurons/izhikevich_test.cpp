@@ -1,0 +1,206 @@
+// Izhikevich (2003) presets reproduce the firing patterns of the paper's Fig. 2
+// (IEEE TNN 14:1569): regular spiking with adaptation, intrinsic bursting, chattering,
+// fast spiking, low-threshold spiking, thalamo-cortical rebound, resonator ringing.
+#include "neurons/izhikevich.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "tests/neurons/driver.hpp"
+
+namespace spikeq {
+namespace {
+
+const time_grid grid(0.001);
+
+izhikevich make(const char* preset, izhikevich_scheme scheme, tick_type step, double v0 = -65.0) {
+  izhikevich_parameters p;
+  EXPECT_TRUE(apply_izhikevich_preset(preset, p));
+  p.scheme = scheme;
+  return izhikevich("izh", 1, p, {{v0}, {p.b * v0}}, grid, step);
+}
+
+// Inter-spike intervals (ms) of a neuron driven by a constant I = 10 for 500 ms,
+// with Izhikevich's scheme at a 0.1 ms step (half-steps of 0.05 ms).
+std::vector<double> isis(const char* preset, double I = 10.0) {
+  auto pop = make(preset, izhikevich_scheme::izhikevich_2003, 100);
+  population_output out;
+  pop.set_current(0, {}, I, out);
+  const auto t = testing::times_of(testing::drive(pop, grid.to_ticks(500)), 0, 0.001);
+  std::vector<double> d;
+  for (std::size_t k = 1; k < t.size(); ++k) d.push_back(t[k] - t[k - 1]);
+  return d;
+}
+
+double mean(const std::vector<double>& x, std::size_t from, std::size_t to) {
+  return std::accumulate(x.begin() + static_cast<std::ptrdiff_t>(from), x.begin() + static_cast<std::ptrdiff_t>(to), 0.0) /
+         static_cast<double>(to - from);
+}
+
+TEST(izhikevich, presets_have_the_published_parameters) {
+  izhikevich_parameters p;
+  ASSERT_TRUE(apply_izhikevich_preset("ch", p));  // case-insensitive
+  EXPECT_EQ(p.a, 0.02);
+  EXPECT_EQ(p.b, 0.2);
+  EXPECT_EQ(p.c_mV, -50.0);
+  EXPECT_EQ(p.d, 2.0);
+  EXPECT_FALSE(apply_izhikevich_preset("XY", p));
+}
+
+TEST(izhikevich, regular_spiking_adapts) {
+  const auto d = isis("RS");
+  ASSERT_GE(d.size(), 6u);
+  EXPECT_LT(d.front(), 0.7 * d.back());  // first ISI clearly shorter: adaptation
+  EXPECT_GT(d.front(), 10.0);            // no burst
+}
+
+TEST(izhikevich, intrinsically_bursting_starts_with_a_burst_then_fires_tonically) {
+  const auto d = isis("IB");
+  ASSERT_GE(d.size(), 6u);
+  EXPECT_LT(d[0], 8.0);  // burst at onset
+  EXPECT_LT(d[1], 8.0);
+  for (std::size_t k = 3; k < d.size(); ++k) EXPECT_GT(d[k], 20.0) << k;  // then tonic, single spikes
+}
+
+TEST(izhikevich, chattering_fires_repetitive_bursts) {
+  const auto d = isis("CH");
+  const auto short_isis = std::count_if(d.begin(), d.end(), [](double x) { return x < 10.0; });
+  const auto long_isis = std::count_if(d.begin(), d.end(), [](double x) { return x > 30.0; });
+  EXPECT_GE(long_isis, 4);                // repeated inter-burst gaps
+  EXPECT_GE(short_isis, 3 * long_isis);   // several spikes per burst
+}
+
+TEST(izhikevich, fast_spiking_fires_fast_without_adaptation) {
+  const auto fs = isis("FS");
+  const auto rs = isis("RS");
+  ASSERT_GE(fs.size(), 20u);
+  EXPECT_GT(fs.size(), 3 * rs.size());  // far higher rate than RS
+  const double late = mean(fs, fs.size() - 10, fs.size());
+  for (std::size_t k = fs.size() - 10; k < fs.size(); ++k) EXPECT_NEAR(fs[k], late, 0.05 * late);
+  // Little adaptation compared with low-threshold spiking, the adapting fast cell.
+  const auto lts = isis("LTS");
+  EXPECT_LT(late / fs.front(), 0.5 * (lts.back() / lts.front()));
+}
+
+TEST(izhikevich, low_threshold_spiking_fires_fast_with_adaptation) {
+  const auto d = isis("LTS");
+  const auto rs = isis("RS");
+  ASSERT_GE(d.size(), 10u);
+  EXPECT_GT(d.size(), 2 * rs.size());
+  EXPECT_LT(d.front(), 0.5 * d.back());
+}
+
+TEST(izhikevich, thalamo_cortical_fires_a_rebound_burst_after_hyperpolarisation) {
+  // Hyperpolarising current for 200 ms, then release: TC fires a rebound burst, RS does not.
+  auto rebound = [](const char* preset) {
+    auto pop = make(preset, izhikevich_scheme::izhikevich_2003, 100);
+    population_output out;
+    pop.set_current(0, {}, -10.0, out);
+    std::vector<double> t;
+    for (tick_type T = 100; T <= grid.to_ticks(400); T += 100) {
+      if (T == grid.to_ticks(200)) pop.set_current(T, {}, 0.0, out);
+      out.clear();
+      pop.step(T, out);
+      if (!out.spikes.empty()) t.push_back(grid.to_ms(T));
+    }
+    return t;
+  };
+  const auto tc = rebound("TC");
+  ASSERT_GE(tc.size(), 2u);
+  EXPECT_LT(tc.front(), 230.0);  // right after release
+  EXPECT_LT(tc[1] - tc[0], 10.0);  // a burst
+  EXPECT_TRUE(rebound("RS").empty());
+}
+
+TEST(izhikevich, resonator_rings_after_a_small_pulse) {
+  // After a subthreshold pulse the resonator's v oscillates around rest (damped
+  // subthreshold oscillation); RS relaxes without ringing.
+  auto crossings = [](const char* preset) {
+    // Start at the stable rest point: 0.04 v^2 + (5 - b) v + 140 = 0, lower root.
+    izhikevich_parameters p;
+    apply_izhikevich_preset(preset, p);
+    const double rest0 = (-(5.0 - p.b) - std::sqrt((5.0 - p.b) * (5.0 - p.b) - 4 * 0.04 * 140.0)) / (2 * 0.04);
+    auto pop = make(preset, izhikevich_scheme::rk4, 100, rest0);
+    population_output out;
+    const neuron_id_type id[] = {0};
+    const weight_type w[] = {0.3f};
+    std::vector<double> v;
+    for (tick_type T = 100; T <= grid.to_ticks(600); T += 100) {
+      if (T == grid.to_ticks(300)) pop.receive(T, receptor_type::excitatory, id, w, out);
+      out.clear();
+      pop.step(T, out);
+      EXPECT_TRUE(out.spikes.empty());
+      double x = 0;
+      pop.sample(0, T, id, std::span<double>(&x, 1));
+      v.push_back(x);
+    }
+    const double rest = v[2990];
+    int count = 0;
+    int sign = 0;
+    for (std::size_t k = 3000; k < v.size(); ++k) {
+      const double dv = v[k] - rest;
+      if (std::abs(dv) < 1e-3) continue;
+      const int s = dv > 0 ? 1 : -1;
+      if (sign != 0 && s != sign) ++count;
+      sign = s;
+    }
+    return count;
+  };
+  EXPECT_GE(crossings("RZ"), 3);
+  EXPECT_LE(crossings("RS"), 1);
+}
+
+TEST(izhikevich, rk4_spike_times_converge_as_the_step_shrinks) {
+  // Spike times of RS at I = 10 over 300 ms with RK4 at h = 0.1, 0.05, 0.025, 0.0125 ms,
+  // against h = 0.001 ms (on a 0.1 us grid): the worst spike-time error never grows
+  // and falls well below its value at the coarsest step.
+  const time_grid fine(0.0001);
+  std::vector<std::vector<double>> times;
+  for (tick_type step : {1000, 500, 250, 125, 10}) {
+    izhikevich_parameters p;
+    apply_izhikevich_preset("RS", p);
+    p.scheme = izhikevich_scheme::rk4;
+    izhikevich pop("izh", 1, p, {{-65.0}, {p.b * -65.0}}, fine, step);
+    population_output out;
+    pop.set_current(0, {}, 10.0, out);
+    times.push_back(testing::times_of(testing::drive(pop, fine.to_ticks(300)), 0, 0.0001));
+  }
+  std::vector<double> errors;
+  for (std::size_t k = 0; k + 1 < times.size(); ++k) {
+    ASSERT_EQ(times[k].size(), times.back().size());
+    double worst = 0;
+    for (std::size_t i = 0; i < times[k].size(); ++i) worst = std::max(worst, std::abs(times[k][i] - times.back()[i]));
+    errors.push_back(worst);
+  }
+  for (std::size_t k = 1; k < errors.size(); ++k) EXPECT_LE(errors[k], errors[k - 1] + 1e-9);
+  EXPECT_LT(errors.back(), 0.25 * errors.front());
+  EXPECT_LT(errors.back(), 0.15);
+}
+
+TEST(izhikevich, input_of_the_2003_scheme_enters_the_step_it_arrived_in) {
+  // spnet's delay bookkeeping (rules.md T-SPNET-2): an input arriving at tick T is
+  // integrated in the step (T - 1 ms, T]: v rises at T, not before.
+  auto with_input = make("RS", izhikevich_scheme::izhikevich_2003, 1000);
+  auto without = make("RS", izhikevich_scheme::izhikevich_2003, 1000);
+  population_output out;
+  const neuron_id_type id[] = {0};
+  const weight_type w[] = {6.0f};
+  double a = 0, b = 0;
+  for (tick_type T = 1000; T <= 107000; T += 1000) {
+    if (T == 107000) with_input.receive(T, receptor_type::excitatory, id, w, out);
+    with_input.step(T, out);
+    without.step(T, out);
+    with_input.sample(0, T, id, std::span<double>(&a, 1));
+    without.sample(0, T, id, std::span<double>(&b, 1));
+    if (T < 107000) {
+      ASSERT_EQ(a, b) << T;
+    }
+  }
+  EXPECT_GT(a - b, 5.0);  // about the weight: two half-steps of 0.5 * 6
+}
+
+}  // namespace
+}  // namespace spikeq
