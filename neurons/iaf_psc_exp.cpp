@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "neurons/iaf_propagator.hpp"
+#include "neurons/simd/psc_exp_kernel.hpp"
 
 namespace spikeq {
 
@@ -15,9 +16,10 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
       I_ex_pA_(init.I_syn_ex_pA),
       I_in_pA_(init.I_syn_in_pA),
       I_stim_pA_(size, 0.0),
-      refractory_left_(size, 0),
+      refractory_left_(size, 0.0),
       input_ex_pA_(size, 0.0),
-      input_in_pA_(size, 0.0) {
+      input_in_pA_(size, 0.0),
+      propagate_(simd::select_psc_exp_propagate()) {
   const double h = grid.to_ms(step_ticks);
   P11_ex_ = std::exp(-h / p.tau_syn_ex_ms);
   P11_in_ = std::exp(-h / p.tau_syn_in_ms);
@@ -26,39 +28,30 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
   P21_in_ = psc_exp_P21(h, p.tau_m_ms, p.tau_syn_in_ms, p.C_m_pF);
   P20_ = psc_exp_P20(h, p.tau_m_ms, p.C_m_pF);
   // NEST rounds t_ref to whole steps.
-  refractory_steps_ = static_cast<std::int32_t>(std::llround(p.t_ref_ms / h));
+  refractory_steps_ = static_cast<double>(std::llround(p.t_ref_ms / h));
   for (neuron_id_type n = 0; n < size; ++n) V_rel_mV_[n] = init.V_m_mV[n] - p.E_L_mV;
 }
 
 void iaf_psc_exp::step(tick_type /*now*/, population_output& out) {
-  const double theta = p_.V_th_mV - p_.E_L_mV;
-  const double reset = p_.V_reset_mV - p_.E_L_mV;
+  const simd::psc_exp_propagator c{P22_, P21_ex_, P21_in_, P20_, P11_ex_, P11_in_, p_.I_e_pA};
   const std::size_t n = size();
   double* V = V_rel_mV_.data();
-  double* I_ex = I_ex_pA_.data();
-  double* I_in = I_in_pA_.data();
-  double* in_ex = input_ex_pA_.data();
-  double* in_in = input_in_pA_.data();
-  const double* I_stim = I_stim_pA_.data();
-  std::int32_t* refr = refractory_left_.data();
-  // Branch-free so that the loop vectorises; same operations and order as NEST.
-  for (std::size_t k = 0; k < n; ++k) {
-    const double V_free = P22_ * V[k] + P21_ex_ * I_ex[k] + P21_in_ * I_in[k] + P20_ * (p_.I_e_pA + I_stim[k]);
-    const bool refractory = refr[k] > 0;
-    V[k] = refractory ? V[k] : V_free;
-    refr[k] = refractory ? refr[k] - 1 : 0;
-    I_ex[k] = P11_ex_ * I_ex[k] + in_ex[k];
-    I_in[k] = P11_in_ * I_in[k] + in_in[k];
-    in_ex[k] = 0.0;
-    in_in[k] = 0.0;
+  double* refr = refractory_left_.data();
+  propagate_(n, c, V, I_ex_pA_.data(), I_in_pA_.data(), input_ex_pA_.data(), input_in_pA_.data(),
+             has_stimulus_ ? I_stim_pA_.data() : nullptr, refr);
+  const double theta = p_.V_th_mV - p_.E_L_mV;
+  const double reset = p_.V_reset_mV - p_.E_L_mV;
+  // Spikes are rare: test blocks of 8 neurons branch-free and look closer only at
+  // blocks with a crossing.
+  constexpr std::size_t block = 8;
+  std::size_t k = 0;
+  for (; k + block <= n; k += block) {
+    bool any = false;
+    for (std::size_t j = 0; j < block; ++j) any |= V[k + j] >= theta;
+    if (!any) continue;
+    for (std::size_t j = k; j < k + block; ++j) fire_if_above(j, theta, reset, out);
   }
-  for (std::size_t k = 0; k < n; ++k) {
-    if (V[k] >= theta) {
-      V[k] = reset;
-      refr[k] = refractory_steps_;
-      out.spikes.push_back(static_cast<neuron_id_type>(k));
-    }
-  }
+  for (; k < n; ++k) fire_if_above(k, theta, reset, out);
 }
 
 void iaf_psc_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<const neuron_id_type> targets,
@@ -69,6 +62,7 @@ void iaf_psc_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<c
 
 void iaf_psc_exp::set_current(tick_type /*now*/, std::span<const neuron_id_type> neurons, double amplitude_pA,
                               population_output& /*out*/) {
+  has_stimulus_ = true;
   if (neurons.empty()) {
     std::fill(I_stim_pA_.begin(), I_stim_pA_.end(), amplitude_pA);
   } else {

@@ -7,6 +7,7 @@
 
 #include "core/population.hpp"
 #include "core/time_grid.hpp"
+#include "neurons/simd/psc_exp_kernel.hpp"
 
 namespace spikeq {
 
@@ -48,17 +49,27 @@ class iaf_psc_exp final : public population {
               std::span<double> values) const override;
 
  private:
+  void fire_if_above(std::size_t k, double theta, double reset, population_output& out) {
+    if (V_rel_mV_[k] >= theta) {
+      V_rel_mV_[k] = reset;
+      refractory_left_[k] = refractory_steps_;
+      out.spikes.push_back(static_cast<neuron_id_type>(k));
+    }
+  }
+
   // Parameters.
   iaf_psc_exp_parameters p_;
   tick_type step_ticks_;
   // Derived constants: the exact propagator over one step (Rotter & Diesmann 1999).
   double P11_ex_, P11_in_, P22_, P21_ex_, P21_in_, P20_;
-  std::int32_t refractory_steps_;
+  double refractory_steps_;
   // State (V relative to E_L, as NEST keeps it, to limit cancellation).
   std::vector<double> V_rel_mV_, I_ex_pA_, I_in_pA_, I_stim_pA_;
-  std::vector<std::int32_t> refractory_left_;
+  std::vector<double> refractory_left_;  // whole steps
+  bool has_stimulus_ = false;
   // Input buffers: synaptic input that arrived during the current step.
   std::vector<double> input_ex_pA_, input_in_pA_;
+  simd::psc_exp_propagate_function propagate_;
 };
 
 }  // namespace spikeq

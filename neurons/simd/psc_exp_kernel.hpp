@@ -1,0 +1,32 @@
+// The vectorised inner loop of iaf_psc_exp, compiled twice (baseline x86-64 and
+// AVX2) and chosen once at run time from what the CPU supports. Both builds use
+// the same operations in the same order with contraction into FMA disabled, so
+// they produce identical bits: the choice never changes a result.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace spikeq::simd {
+
+struct psc_exp_propagator {
+  double P22, P21_ex, P21_in, P20, P11_ex, P11_in, I_e;
+};
+
+// One exact step for neurons [0, n): V, I_ex, I_in advance (NEST iaf_psc_exp order),
+// inputs are added to the currents and cleared, refractory step counters (whole
+// numbers held in doubles, so the loop stays in one vector width) count down.
+// I_stim may be null when no neuron has an injected current.
+// REQUIRES: the arrays do not overlap.
+using psc_exp_propagate_function = void (*)(std::size_t n, psc_exp_propagator c, double* V, double* I_ex,
+                                            double* I_in, double* in_ex, double* in_in, const double* I_stim,
+                                            double* refractory_steps);
+
+psc_exp_propagate_function select_psc_exp_propagate();
+
+void psc_exp_propagate_baseline(std::size_t, psc_exp_propagator, double*, double*, double*, double*, double*,
+                                const double*, double*);
+void psc_exp_propagate_avx2(std::size_t, psc_exp_propagator, double*, double*, double*, double*, double*,
+                            const double*, double*);
+
+}  // namespace spikeq::simd
