@@ -49,10 +49,20 @@ class iaf_psc_exp final : public population {
               std::span<double> values) const override;
 
  private:
+  struct pending_input {
+    neuron_id_type target;
+    receptor_type receptor;
+    weight_type weight;
+  };
+  struct refractory_neuron {
+    neuron_id_type neuron;
+    std::int32_t steps_left;
+  };
+
   void fire_if_above(std::size_t k, double theta, double reset, population_output& out) {
     if (V_rel_mV_[k] >= theta) {
       V_rel_mV_[k] = reset;
-      refractory_left_[k] = refractory_steps_;
+      if (refractory_steps_ > 0) refractory_.push_back({static_cast<neuron_id_type>(k), refractory_steps_});
       out.spikes.push_back(static_cast<neuron_id_type>(k));
     }
   }
@@ -62,14 +72,17 @@ class iaf_psc_exp final : public population {
   tick_type step_ticks_;
   // Derived constants: the exact propagator over one step (Rotter & Diesmann 1999).
   double P11_ex_, P11_in_, P22_, P21_ex_, P21_in_, P20_;
-  double refractory_steps_;
+  std::int32_t refractory_steps_;
+  simd::psc_exp_propagate_function propagate_;
   // State (V relative to E_L, as NEST keeps it, to limit cancellation).
   std::vector<double> V_rel_mV_, I_ex_pA_, I_in_pA_, I_stim_pA_;
-  std::vector<double> refractory_left_;  // whole steps
   bool has_stimulus_ = false;
-  // Input buffers: synaptic input that arrived during the current step.
-  std::vector<double> input_ex_pA_, input_in_pA_;
-  simd::psc_exp_propagate_function propagate_;
+  // Neurons clamped at V_reset, with the steps they still have to wait (few at a time,
+  // so a list costs less than a per-neuron counter in the vectorised loop).
+  std::vector<refractory_neuron> refractory_;
+  // Input buffer: synaptic input that arrived during the current step, in arrival
+  // order (sparse: far fewer inputs than neurons per step in typical networks).
+  std::vector<pending_input> pending_;
 };
 
 }  // namespace spikeq

@@ -13,20 +13,17 @@ struct psc_exp_propagator {
   double P22, P21_ex, P21_in, P20, P11_ex, P11_in, I_e;
 };
 
-// One exact step for neurons [0, n): V, I_ex, I_in advance (NEST iaf_psc_exp order),
-// inputs are added to the currents and cleared, refractory step counters (whole
-// numbers held in doubles, so the loop stays in one vector width) count down.
-// I_stim may be null when no neuron has an injected current.
+// One exact step for neurons [0, n): V relaxes under the currents of the step's
+// start, then the currents decay (NEST iaf_psc_exp order). Refractory clamping and
+// the step's synaptic input are applied by the caller afterwards. I_stim may be
+// null when no neuron has an injected current.
 // REQUIRES: the arrays do not overlap.
 using psc_exp_propagate_function = void (*)(std::size_t n, psc_exp_propagator c, double* V, double* I_ex,
-                                            double* I_in, double* in_ex, double* in_in, const double* I_stim,
-                                            double* refractory_steps);
+                                            double* I_in, const double* I_stim);
 
 psc_exp_propagate_function select_psc_exp_propagate();
 
-void psc_exp_propagate_baseline(std::size_t, psc_exp_propagator, double*, double*, double*, double*, double*,
-                                const double*, double*);
-void psc_exp_propagate_avx2(std::size_t, psc_exp_propagator, double*, double*, double*, double*, double*,
-                            const double*, double*);
+void psc_exp_propagate_baseline(std::size_t, psc_exp_propagator, double*, double*, double*, const double*);
+void psc_exp_propagate_avx2(std::size_t, psc_exp_propagator, double*, double*, double*, const double*);
 
 }  // namespace spikeq::simd
