@@ -64,6 +64,8 @@ std::vector<std::uint64_t> hdf5_reader::read_uint64s(const std::string& d) const
 namespace {
 std::string read_string_from(hid_t object, hid_t type, bool is_attribute, const std::string& file, const std::string& path) {
   auto memory_type = checked(H5Tcopy(H5T_C_S1), H5Tclose, file, path, "cannot create a string type");
+  // HDF5 converts no strings between character sets: read in the stored one.
+  check(H5Tset_cset(memory_type.get(), H5Tget_cset(type)), file, path, "cannot set a character set");
   if (H5Tis_variable_str(type) > 0) {
     check(H5Tset_size(memory_type.get(), H5T_VARIABLE), file, path, "cannot size a string type");
     char* data = nullptr;
