@@ -13,11 +13,11 @@ namespace spikeq {
 struct distribution {
   enum class kind { constant, uniform, normal, list, cycle };
   kind type = kind::constant;
-  double a = 0.0;  // constant value, uniform low, normal mean, cycle low
-  double b = 0.0;  // uniform high, normal std, cycle high
-  double step = 1.0;                // cycle step
-  std::optional<double> min, max;   // normal: redraw outside [min, max]
-  std::vector<double> values;       // list
+  double a = 0.0;                  // constant value, uniform low, normal mean, cycle low
+  double b = 0.0;                  // uniform high, normal std, cycle high
+  double step = 1.0;               // cycle step
+  std::optional<double> min, max;  // normal: redraw outside [min, max]
+  std::vector<double> values;      // list
 
   static distribution constant_value(double v) {
     distribution d;

@@ -21,13 +21,13 @@
 namespace spikeq {
 
 enum class event_kind : std::uint8_t {
-  spike_delivery = 0,  // a = global source neuron, b = projection, c = delay block of that source
-  stimulus_input = 1,  // a = stimulus index, b = occurrence (low 32 bits)
-  wakeup = 2,          // a = global neuron, b = version the owner checks for staleness
-  population_step = 3, // a = population
-  current_change = 4,  // a = stimulus index, b = change index
-  record = 5,          // a = recorder index
-  housekeeping = 6,    // a = task (flush, progress)
+  spike_delivery = 0,   // a = global source neuron, b = projection, c = delay block of that source
+  stimulus_input = 1,   // a = stimulus index, b = occurrence (low 32 bits)
+  wakeup = 2,           // a = global neuron, b = version the owner checks for staleness
+  population_step = 3,  // a = population
+  current_change = 4,   // a = stimulus index, b = change index
+  record = 5,           // a = recorder index
+  housekeeping = 6,     // a = task (flush, progress)
 };
 
 struct event {

@@ -79,7 +79,8 @@ void kernel::dispatch(const event& e) {
       break;
     case event_kind::wakeup: {
       const auto& first = net_.first_global_id;
-      const auto k = static_cast<std::uint32_t>(std::upper_bound(first.begin(), first.end(), e.a) - first.begin() - 1);
+      const auto k =
+          static_cast<std::uint32_t>(std::upper_bound(first.begin(), first.end(), e.a) - first.begin() - 1);
       out_.clear();
       net_.populations[k]->wakeup(e.tick, e.a - first[k], e.b, out_);
       handle_output(k, e.tick);
@@ -98,7 +99,8 @@ void kernel::dispatch(const event& e) {
       out_.clear();
       net_.populations[c.target_population]->set_current(e.tick, c.neurons, c.amplitude[e.b], out_);
       handle_output(c.target_population, e.tick);
-      if (e.b + 1 < c.tick.size()) schedule_if_due({c.tick[e.b + 1], event_kind::current_change, e.a, e.b + 1, 0});
+      if (e.b + 1 < c.tick.size())
+        schedule_if_due({c.tick[e.b + 1], event_kind::current_change, e.a, e.b + 1, 0});
       break;
     }
     case event_kind::record: {
@@ -119,8 +121,8 @@ void kernel::deliver(const event& e) {
   const auto targets = proj.synapses.block_targets(e.c);
   stats_.synaptic_events += targets.size();
   out_.clear();
-  net_.populations[proj.target_population]->receive(e.tick, proj.receptor, targets, proj.synapses.block_weights(e.c),
-                                                    out_);
+  net_.populations[proj.target_population]->receive(e.tick, proj.receptor, targets,
+                                                    proj.synapses.block_weights(e.c), out_);
   handle_output(proj.target_population, e.tick);
 }
 
@@ -141,7 +143,8 @@ void kernel::inject_pulses(const event& e) {
     const std::uint64_t size = net_.populations[t]->size();
     pulse_targets_.clear();
     for (const std::uint64_t pick : pulse_picks_)
-      if (pick >= offset && pick < offset + size) pulse_targets_.push_back(static_cast<neuron_id_type>(pick - offset));
+      if (pick >= offset && pick < offset + size)
+        pulse_targets_.push_back(static_cast<neuron_id_type>(pick - offset));
     offset += size;
     if (pulse_targets_.empty()) continue;
     pulse_weights_.assign(pulse_targets_.size(), static_cast<weight_type>(src.amplitude));

@@ -29,7 +29,8 @@ namespace spikeq {
 class spike_observer {
  public:
   virtual ~spike_observer() = default;
-  virtual void on_spikes(std::uint32_t population, tick_type tick, std::span<const neuron_id_type> neurons) = 0;
+  virtual void on_spikes(std::uint32_t population, tick_type tick,
+                         std::span<const neuron_id_type> neurons) = 0;
 };
 
 // Samples state periodically (after the population steps ending at the same tick).

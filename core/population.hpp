@@ -84,8 +84,8 @@ class population {
   // Writes the value of recordable `variable` at `now` for each of `neurons` into
   // `values` (same length). `now` is at or after the last tick the model was
   // touched at. Must not change the state (recording never alters a run).
-  virtual void sample(std::size_t /*variable*/, tick_type /*now*/, std::span<const neuron_id_type> /*neurons*/,
-                      std::span<double> /*values*/) const {}
+  virtual void sample(std::size_t /*variable*/, tick_type /*now*/,
+                      std::span<const neuron_id_type> /*neurons*/, std::span<double> /*values*/) const {}
 
  private:
   std::string name_;

@@ -35,10 +35,12 @@ struct synapse_table {
     return block_first_synapse.empty() ? 0 : static_cast<std::uint32_t>(block_first_synapse.size() - 1);
   }
   std::span<const neuron_id_type> block_targets(std::uint32_t block) const {
-    return {target.data() + block_first_synapse[block], block_first_synapse[block + 1] - block_first_synapse[block]};
+    return {target.data() + block_first_synapse[block],
+            block_first_synapse[block + 1] - block_first_synapse[block]};
   }
   std::span<const weight_type> block_weights(std::uint32_t block) const {
-    return {weight.data() + block_first_synapse[block], block_first_synapse[block + 1] - block_first_synapse[block]};
+    return {weight.data() + block_first_synapse[block],
+            block_first_synapse[block + 1] - block_first_synapse[block]};
   }
 };
 

@@ -10,7 +10,7 @@
 namespace spikeq {
 
 using tick_type = std::int64_t;
-using neuron_id_type = std::uint32_t;       // index within one population
+using neuron_id_type = std::uint32_t;         // index within one population
 using global_neuron_id_type = std::uint32_t;  // index over all populations of a network
 using synapse_index_type = std::uint64_t;
 using weight_type = float;

@@ -20,7 +20,8 @@ connector_spec make_connector(const config::Projection& pr) {
   switch (pr.connector_case()) {
     case config::Projection::kAllToAll:
       spec.type = kind::all_to_all;
-      spec.allow_self_connections = pr.all_to_all().allow_self_connections() || !pr.all_to_all().has_allow_self_connections();
+      spec.allow_self_connections =
+          pr.all_to_all().allow_self_connections() || !pr.all_to_all().has_allow_self_connections();
       break;
     case config::Projection::kOneToOne:
       spec.type = kind::one_to_one;
@@ -28,18 +29,21 @@ connector_spec make_connector(const config::Projection& pr) {
     case config::Projection::kFixedProbability:
       spec.type = kind::fixed_probability;
       spec.p = pr.fixed_probability().p();
-      spec.allow_self_connections = !pr.fixed_probability().has_allow_self_connections() || pr.fixed_probability().allow_self_connections();
+      spec.allow_self_connections = !pr.fixed_probability().has_allow_self_connections() ||
+                                    pr.fixed_probability().allow_self_connections();
       break;
     case config::Projection::kFixedNumberPre:
       spec.type = kind::fixed_number_pre;
       spec.n = pr.fixed_number_pre().n();
-      spec.allow_self_connections = !pr.fixed_number_pre().has_allow_self_connections() || pr.fixed_number_pre().allow_self_connections();
+      spec.allow_self_connections = !pr.fixed_number_pre().has_allow_self_connections() ||
+                                    pr.fixed_number_pre().allow_self_connections();
       spec.allow_multapses = pr.fixed_number_pre().allow_multapses();
       break;
     case config::Projection::kFixedNumberPost:
       spec.type = kind::fixed_number_post;
       spec.n = pr.fixed_number_post().n();
-      spec.allow_self_connections = !pr.fixed_number_post().has_allow_self_connections() || pr.fixed_number_post().allow_self_connections();
+      spec.allow_self_connections = !pr.fixed_number_post().has_allow_self_connections() ||
+                                    pr.fixed_number_post().allow_self_connections();
       spec.allow_multapses = pr.fixed_number_post().allow_multapses();
       break;
     case config::Projection::kFromList:
@@ -54,16 +58,18 @@ connector_spec make_connector(const config::Projection& pr) {
 
 // Per-connection values: the projection's distribution, overridden by explicit
 // values on from_list connections.
-std::vector<double> connection_values(const network_file& file, const config::Projection& pr, int projection_index,
-                                      const connection_rows& rows, bool weight, stream_kind kind) {
+std::vector<double> connection_values(const network_file& file, const config::Projection& pr,
+                                      int projection_index, const connection_rows& rows, bool weight,
+                                      stream_kind kind) {
   const bool has_dist = weight ? pr.has_weight() : pr.has_delay();
   const field_path where{{"projection", projection_index}, {weight ? "weight" : "delay"}};
   std::vector<double> values(rows.target.size(), 0.0);
   if (has_dist) {
     const config::Distribution& d = weight ? pr.weight() : pr.delay();
     if (d.has_list() && static_cast<std::size_t>(d.list().values_size()) != rows.target.size())
-      throw input_error({file.error_at(where, fmt::format("list has {} values but the projection made {} connections",
-                                                          d.list().values_size(), rows.target.size()))});
+      throw input_error(
+          {file.error_at(where, fmt::format("list has {} values but the projection made {} connections",
+                                            d.list().values_size(), rows.target.size()))});
     values = sample_per_synapse(to_distribution(d), rows, file.network.simulation().seed(), kind,
                                 static_cast<std::uint32_t>(projection_index));
   }
@@ -94,8 +100,8 @@ void build_projection(const network_file& file, int k, network& net) {
   const std::uint64_t seed = file.network.simulation().seed();
   connection_rows rows;
   try {
-    rows = generate_connections(make_connector(pr), net.populations[source]->size(), n_targets, self_offset, seed,
-                                static_cast<std::uint32_t>(k));
+    rows = generate_connections(make_connector(pr), net.populations[source]->size(), n_targets, self_offset,
+                                seed, static_cast<std::uint32_t>(k));
   } catch (const std::invalid_argument& e) {
     throw input_error({file.error_at({{"projection", k}}, "projection '" + pr.name() + "': " + e.what())});
   }
@@ -105,13 +111,15 @@ void build_projection(const network_file& file, int k, network& net) {
   for (std::size_t s = 0; s < delays.size(); ++s) {
     delays[s] = net.grid.to_ticks(delays_ms[s]);
     if (delays[s] < 1)
-      throw input_error({file.error_at({{"projection", k}, {"delay"}},
-                                       fmt::format("projection '{}': a delay of {} ms is shorter than one resolution step",
-                                                   pr.name(), delays_ms[s]))});
+      throw input_error(
+          {file.error_at({{"projection", k}, {"delay"}},
+                         fmt::format("projection '{}': a delay of {} ms is shorter than one resolution step",
+                                     pr.name(), delays_ms[s]))});
   }
   auto tables = build_synapse_tables(rows, weights, delays, ranges);
-  const receptor_type receptor =
-      pr.receptor_type() == config::Projection::INHIBITORY ? receptor_type::inhibitory : receptor_type::excitatory;
+  const receptor_type receptor = pr.receptor_type() == config::Projection::INHIBITORY
+                                     ? receptor_type::inhibitory
+                                     : receptor_type::excitatory;
   for (std::size_t t = 0; t < tables.size(); ++t) {
     projection p;
     p.name = pr.target_size() > 1 ? pr.name() + "/" + pr.target(static_cast<int>(t)) : pr.name();
@@ -188,7 +196,8 @@ network build_network(const network_file& file) {
   net.seed = cfg.simulation().seed();
   global_neuron_id_type next_id = 0;
   for (int k = 0; k < cfg.population_size(); ++k) {
-    net.populations.push_back(make_population(cfg.population(k), static_cast<std::uint32_t>(k), net.grid, net.seed));
+    net.populations.push_back(
+        make_population(cfg.population(k), static_cast<std::uint32_t>(k), net.grid, net.seed));
     net.first_global_id.push_back(next_id);
     next_id += cfg.population(k).size();
   }

@@ -32,7 +32,8 @@ class collecting_error_collector : public google::protobuf::io::ErrorCollector {
  private:
   void add(int line, int column, std::string message) {
     // The parser reports 0-based positions (or -1 when it has none).
-    diagnostics_.push_back({file_, line >= 0 ? line + 1 : 0, column >= 0 ? column + 1 : 0, std::move(message)});
+    diagnostics_.push_back(
+        {file_, line >= 0 ? line + 1 : 0, column >= 0 ? column + 1 : 0, std::move(message)});
   }
 
   std::string file_;

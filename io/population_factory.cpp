@@ -14,8 +14,9 @@ namespace {
 
 // Initial values of one state variable, neuron by neuron, each from its own stream
 // keyed by (seed, population * 16 + variable, neuron).
-std::vector<double> initial_values(const config::Distribution& d, std::uint32_t size, std::uint32_t population_index,
-                                   std::uint32_t variable, std::uint64_t seed) {
+std::vector<double> initial_values(const config::Distribution& d, std::uint32_t size,
+                                   std::uint32_t population_index, std::uint32_t variable,
+                                   std::uint64_t seed) {
   const distribution dist = to_distribution(d);
   std::vector<double> values(size);
   for (std::uint32_t n = 0; n < size; ++n) {
@@ -37,7 +38,8 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
   };
   if (p.has_iaf_psc_exp()) {
     const auto& m = p.iaf_psc_exp();
-    iaf_psc_exp_parameters q{m.c_m(), m.tau_m(), m.e_l(), m.v_th(), m.v_reset(), m.t_ref(), m.tau_syn_ex(), m.tau_syn_in(), m.i_e()};
+    iaf_psc_exp_parameters q{m.c_m(),   m.tau_m(),      m.e_l(),        m.v_th(), m.v_reset(),
+                             m.t_ref(), m.tau_syn_ex(), m.tau_syn_in(), m.i_e()};
     iaf_psc_exp_state_init s{init(m.v_m(), 0), init(m.i_syn_ex(), 1), init(m.i_syn_in(), 2)};
     return std::make_unique<iaf_psc_exp>(p.name(), n, q, s, grid, step_of(m.dt(), grid));
   }
@@ -49,7 +51,8 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
   }
   if (p.has_iaf_cond_exp()) {
     const auto& m = p.iaf_cond_exp();
-    iaf_cond_exp_parameters q{m.c_m(), m.g_l(), m.e_l(), m.e_ex(), m.e_in(), m.v_th(), m.v_reset(), m.t_ref(), m.tau_syn_ex(), m.tau_syn_in(), m.i_e()};
+    iaf_cond_exp_parameters q{m.c_m(),     m.g_l(),   m.e_l(),        m.e_ex(),       m.e_in(), m.v_th(),
+                              m.v_reset(), m.t_ref(), m.tau_syn_ex(), m.tau_syn_in(), m.i_e()};
     iaf_cond_exp_state_init s{init(m.v_m(), 0), init(m.g_ex(), 1), init(m.g_in(), 2)};
     return std::make_unique<iaf_cond_exp>(p.name(), n, q, s, grid, step_of(m.dt(), grid));
   }
@@ -62,7 +65,8 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
     q.d = m.d();
     q.V_th_mV = m.v_th();
     q.I_e = m.i_e();
-    q.scheme = m.integration() == config::Izhikevich::RK4 ? izhikevich_scheme::rk4 : izhikevich_scheme::izhikevich_2003;
+    q.scheme = m.integration() == config::Izhikevich::RK4 ? izhikevich_scheme::rk4
+                                                          : izhikevich_scheme::izhikevich_2003;
     izhikevich_state_init s;
     s.V_m_mV = init(m.v_m(), 0);
     if (m.has_u_m()) {

@@ -25,8 +25,9 @@ void check_state_recordings(const network_file& file, const network& net) {
     if (find_recordable(pop, s.variable()) >= 0) continue;
     std::string known;
     for (const auto& n : pop.recordables()) known += (known.empty() ? "" : ", ") + n;
-    errors.push_back(file.error_at({{"recording"}, {"state", k}, {"variable"}},
-                                   fmt::format("{} has no recordable '{}' (it has: {})", pop.model(), s.variable(), known)));
+    errors.push_back(file.error_at(
+        {{"recording"}, {"state", k}, {"variable"}},
+        fmt::format("{} has no recordable '{}' (it has: {})", pop.model(), s.variable(), known)));
   }
   if (!errors.empty()) throw input_error(std::move(errors));
 }
@@ -51,7 +52,8 @@ void spike_recorder::add(std::uint32_t population, const std::vector<neuron_id_t
   for (const auto n : neurons) c->selected[n] = true;
 }
 
-void spike_recorder::on_spikes(std::uint32_t population, tick_type tick, std::span<const neuron_id_type> neurons) {
+void spike_recorder::on_spikes(std::uint32_t population, tick_type tick,
+                               std::span<const neuron_id_type> neurons) {
   channel* c = channels_[population].get();
   if (c == nullptr) return;
   const double t_ms = net_.grid.to_ms(tick);
@@ -75,8 +77,8 @@ void spike_recorder::flush() {
     if (c) flush(*c);
 }
 
-state_recorder::state_recorder(const population& pop, std::size_t variable_index, std::vector<neuron_id_type> neurons,
-                               tick_type interval, frame_report& sink)
+state_recorder::state_recorder(const population& pop, std::size_t variable_index,
+                               std::vector<neuron_id_type> neurons, tick_type interval, frame_report& sink)
     : pop_(pop),
       variable_(variable_index),
       neurons_(std::move(neurons)),

@@ -51,7 +51,8 @@ void fill_schema_defaults(Message& message) {
     const FieldDescriptor* f = d->field(k);
     if (f->is_repeated()) {
       if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE)
-        for (int i = 0; i < r->FieldSize(message, f); ++i) fill_schema_defaults(*r->MutableRepeatedMessage(&message, f, i));
+        for (int i = 0; i < r->FieldSize(message, f); ++i)
+          fill_schema_defaults(*r->MutableRepeatedMessage(&message, f, i));
       continue;
     }
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
@@ -88,9 +89,11 @@ void check_schema_bounds(const Message& message, field_path& path, const network
     for (int i = 0; i < count; ++i) {
       path.push_back({f->name(), f->is_repeated() ? i : -1});
       if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-        check_schema_bounds(f->is_repeated() ? r->GetRepeatedMessage(message, f, i) : r->GetMessage(message, f), path,
-                            file, errors);
-      } else if (f->cpp_type() != FieldDescriptor::CPPTYPE_BOOL && f->cpp_type() != FieldDescriptor::CPPTYPE_ENUM &&
+        check_schema_bounds(
+            f->is_repeated() ? r->GetRepeatedMessage(message, f, i) : r->GetMessage(message, f), path, file,
+            errors);
+      } else if (f->cpp_type() != FieldDescriptor::CPPTYPE_BOOL &&
+                 f->cpp_type() != FieldDescriptor::CPPTYPE_ENUM &&
                  f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
         const double v = numeric_value(message, r, f, i);
         const auto& o = f->options();
@@ -102,7 +105,8 @@ void check_schema_bounds(const Message& message, field_path& path, const network
         else if (o.HasExtension(config::at_most) && !(v <= o.GetExtension(config::at_most)))
           problem = "must be <= " + with_unit(o.GetExtension(config::at_most), f);
         if (!problem.empty())
-          errors.push_back(file.error_at(path, fmt::format("{} = {} {}", f->name(), with_unit(v, f), problem)));
+          errors.push_back(
+              file.error_at(path, fmt::format("{} = {} {}", f->name(), with_unit(v, f), problem)));
       }
       path.pop_back();
     }

@@ -40,7 +40,8 @@ void iaf_cond_exp::step(tick_type /*now*/, population_output& out) {
     const double ge = g_ex[k] * half_decay_ex_;
     const double gi = g_in[k] * half_decay_in_;
     const double g_total = p_.g_L_nS + ge + gi;
-    const double V_inf = (p_.g_L_nS * p_.E_L_mV + ge * p_.E_ex_mV + gi * p_.E_in_mV + p_.I_e_pA + I_stim[k]) / g_total;
+    const double V_inf =
+        (p_.g_L_nS * p_.E_L_mV + ge * p_.E_ex_mV + gi * p_.E_in_mV + p_.I_e_pA + I_stim[k]) / g_total;
     const double V_free = V_inf + (V[k] - V_inf) * std::exp(-h_over_C * g_total);
     const bool refractory = refr[k] > 0;
     V[k] = refractory ? p_.V_reset_mV : V_free;
@@ -65,8 +66,8 @@ void iaf_cond_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<
   for (std::size_t k = 0; k < targets.size(); ++k) in[targets[k]] += weights[k];
 }
 
-void iaf_cond_exp::set_current(tick_type /*now*/, std::span<const neuron_id_type> neurons, double amplitude_pA,
-                               population_output& /*out*/) {
+void iaf_cond_exp::set_current(tick_type /*now*/, std::span<const neuron_id_type> neurons,
+                               double amplitude_pA, population_output& /*out*/) {
   if (neurons.empty()) {
     std::fill(I_stim_pA_.begin(), I_stim_pA_.end(), amplitude_pA);
   } else {

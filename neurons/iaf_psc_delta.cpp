@@ -68,8 +68,9 @@ void iaf_psc_delta::start(population_output& out) {
   }
 }
 
-void iaf_psc_delta::receive(tick_type now, receptor_type /*receptor*/, std::span<const neuron_id_type> targets,
-                            std::span<const weight_type> weights, population_output& out) {
+void iaf_psc_delta::receive(tick_type now, receptor_type /*receptor*/,
+                            std::span<const neuron_id_type> targets, std::span<const weight_type> weights,
+                            population_output& out) {
   for (std::size_t k = 0; k < targets.size(); ++k) {
     const neuron_id_type n = targets[k];
     advance(n, now);

@@ -45,7 +45,8 @@ void iaf_psc_exp::step(tick_type /*now*/, population_output& out) {
   }
   refractory_.resize(kept);
   // 3. Input that arrived during the step makes the currents jump at its end.
-  for (const auto& in : pending_) (in.receptor == receptor_type::excitatory ? I_ex_pA_ : I_in_pA_)[in.target] += in.weight;
+  for (const auto& in : pending_)
+    (in.receptor == receptor_type::excitatory ? I_ex_pA_ : I_in_pA_)[in.target] += in.weight;
   pending_.clear();
   // 4. Threshold. Spikes are rare: test blocks of 8 neurons branch-free and look
   //    closer only at blocks with a crossing.

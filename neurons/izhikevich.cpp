@@ -110,8 +110,9 @@ void izhikevich::step(tick_type /*now*/, population_output& out) {
   }
 }
 
-void izhikevich::receive(tick_type /*now*/, receptor_type /*receptor*/, std::span<const neuron_id_type> targets,
-                         std::span<const weight_type> weights, population_output& /*out*/) {
+void izhikevich::receive(tick_type /*now*/, receptor_type /*receptor*/,
+                         std::span<const neuron_id_type> targets, std::span<const weight_type> weights,
+                         population_output& /*out*/) {
   for (std::size_t k = 0; k < targets.size(); ++k) input_[targets[k]] += weights[k];
 }
 

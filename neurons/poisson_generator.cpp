@@ -4,8 +4,9 @@
 
 namespace spikeq {
 
-poisson_generator::poisson_generator(std::string name, neuron_id_type size, const poisson_generator_parameters& p,
-                                     time_grid grid, std::uint64_t seed, std::uint32_t stream_object)
+poisson_generator::poisson_generator(std::string name, neuron_id_type size,
+                                     const poisson_generator_parameters& p, time_grid grid,
+                                     std::uint64_t seed, std::uint32_t stream_object)
     : population(std::move(name), size),
       p_(p),
       grid_(grid),
@@ -13,7 +14,8 @@ poisson_generator::poisson_generator(std::string name, neuron_id_type size, cons
       next_time_ms_(size, p.start_ms),
       version_(size, 0) {
   streams_.reserve(size);
-  for (neuron_id_type n = 0; n < size; ++n) streams_.emplace_back(seed, stream_kind::poisson, stream_object, n);
+  for (neuron_id_type n = 0; n < size; ++n)
+    streams_.emplace_back(seed, stream_kind::poisson, stream_object, n);
 }
 
 void poisson_generator::schedule_next(neuron_id_type n, population_output& out) {
@@ -29,7 +31,8 @@ void poisson_generator::start(population_output& out) {
   for (neuron_id_type n = 0; n < size(); ++n) schedule_next(n, out);
 }
 
-void poisson_generator::wakeup(tick_type /*now*/, neuron_id_type n, std::uint32_t version, population_output& out) {
+void poisson_generator::wakeup(tick_type /*now*/, neuron_id_type n, std::uint32_t version,
+                               population_output& out) {
   if (version != version_[n]) return;
   out.spikes.push_back(n);
   schedule_next(n, out);

@@ -6,7 +6,8 @@
 namespace spikeq {
 
 spike_generator::spike_generator(std::string name, std::vector<std::vector<tick_type>> spike_ticks)
-    : population(std::move(name), static_cast<neuron_id_type>(spike_ticks.size())), ticks_(std::move(spike_ticks)) {
+    : population(std::move(name), static_cast<neuron_id_type>(spike_ticks.size())),
+      ticks_(std::move(spike_ticks)) {
   for (auto& t : ticks_) {
     std::sort(t.begin(), t.end());
     t.erase(std::unique(t.begin(), t.end()), t.end());
@@ -18,15 +19,16 @@ void spike_generator::start(population_output& out) {
     if (!ticks_[n].empty()) out.wakeups.push_back({ticks_[n][0], n, 0});
 }
 
-void spike_generator::wakeup(tick_type /*now*/, neuron_id_type n, std::uint32_t version, population_output& out) {
+void spike_generator::wakeup(tick_type /*now*/, neuron_id_type n, std::uint32_t version,
+                             population_output& out) {
   // The version is the index of the spike in the neuron's train.
   out.spikes.push_back(n);
   const std::uint32_t next = version + 1;
   if (next < ticks_[n].size()) out.wakeups.push_back({ticks_[n][next], n, next});
 }
 
-void spike_generator::receive(tick_type, receptor_type, std::span<const neuron_id_type>, std::span<const weight_type>,
-                              population_output&) {
+void spike_generator::receive(tick_type, receptor_type, std::span<const neuron_id_type>,
+                              std::span<const weight_type>, population_output&) {
   throw std::logic_error("spike_generator '" + name() + "' takes no input");
 }
 

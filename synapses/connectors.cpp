@@ -37,9 +37,9 @@ void draw_distinct(random_stream& rng, std::uint32_t n, std::uint32_t n_columns,
 
 // Generates one row (the connections of one source, or of one target for
 // fixed_number_pre) into chunk.target. `n_columns` is the size of the other side.
-void generate_row(const connector_spec& spec, std::uint32_t row, std::uint32_t n_columns, std::int64_t self_offset,
-                  bool row_is_target, std::uint64_t seed, std::uint32_t projection_index, std::vector<bool>& marks,
-                  std::vector<std::uint32_t>& out) {
+void generate_row(const connector_spec& spec, std::uint32_t row, std::uint32_t n_columns,
+                  std::int64_t self_offset, bool row_is_target, std::uint64_t seed,
+                  std::uint32_t projection_index, std::vector<bool>& marks, std::vector<std::uint32_t>& out) {
   random_stream rng(seed, stream_kind::connectivity, projection_index, row);
   // Column that would be a self-connection for this row, or -1.
   std::int64_t self_column = -1;
@@ -82,7 +82,8 @@ void generate_row(const connector_spec& spec, std::uint32_t row, std::uint32_t n
         }
       } else {
         if (spec.n > available)
-          throw std::invalid_argument("n = " + std::to_string(spec.n) + " exceeds the " + std::to_string(available) +
+          throw std::invalid_argument("n = " + std::to_string(spec.n) + " exceeds the " +
+                                      std::to_string(available) +
                                       " distinct candidates (allow_multapses is false)");
         draw_distinct(rng, spec.n, n_columns, self_column, marks, out);
       }
@@ -100,19 +101,21 @@ connection_rows generate_rows(const connector_spec& spec, std::uint32_t n_rows, 
                               std::uint32_t projection_index) {
   const std::uint32_t n_chunks = (n_rows + rows_per_task - 1) / rows_per_task;
   std::vector<row_chunk> chunks(n_chunks);
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n_chunks), [&](const tbb::blocked_range<std::uint32_t>& r) {
-    std::vector<bool> marks(n_columns, false);
-    for (std::uint32_t chunk = r.begin(); chunk < r.end(); ++chunk) {
-      row_chunk& out = chunks[chunk];
-      const std::uint32_t begin = chunk * rows_per_task;
-      const std::uint32_t end = std::min(n_rows, begin + rows_per_task);
-      for (std::uint32_t row = begin; row < end; ++row) {
-        const std::size_t before = out.target.size();
-        generate_row(spec, row, n_columns, self_offset, rows_are_targets, seed, projection_index, marks, out.target);
-        out.count.push_back(static_cast<std::uint32_t>(out.target.size() - before));
-      }
-    }
-  });
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n_chunks),
+                    [&](const tbb::blocked_range<std::uint32_t>& r) {
+                      std::vector<bool> marks(n_columns, false);
+                      for (std::uint32_t chunk = r.begin(); chunk < r.end(); ++chunk) {
+                        row_chunk& out = chunks[chunk];
+                        const std::uint32_t begin = chunk * rows_per_task;
+                        const std::uint32_t end = std::min(n_rows, begin + rows_per_task);
+                        for (std::uint32_t row = begin; row < end; ++row) {
+                          const std::size_t before = out.target.size();
+                          generate_row(spec, row, n_columns, self_offset, rows_are_targets, seed,
+                                       projection_index, marks, out.target);
+                          out.count.push_back(static_cast<std::uint32_t>(out.target.size() - before));
+                        }
+                      }
+                    });
   connection_rows rows;
   rows.first.reserve(n_rows + 1);
   rows.first.push_back(0);
@@ -143,13 +146,14 @@ connection_rows transpose(const connection_rows& by_target, std::uint32_t n_sour
 
 }  // namespace
 
-connection_rows generate_connections(const connector_spec& spec, std::uint32_t n_sources, std::uint32_t n_targets,
-                                     std::int64_t self_offset, std::uint64_t seed, std::uint32_t projection_index) {
+connection_rows generate_connections(const connector_spec& spec, std::uint32_t n_sources,
+                                     std::uint32_t n_targets, std::int64_t self_offset, std::uint64_t seed,
+                                     std::uint32_t projection_index) {
   switch (spec.type) {
     case connector_spec::kind::one_to_one: {
       if (n_sources != n_targets)
-        throw std::invalid_argument("one_to_one needs equal sizes (" + std::to_string(n_sources) + " sources, " +
-                                    std::to_string(n_targets) + " targets)");
+        throw std::invalid_argument("one_to_one needs equal sizes (" + std::to_string(n_sources) +
+                                    " sources, " + std::to_string(n_targets) + " targets)");
       connection_rows rows;
       rows.first.resize(n_sources + 1);
       rows.target.resize(n_sources);
@@ -179,8 +183,8 @@ connection_rows generate_connections(const connector_spec& spec, std::uint32_t n
     }
     case connector_spec::kind::fixed_number_pre: {
       // Rows are targets; the "self" relation is seen from the target side.
-      const connection_rows by_target =
-          generate_rows(spec, n_targets, n_sources, self_offset, /*rows_are_targets=*/true, seed, projection_index);
+      const connection_rows by_target = generate_rows(spec, n_targets, n_sources, self_offset,
+                                                      /*rows_are_targets=*/true, seed, projection_index);
       return transpose(by_target, n_sources);
     }
     default:

@@ -13,10 +13,17 @@
 namespace spikeq {
 
 struct connector_spec {
-  enum class kind { all_to_all, one_to_one, fixed_probability, fixed_number_pre, fixed_number_post, from_list };
+  enum class kind {
+    all_to_all,
+    one_to_one,
+    fixed_probability,
+    fixed_number_pre,
+    fixed_number_post,
+    from_list
+  };
   kind type = kind::all_to_all;
-  double p = 0.0;           // fixed_probability
-  std::uint32_t n = 0;      // fixed_number_pre / fixed_number_post
+  double p = 0.0;       // fixed_probability
+  std::uint32_t n = 0;  // fixed_number_pre / fixed_number_post
   bool allow_self_connections = true;
   bool allow_multapses = false;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // from_list (source, target)
@@ -41,7 +48,8 @@ struct connection_rows {
 // self_offset + i are the same neuron), or -1 if the source is not a target.
 // Throws std::invalid_argument when the request is impossible (e.g. more distinct
 // targets than exist).
-connection_rows generate_connections(const connector_spec& spec, std::uint32_t n_sources, std::uint32_t n_targets,
-                                     std::int64_t self_offset, std::uint64_t seed, std::uint32_t projection_index);
+connection_rows generate_connections(const connector_spec& spec, std::uint32_t n_sources,
+                                     std::uint32_t n_targets, std::int64_t self_offset, std::uint64_t seed,
+                                     std::uint32_t projection_index);
 
 }  // namespace spikeq

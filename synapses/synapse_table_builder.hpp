@@ -23,11 +23,12 @@ struct target_range {
 // One value per connection of `rows`, in row order. Random draws for row s come
 // from the stream (seed, kind, projection_index, s); list values are taken by
 // creation index (or the from_list position); cycle restarts for every row.
-std::vector<double> sample_per_synapse(const distribution& dist, const connection_rows& rows, std::uint64_t seed,
-                                       stream_kind kind, std::uint32_t projection_index);
+std::vector<double> sample_per_synapse(const distribution& dist, const connection_rows& rows,
+                                       std::uint64_t seed, stream_kind kind, std::uint32_t projection_index);
 
 // REQUIRES: weights and delay_ticks have one entry per connection; delays >= 1.
-std::vector<synapse_table> build_synapse_tables(const connection_rows& rows, const std::vector<double>& weights,
+std::vector<synapse_table> build_synapse_tables(const connection_rows& rows,
+                                                const std::vector<double>& weights,
                                                 const std::vector<tick_type>& delay_ticks,
                                                 const std::vector<target_range>& ranges);
 

@@ -1,6 +1,5 @@
 // spikeq command-line entry point: run, validate.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "tools/run_command.hpp"
@@ -19,17 +18,19 @@ std::string joined_arguments(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"spikeq: event-driven spiking neural network simulator.\n"
-               "Networks are Protocol Buffers text files (see docs/network_format.md);\n"
-               "recordings are SONATA HDF5 files.\nExit codes: 0 success, 2 bad input, 1 internal error."};
+  CLI::App app{
+      "spikeq: event-driven spiking neural network simulator.\n"
+      "Networks are Protocol Buffers text files (see docs/network_format.md);\n"
+      "recordings are SONATA HDF5 files.\nExit codes: 0 success, 2 bad input, 1 internal error."};
   app.set_version_flag("--version", SPIKEQ_VERSION);
   app.require_subcommand(1);
 
   spikeq::tools::run_options run;
   auto* run_cmd = app.add_subcommand("run", "Simulate a network and write its recordings to an HDF5 file");
   run_cmd->add_option("network", run.network_path, "Network description (.textproto or .pbtxt)")->required();
-  run_cmd->add_option("-o,--output", run.output_path,
-                      "Output HDF5 file; written under a temporary name and renamed when the run succeeds")
+  run_cmd
+      ->add_option("-o,--output", run.output_path,
+                   "Output HDF5 file; written under a temporary name and renamed when the run succeeds")
       ->required();
   run_cmd->add_option("--t-stop", run.t_stop_ms, "Simulated time in ms (overrides simulation.t_stop)");
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides simulation.seed)");
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
 
   std::string validate_path;
-  auto* validate_cmd = app.add_subcommand("validate", "Check a network description and build it without running");
+  auto* validate_cmd =
+      app.add_subcommand("validate", "Check a network description and build it without running");
   validate_cmd->add_option("network", validate_path, "Network description")->required();
 
   try {

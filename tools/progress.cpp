@@ -18,8 +18,8 @@ void progress_line::update(double t_ms) {
   const double wall_s = std::chrono::duration<double>(now - start_).count();
   const double rtf = t_ms > 0 ? wall_s / (t_ms / 1000.0) : 0.0;
   const double percent = t_stop_ms_ > 0 ? 100.0 * t_ms / t_stop_ms_ : 100.0;
-  std::fprintf(stderr, "\r\033[K[spikeq] %.1f / %.1f ms (%.0f%%)  wall %.1f s  real-time factor %.3g", t_ms, t_stop_ms_,
-               percent, wall_s, rtf);
+  std::fprintf(stderr, "\r\033[K[spikeq] %.1f / %.1f ms (%.0f%%)  wall %.1f s  real-time factor %.3g", t_ms,
+               t_stop_ms_, percent, wall_s, rtf);
   std::fflush(stderr);
   drawn_ = true;
 }

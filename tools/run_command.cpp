@@ -48,7 +48,8 @@ void attach_recorders(const io::network_file& file, const network& net, io::outp
     if (neurons.empty())
       for (neuron_id_type n = 0; n < pop.size(); ++n) neurons.push_back(n);
     std::string group = pop.name();
-    if (std::find(groups_used.begin(), groups_used.end(), group) != groups_used.end()) group += "." + s.variable();
+    if (std::find(groups_used.begin(), groups_used.end(), group) != groups_used.end())
+      group += "." + s.variable();
     groups_used.push_back(group);
     const tick_type interval = std::max<tick_type>(1, net.grid.to_ticks(s.interval()));
     std::vector<std::uint64_t> node_ids(neurons.begin(), neurons.end());
@@ -61,8 +62,9 @@ void attach_recorders(const io::network_file& file, const network& net, io::outp
 int run_checked(const run_options& options) {
   const auto t0 = clock_type::now();
   if (options.threads != 1)
-    throw io::input_error({{"--threads", 0, 0,
-                            fmt::format("{} threads requested; this version runs networks on 1 thread", options.threads)}});
+    throw io::input_error(
+        {{"--threads", 0, 0,
+          fmt::format("{} threads requested; this version runs networks on 1 thread", options.threads)}});
   const std::filesystem::path output(options.output_path);
   const auto out_dir = output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(out_dir))
@@ -108,7 +110,8 @@ int run_checked(const run_options& options) {
   spikes.flush();
   out.commit();
 
-  if (!options.quiet) print_run_summary(std::cout, net, k.statistics(), t_stop_ms, build_s, sim_s, options.output_path);
+  if (!options.quiet)
+    print_run_summary(std::cout, net, k.statistics(), t_stop_ms, build_s, sim_s, options.output_path);
   return 0;
 }
 
@@ -132,9 +135,9 @@ int validate_network(const std::string& network_path) {
     io::resolve_network(file);
     const network net = io::build_network(file);
     io::check_state_recordings(file, net);
-    std::cout << fmt::format("{}: ok ({} populations, {} neurons, {} projections, {} synapses)\n", network_path,
-                             net.populations.size(), net.neuron_count(), file.network.projection_size(),
-                             net.synapse_count());
+    std::cout << fmt::format("{}: ok ({} populations, {} neurons, {} projections, {} synapses)\n",
+                             network_path, net.populations.size(), net.neuron_count(),
+                             file.network.projection_size(), net.synapse_count());
     return 0;
   } catch (const io::input_error& e) {
     report(e);

@@ -6,8 +6,8 @@ namespace spikeq::tools {
 
 void print_run_summary(std::ostream& os, const network& net, const kernel_statistics& stats, double t_stop_ms,
                        double build_s, double simulate_s, const std::string& output_path) {
-  os << fmt::format("network: {} neurons in {} populations, {} synapses (built in {:.3f} s)\n", net.neuron_count(),
-                    net.populations.size(), net.synapse_count(), build_s);
+  os << fmt::format("network: {} neurons in {} populations, {} synapses (built in {:.3f} s)\n",
+                    net.neuron_count(), net.populations.size(), net.synapse_count(), build_s);
   os << fmt::format("simulated {:.1f} ms in {:.3f} s wall: real-time factor {:.4f}\n", t_stop_ms, simulate_s,
                     t_stop_ms > 0 ? simulate_s / (t_stop_ms / 1000.0) : 0.0);
   os << fmt::format("{} events, {} synaptic events\n", stats.events, stats.synaptic_events);

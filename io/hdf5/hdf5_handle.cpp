@@ -2,8 +2,8 @@
 
 namespace spikeq::io {
 
-hdf5_handle checked(hid_t id, hdf5_handle::close_function close, const std::string& file, const std::string& path,
-                    const char* what) {
+hdf5_handle checked(hid_t id, hdf5_handle::close_function close, const std::string& file,
+                    const std::string& path, const char* what) {
   if (id < 0) throw hdf5_error(file, path, what);
   return {id, close};
 }

@@ -50,8 +50,8 @@ class hdf5_handle {
 };
 
 // Throws hdf5_error if `id` is negative, else wraps it.
-hdf5_handle checked(hid_t id, hdf5_handle::close_function close, const std::string& file, const std::string& path,
-                    const char* what);
+hdf5_handle checked(hid_t id, hdf5_handle::close_function close, const std::string& file,
+                    const std::string& path, const char* what);
 // Throws hdf5_error if `status` is negative.
 void check(herr_t status, const std::string& file, const std::string& path, const char* what);
 

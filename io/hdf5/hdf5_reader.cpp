@@ -21,21 +21,25 @@ bool hdf5_reader::exists(const std::string& path) const {
 }
 
 std::vector<std::string> hdf5_reader::members(const std::string& group) const {
-  auto g = checked(H5Gopen2(file_.get(), group.c_str(), H5P_DEFAULT), H5Gclose, name_, group, "cannot open the group");
+  auto g = checked(H5Gopen2(file_.get(), group.c_str(), H5P_DEFAULT), H5Gclose, name_, group,
+                   "cannot open the group");
   H5G_info_t info;
   check(H5Gget_info(g.get(), &info), name_, group, "cannot read the group");
   std::vector<std::string> names;
   for (hsize_t k = 0; k < info.nlinks; ++k) {
-    const auto size = H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, k, nullptr, 0, H5P_DEFAULT);
+    const auto size =
+        H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, k, nullptr, 0, H5P_DEFAULT);
     std::string name(static_cast<std::size_t>(size), '\0');
-    H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, k, name.data(), name.size() + 1, H5P_DEFAULT);
+    H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, k, name.data(), name.size() + 1,
+                       H5P_DEFAULT);
     names.push_back(name);
   }
   return names;
 }
 
 std::vector<std::uint64_t> hdf5_reader::shape(const std::string& dataset) const {
-  auto ds = checked(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, name_, dataset, "no such dataset");
+  auto ds = checked(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, name_, dataset,
+                    "no such dataset");
   auto space = checked(H5Dget_space(ds.get()), H5Sclose, name_, dataset, "cannot get the dataspace");
   const int rank = H5Sget_simple_extent_ndims(space.get());
   std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
@@ -45,7 +49,8 @@ std::vector<std::uint64_t> hdf5_reader::shape(const std::string& dataset) const 
 
 template <typename T>
 std::vector<T> hdf5_reader::read(const std::string& dataset, hid_t memory_type) const {
-  auto ds = checked(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, name_, dataset, "no such dataset");
+  auto ds = checked(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, name_, dataset,
+                    "no such dataset");
   auto space = checked(H5Dget_space(ds.get()), H5Sclose, name_, dataset, "cannot get the dataspace");
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   std::vector<T> values(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
@@ -55,14 +60,19 @@ std::vector<T> hdf5_reader::read(const std::string& dataset, hid_t memory_type) 
   return values;
 }
 
-std::vector<double> hdf5_reader::read_doubles(const std::string& d) const { return read<double>(d, H5T_NATIVE_DOUBLE); }
-std::vector<float> hdf5_reader::read_floats(const std::string& d) const { return read<float>(d, H5T_NATIVE_FLOAT); }
+std::vector<double> hdf5_reader::read_doubles(const std::string& d) const {
+  return read<double>(d, H5T_NATIVE_DOUBLE);
+}
+std::vector<float> hdf5_reader::read_floats(const std::string& d) const {
+  return read<float>(d, H5T_NATIVE_FLOAT);
+}
 std::vector<std::uint64_t> hdf5_reader::read_uint64s(const std::string& d) const {
   return read<std::uint64_t>(d, H5T_NATIVE_UINT64);
 }
 
 namespace {
-std::string read_string_from(hid_t object, hid_t type, bool is_attribute, const std::string& file, const std::string& path) {
+std::string read_string_from(hid_t object, hid_t type, bool is_attribute, const std::string& file,
+                             const std::string& path) {
   auto memory_type = checked(H5Tcopy(H5T_C_S1), H5Tclose, file, path, "cannot create a string type");
   // HDF5 converts no strings between character sets: read in the stored one.
   check(H5Tset_cset(memory_type.get(), H5Tget_cset(type)), file, path, "cannot set a character set");
@@ -88,15 +98,16 @@ std::string read_string_from(hid_t object, hid_t type, bool is_attribute, const 
 }  // namespace
 
 std::string hdf5_reader::read_string(const std::string& dataset) const {
-  auto ds = checked(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, name_, dataset, "no such dataset");
+  auto ds = checked(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, name_, dataset,
+                    "no such dataset");
   auto type = checked(H5Dget_type(ds.get()), H5Tclose, name_, dataset, "cannot get the type");
   if (H5Tget_class(type.get()) != H5T_STRING) throw hdf5_error(name_, dataset, "not a string");
   return read_string_from(ds.get(), type.get(), false, name_, dataset);
 }
 
 hdf5_handle hdf5_reader::open_attribute(const std::string& object, const std::string& name) const {
-  return checked(H5Aopen_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name_,
-                 object + "@" + name, "no such attribute");
+  return checked(H5Aopen_by_name(file_.get(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                 H5Aclose, name_, object + "@" + name, "no such attribute");
 }
 
 std::string hdf5_reader::string_attribute(const std::string& object, const std::string& name) const {
@@ -106,9 +117,11 @@ std::string hdf5_reader::string_attribute(const std::string& object, const std::
   return read_string_from(attr.get(), type.get(), true, name_, object + "@" + name);
 }
 
-std::vector<std::uint64_t> hdf5_reader::integer_attribute(const std::string& object, const std::string& name) const {
+std::vector<std::uint64_t> hdf5_reader::integer_attribute(const std::string& object,
+                                                          const std::string& name) const {
   auto attr = open_attribute(object, name);
-  auto space = checked(H5Aget_space(attr.get()), H5Sclose, name_, object + "@" + name, "cannot get the dataspace");
+  auto space =
+      checked(H5Aget_space(attr.get()), H5Sclose, name_, object + "@" + name, "cannot get the dataspace");
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   std::vector<std::uint64_t> values(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
   auto type = checked(H5Aget_type(attr.get()), H5Tclose, name_, object + "@" + name, "cannot get the type");

@@ -25,8 +25,8 @@ namespace spikeq::io {
 // A 1-D chunked, extendible dataset that buffers appends.
 class appendable_dataset {
  public:
-  appendable_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t memory_type, std::size_t element_size,
-                     const std::string& file_name, const std::string& path);
+  appendable_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t memory_type,
+                     std::size_t element_size, const std::string& file_name, const std::string& path);
   void append(const void* data, std::size_t count);
   void flush();
   void close() { dataset_.reset(); }
@@ -47,7 +47,8 @@ class appendable_dataset {
 // /spikes/<population>: timestamps (float64, ms) and node_ids (uint64), sorted by time.
 class spike_population {
  public:
-  spike_population(hid_t spikes_group, const std::string& name, std::uint64_t node_count, const std::string& file);
+  spike_population(hid_t spikes_group, const std::string& name, std::uint64_t node_count,
+                   const std::string& file);
   // REQUIRES: equal lengths; times not earlier than those appended before.
   void append(std::span<const double> times_ms, std::span<const std::uint64_t> node_ids);
   void flush();
@@ -62,8 +63,9 @@ class spike_population {
 // /report/<group>: one row of `data` per frame, one column per recorded node.
 class frame_report {
  public:
-  frame_report(hid_t report_group, const std::string& group, const std::string& variable, const std::string& units,
-               const std::vector<std::uint64_t>& node_ids, double start_ms, double step_ms, const std::string& file);
+  frame_report(hid_t report_group, const std::string& group, const std::string& variable,
+               const std::string& units, const std::vector<std::uint64_t>& node_ids, double start_ms,
+               double step_ms, const std::string& file);
   // REQUIRES: values.size() == number of nodes.
   void append_frame(std::span<const float> values);
   void flush();
@@ -89,8 +91,9 @@ class output_file {
 
   // Declaration phase (before start_streaming).
   spike_population& add_spike_population(const std::string& name, std::uint64_t node_count);
-  frame_report& add_frame_report(const std::string& group, const std::string& variable, const std::string& units,
-                                 const std::vector<std::uint64_t>& node_ids, double start_ms, double step_ms);
+  frame_report& add_frame_report(const std::string& group, const std::string& variable,
+                                 const std::string& units, const std::vector<std::uint64_t>& node_ids,
+                                 double start_ms, double step_ms);
   void set_string_attribute(const std::string& group_path, const std::string& name, const std::string& value);
   void write_string_dataset(const std::string& path, const std::string& value);
 

@@ -21,7 +21,8 @@ std::vector<event> drain(event_queue& q) {
 TEST(event_queue, pops_in_total_order_for_any_insertion_order) {
   std::vector<event> events;
   for (std::uint32_t k = 0; k < 2000; ++k)
-    events.push_back({static_cast<tick_type>((k * 7919) % 500), static_cast<event_kind>(k % 7), k % 13, k, 0});
+    events.push_back(
+        {static_cast<tick_type>((k * 7919) % 500), static_cast<event_kind>(k % 7), k % 13, k, 0});
   std::mt19937 shuffle_rng(42);
   for (int trial = 0; trial < 5; ++trial) {
     std::shuffle(events.begin(), events.end(), shuffle_rng);

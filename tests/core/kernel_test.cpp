@@ -54,7 +54,8 @@ class logging_target final : public population {
                std::span<const weight_type> weights, population_output&) override {
     for (std::size_t k = 0; k < targets.size(); ++k) arrivals.push_back({now, targets[k], weights[k], r});
   }
-  void set_current(tick_type now, std::span<const neuron_id_type>, double amplitude, population_output&) override {
+  void set_current(tick_type now, std::span<const neuron_id_type>, double amplitude,
+                   population_output&) override {
     currents.emplace_back(now, amplitude);
   }
   std::vector<arrival> arrivals;
@@ -67,10 +68,12 @@ class logging_target final : public population {
 
 // Builds a projection table from explicit (source, target, delay, weight) rows,
 // grouped by source and sorted by delay as synapse_table requires.
-synapse_table make_table(neuron_id_type n_sources,
-                         std::vector<std::tuple<neuron_id_type, neuron_id_type, tick_type, weight_type>> rows) {
+synapse_table make_table(
+    neuron_id_type n_sources,
+    std::vector<std::tuple<neuron_id_type, neuron_id_type, tick_type, weight_type>> rows) {
   std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
-    return std::tie(std::get<0>(x), std::get<2>(x), std::get<1>(x)) < std::tie(std::get<0>(y), std::get<2>(y), std::get<1>(y));
+    return std::tie(std::get<0>(x), std::get<2>(x), std::get<1>(x)) <
+           std::tie(std::get<0>(y), std::get<2>(y), std::get<1>(y));
   });
   synapse_table t;
   t.source_first_block.push_back(0);
@@ -110,8 +113,8 @@ TEST(kernel, spike_arrives_exactly_after_each_heterogeneous_delay) {
     rows.emplace_back(0, static_cast<neuron_id_type>(k), delays[k], static_cast<weight_type>(k + 1));
   auto tgt = std::make_unique<logging_target>(static_cast<neuron_id_type>(delays.size()), 100);
   auto* log = tgt.get();
-  network net = two_population_network(std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{1000}}),
-                                       std::move(tgt));
+  network net = two_population_network(
+      std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{1000}}), std::move(tgt));
   net.projections.push_back({"p", 0, 1, receptor_type::excitatory, make_table(1, rows)});
   net.outgoing[0] = {0};
   kernel k(net, {});
@@ -148,8 +151,8 @@ TEST(kernel, simultaneous_inputs_arrive_in_source_order_whatever_the_scheduling_
 TEST(kernel, steps_run_every_step_and_after_inputs_of_the_same_tick) {
   auto tgt = std::make_unique<logging_target>(1, 100);
   auto* log = tgt.get();
-  network net = two_population_network(std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{150}}),
-                                       std::move(tgt));
+  network net = two_population_network(
+      std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{150}}), std::move(tgt));
   net.projections.push_back({"p", 0, 1, receptor_type::inhibitory, make_table(1, {{0, 0, 50, -2.0f}})});
   net.outgoing[0] = {0};
   kernel k(net, {});
@@ -163,8 +166,8 @@ TEST(kernel, steps_run_every_step_and_after_inputs_of_the_same_tick) {
 TEST(kernel, current_changes_happen_at_their_ticks) {
   auto tgt = std::make_unique<logging_target>(3, 100);
   auto* log = tgt.get();
-  network net = two_population_network(std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{}}),
-                                       std::move(tgt));
+  network net = two_population_network(
+      std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{}}), std::move(tgt));
   net.currents.push_back({"dc", 1, {}, {0, 300, 700}, {5.0, -1.0, 0.0}});
   kernel k(net, {});
   k.run(1000);
@@ -175,8 +178,8 @@ TEST(kernel, random_pulses_pick_reproducible_targets_once_per_interval) {
   auto run_once = [](std::uint64_t seed) {
     auto tgt = std::make_unique<logging_target>(10, 100);
     auto* log = tgt.get();
-    network net = two_population_network(std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{}}),
-                                         std::move(tgt));
+    network net = two_population_network(
+        std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{}}), std::move(tgt));
     net.seed = seed;
     random_pulse_source pulses;
     pulses.target_populations = {1};

@@ -30,7 +30,8 @@ TEST_P(bad_input, exits_with_2_names_the_location_and_keeps_existing_output) {
   EXPECT_NE(r.err.find(c.words), std::string::npos) << "stderr: " << r.err;
   EXPECT_EQ(read_text(output), "previous result");
   int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) files += entry.path().extension() != ".txt";
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    files += entry.path().extension() != ".txt";
   EXPECT_EQ(files, 1) << "a temporary file was left behind";
   // validate reports the same problem without running.
   const auto v = run_spikeq("validate '" + net + "'", dir);
@@ -57,7 +58,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(cli, missing_network_file_is_bad_input) {
   const auto dir = scratch_dir("missing");
-  const auto r = run_spikeq("run '" + (dir / "nope.textproto").string() + "' -o '" + (dir / "o.h5").string() + "'", dir);
+  const auto r =
+      run_spikeq("run '" + (dir / "nope.textproto").string() + "' -o '" + (dir / "o.h5").string() + "'", dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("cannot open"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "o.h5"));
@@ -77,8 +79,8 @@ TEST(cli, unknown_option_and_help) {
 
 TEST(cli, more_than_one_thread_is_refused_for_now) {
   const auto dir = scratch_dir("threads");
-  const auto r = run_spikeq("run '" + source_path("examples/delay_demo.textproto") + "' -o '" + (dir / "o.h5").string() +
-                                "' --threads 2",
+  const auto r = run_spikeq("run '" + source_path("examples/delay_demo.textproto") + "' -o '" +
+                                (dir / "o.h5").string() + "' --threads 2",
                             dir);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("1 thread"), std::string::npos) << r.err;

@@ -26,7 +26,8 @@ inline std::string read_text(const std::filesystem::path& p) {
 
 // A fresh, empty directory for one test's files.
 inline std::filesystem::path scratch_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("spikeq_it_" + name + "_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("spikeq_it_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -36,7 +37,8 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
 inline cli_result run_spikeq(const std::string& args, const std::filesystem::path& dir) {
   const auto out = dir / "stdout.txt";
   const auto err = dir / "stderr.txt";
-  const std::string cmd = std::string("'") + SPIKEQ_BINARY + "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "'";
+  const std::string cmd =
+      std::string("'") + SPIKEQ_BINARY + "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "'";
   const int status = std::system(cmd.c_str());
   cli_result r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -45,6 +47,8 @@ inline cli_result run_spikeq(const std::string& args, const std::filesystem::pat
   return r;
 }
 
-inline std::string source_path(const std::string& relative) { return std::string(SPIKEQ_SOURCE_DIR) + "/" + relative; }
+inline std::string source_path(const std::string& relative) {
+  return std::string(SPIKEQ_SOURCE_DIR) + "/" + relative;
+}
 
 }  // namespace spikeq::testing

@@ -13,8 +13,8 @@
 namespace spikeq::testing {
 namespace {
 
-std::filesystem::path run_example(const std::string& example, const std::filesystem::path& dir, const std::string& name,
-                                  const std::string& extra = "") {
+std::filesystem::path run_example(const std::string& example, const std::filesystem::path& dir,
+                                  const std::string& name, const std::string& extra = "") {
   const auto out = dir / (name + ".h5");
   const auto r = run_spikeq("run '" + source_path(example) + "' -o '" + out.string() + "' " + extra, dir);
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -16,7 +16,8 @@ struct spike_data {
 
 inline spike_data read_spikes(const std::filesystem::path& file, const std::string& population) {
   io::hdf5_reader r(file);
-  return {r.read_doubles("/spikes/" + population + "/timestamps"), r.read_uint64s("/spikes/" + population + "/node_ids")};
+  return {r.read_doubles("/spikes/" + population + "/timestamps"),
+          r.read_uint64s("/spikes/" + population + "/node_ids")};
 }
 
 struct frame_data {

@@ -1,8 +1,9 @@
 // Building networks from descriptions: sizes, connectivity as described, delays
 // in ticks, and bit-identical construction for the same seed.
+#include "io/network_builder.hpp"
+
 #include <gtest/gtest.h>
 
-#include "io/network_builder.hpp"
 #include "io/resolve.hpp"
 
 namespace spikeq::io {

@@ -1,8 +1,9 @@
 // Parsing and validating network descriptions: every error names file:line:col
 // and the field; defaults come from the schema; the resolved text round-trips.
+#include "io/network_file.hpp"
+
 #include <gtest/gtest.h>
 
-#include "io/network_file.hpp"
 #include "io/resolve.hpp"
 
 namespace spikeq::io {
@@ -44,7 +45,8 @@ TEST(network_file, unknown_field_is_an_error) {
 }
 
 TEST(network_file, negative_time_constant_points_at_the_field) {
-  const auto errors = errors_of("population {\n  name: \"a\"\n  size: 1\n  iaf_psc_exp {\n    tau_m: -5\n  }\n}\n");
+  const auto errors =
+      errors_of("population {\n  name: \"a\"\n  size: 1\n  iaf_psc_exp {\n    tau_m: -5\n  }\n}\n");
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].line, 5);
   EXPECT_EQ(errors[0].column, 5);
@@ -80,14 +82,15 @@ TEST(network_file, duplicate_population_names_are_rejected) {
 }
 
 TEST(network_file, defaults_come_from_the_schema_and_presets) {
-  auto file = parse_network_text(std::string(minimal) + "population { name: \"z\" size: 1 izhikevich { preset: CH } }\n",
-                                 "net.textproto");
+  auto file = parse_network_text(
+      std::string(minimal) + "population { name: \"z\" size: 1 izhikevich { preset: CH } }\n",
+      "net.textproto");
   resolve_network(file);
   const auto& lif = file.network.population(0).iaf_psc_exp();
-  EXPECT_DOUBLE_EQ(lif.tau_m(), 20);   // given
-  EXPECT_DOUBLE_EQ(lif.c_m(), 250);    // NEST default
-  EXPECT_DOUBLE_EQ(lif.v_th(), -55);   // NEST default
-  EXPECT_DOUBLE_EQ(lif.dt(), 0.1);     // simulation default
+  EXPECT_DOUBLE_EQ(lif.tau_m(), 20);  // given
+  EXPECT_DOUBLE_EQ(lif.c_m(), 250);   // NEST default
+  EXPECT_DOUBLE_EQ(lif.v_th(), -55);  // NEST default
+  EXPECT_DOUBLE_EQ(lif.dt(), 0.1);    // simulation default
   const auto& izh = file.network.population(1).izhikevich();
   EXPECT_DOUBLE_EQ(izh.c(), -50);  // chattering preset, Izhikevich 2003 Fig. 2
   EXPECT_DOUBLE_EQ(izh.d(), 2);

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <map>
-#include <tuple>
 #include <queue>
+#include <tuple>
 #include <vector>
 
 #include "core/population.hpp"
@@ -22,7 +22,7 @@ struct timed_input {
 // Runs `pop` until `t_stop` (inclusive): inputs before the step ending at the same
 // tick, wake-ups after inputs, as the kernel orders them. Returns (tick, neuron) spikes.
 inline std::vector<std::pair<tick_type, neuron_id_type>> drive(population& pop, tick_type t_stop,
-                                                                std::vector<timed_input> inputs = {}) {
+                                                               std::vector<timed_input> inputs = {}) {
   std::vector<std::pair<tick_type, neuron_id_type>> spikes;
   using wake = std::tuple<tick_type, neuron_id_type, std::uint32_t>;
   std::priority_queue<wake, std::vector<wake>, std::greater<>> wakeups;

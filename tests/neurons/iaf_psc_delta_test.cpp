@@ -25,8 +25,13 @@ TEST(iaf_psc_delta, hand_computed_input_sequence_gives_the_predicted_spike_ticks
   //           V = -70 + 14 e^{-0.05} + 1.2 = -55.48: no spike;
   // 5.600 ms: +0.7 -> -70 + 14.517 e^{-0.01} + 0.7 = -54.93 >= -55: spike at tick 5600.
   const auto spikes = testing::drive(pop, 10000,
-                                     {{1000, 0, 10.0f}, {3000, 0, 8.0f}, {4000, 0, 20.0f}, {5000, 0, 14.0f},
-                                      {5500, 0, 0.5f}, {5500, 0, 0.7f}, {5600, 0, 0.7f}});
+                                     {{1000, 0, 10.0f},
+                                      {3000, 0, 8.0f},
+                                      {4000, 0, 20.0f},
+                                      {5000, 0, 14.0f},
+                                      {5500, 0, 0.5f},
+                                      {5500, 0, 0.7f},
+                                      {5600, 0, 0.7f}});
   const double V_5600 = -70.0 + (14.0 * std::exp(-0.05) + 1.2) * std::exp(-0.01) + 0.7;
   ASSERT_GE(V_5600, -55.0);  // the hand computation above
   ASSERT_EQ(spikes.size(), 2u);
@@ -46,7 +51,8 @@ TEST(iaf_psc_delta, constant_current_crossings_fall_on_the_first_tick_above_thre
   const tick_type first = static_cast<tick_type>(std::ceil(s_ms / 0.001));
   const tick_type period = 2000 + first;
   ASSERT_GE(spikes.size(), 5u);
-  for (std::size_t k = 0; k < spikes.size(); ++k) EXPECT_EQ(spikes[k].first, first + static_cast<tick_type>(k) * period);
+  for (std::size_t k = 0; k < spikes.size(); ++k)
+    EXPECT_EQ(spikes[k].first, first + static_cast<tick_type>(k) * period);
   // On the spike tick V has crossed; one tick earlier it had not.
   iaf_psc_delta probe("d", 1, p, {{-70.0}}, grid);
   EXPECT_LT(probe.membrane_potential(0, first - 1), p.V_th_mV);

@@ -17,11 +17,13 @@ iaf_psc_exp_state_init resting(std::size_t n, const iaf_psc_exp_parameters& p) {
 TEST(iaf_psc_exp, f_I_curve_matches_the_closed_form_within_0_1_percent) {
   // Constant current I above rheobase C_m (V_th - E_L) / tau_m = 375 pA (NEST defaults):
   // rate = 1 / (t_ref + tau_m ln(R I / (R I - (V_th - V_reset)))), R = tau_m / C_m, V_reset = E_L
-  // (Rotter & Diesmann 1999 propagator; standard LIF first-passage time, e.g. Gerstner & Kistler 2002, Eq. 4.10).
+  // (Rotter & Diesmann 1999 propagator; standard LIF first-passage time, e.g. Gerstner & Kistler 2002,
+  // Eq. 4.10).
   const iaf_psc_exp_parameters p;  // NEST defaults
   const time_grid grid(0.001);
   const std::vector<double> currents{400, 450, 500, 600, 700, 800, 1000, 1200, 1500, 2000};
-  iaf_psc_exp pop("lif", static_cast<neuron_id_type>(currents.size()), p, resting(currents.size(), p), grid, 1);
+  iaf_psc_exp pop("lif", static_cast<neuron_id_type>(currents.size()), p, resting(currents.size(), p), grid,
+                  1);
   population_output out;
   for (neuron_id_type n = 0; n < currents.size(); ++n) {
     const neuron_id_type id[] = {n};

@@ -36,7 +36,8 @@ std::vector<double> isis(const char* preset, double I = 10.0) {
 }
 
 double mean(const std::vector<double>& x, std::size_t from, std::size_t to) {
-  return std::accumulate(x.begin() + static_cast<std::ptrdiff_t>(from), x.begin() + static_cast<std::ptrdiff_t>(to), 0.0) /
+  return std::accumulate(x.begin() + static_cast<std::ptrdiff_t>(from),
+                         x.begin() + static_cast<std::ptrdiff_t>(to), 0.0) /
          static_cast<double>(to - from);
 }
 
@@ -69,8 +70,8 @@ TEST(izhikevich, chattering_fires_repetitive_bursts) {
   const auto d = isis("CH");
   const auto short_isis = std::count_if(d.begin(), d.end(), [](double x) { return x < 10.0; });
   const auto long_isis = std::count_if(d.begin(), d.end(), [](double x) { return x > 30.0; });
-  EXPECT_GE(long_isis, 4);                // repeated inter-burst gaps
-  EXPECT_GE(short_isis, 3 * long_isis);   // several spikes per burst
+  EXPECT_GE(long_isis, 4);               // repeated inter-burst gaps
+  EXPECT_GE(short_isis, 3 * long_isis);  // several spikes per burst
 }
 
 TEST(izhikevich, fast_spiking_fires_fast_without_adaptation) {
@@ -110,7 +111,7 @@ TEST(izhikevich, thalamo_cortical_fires_a_rebound_burst_after_hyperpolarisation)
   };
   const auto tc = rebound("TC");
   ASSERT_GE(tc.size(), 2u);
-  EXPECT_LT(tc.front(), 230.0);  // right after release
+  EXPECT_LT(tc.front(), 230.0);    // right after release
   EXPECT_LT(tc[1] - tc[0], 10.0);  // a burst
   EXPECT_TRUE(rebound("RS").empty());
 }
@@ -122,7 +123,8 @@ TEST(izhikevich, resonator_rings_after_a_small_pulse) {
     // Start at the stable rest point: 0.04 v^2 + (5 - b) v + 140 = 0, lower root.
     izhikevich_parameters p;
     apply_izhikevich_preset(preset, p);
-    const double rest0 = (-(5.0 - p.b) - std::sqrt((5.0 - p.b) * (5.0 - p.b) - 4 * 0.04 * 140.0)) / (2 * 0.04);
+    const double rest0 =
+        (-(5.0 - p.b) - std::sqrt((5.0 - p.b) * (5.0 - p.b) - 4 * 0.04 * 140.0)) / (2 * 0.04);
     auto pop = make(preset, izhikevich_scheme::rk4, 100, rest0);
     population_output out;
     const neuron_id_type id[] = {0};
@@ -172,7 +174,8 @@ TEST(izhikevich, rk4_spike_times_converge_as_the_step_shrinks) {
   for (std::size_t k = 0; k + 1 < times.size(); ++k) {
     ASSERT_EQ(times[k].size(), times.back().size());
     double worst = 0;
-    for (std::size_t i = 0; i < times[k].size(); ++i) worst = std::max(worst, std::abs(times[k][i] - times.back()[i]));
+    for (std::size_t i = 0; i < times[k].size(); ++i)
+      worst = std::max(worst, std::abs(times[k][i] - times.back()[i]));
     errors.push_back(worst);
   }
   for (std::size_t k = 1; k < errors.size(); ++k) EXPECT_LE(errors[k], errors[k - 1] + 1e-9);
