@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "neurons/assign_values.hpp"
+
 namespace spikeq {
 
 iaf_cond_exp::iaf_cond_exp(std::string name, neuron_id_type size, const iaf_cond_exp_parameters& p,
@@ -68,11 +70,7 @@ void iaf_cond_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<
 
 void iaf_cond_exp::set_current(tick_type /*now*/, std::span<const neuron_id_type> neurons,
                                double amplitude_pA, population_output& /*out*/) {
-  if (neurons.empty()) {
-    std::fill(I_stim_pA_.begin(), I_stim_pA_.end(), amplitude_pA);
-  } else {
-    for (const auto n : neurons) I_stim_pA_[n] = amplitude_pA;
-  }
+  assign_values(I_stim_pA_, neurons, amplitude_pA);
 }
 
 void iaf_cond_exp::sample(std::size_t variable, tick_type /*now*/, std::span<const neuron_id_type> neurons,

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "neurons/assign_values.hpp"
 #include "neurons/iaf_propagator.hpp"
 #include "neurons/simd/psc_exp_kernel.hpp"
 
@@ -70,11 +71,7 @@ void iaf_psc_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<c
 void iaf_psc_exp::set_current(tick_type /*now*/, std::span<const neuron_id_type> neurons, double amplitude_pA,
                               population_output& /*out*/) {
   has_stimulus_ = true;
-  if (neurons.empty()) {
-    std::fill(I_stim_pA_.begin(), I_stim_pA_.end(), amplitude_pA);
-  } else {
-    for (const auto n : neurons) I_stim_pA_[n] = amplitude_pA;
-  }
+  assign_values(I_stim_pA_, neurons, amplitude_pA);
 }
 
 void iaf_psc_exp::sample(std::size_t variable, tick_type /*now*/, std::span<const neuron_id_type> neurons,

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <string>
 
+#include "neurons/assign_values.hpp"
+
 namespace spikeq {
 
 namespace {
@@ -118,11 +120,7 @@ void izhikevich::receive(tick_type /*now*/, receptor_type /*receptor*/,
 
 void izhikevich::set_current(tick_type /*now*/, std::span<const neuron_id_type> neurons, double amplitude,
                              population_output& /*out*/) {
-  if (neurons.empty()) {
-    std::fill(I_stim_.begin(), I_stim_.end(), amplitude);
-  } else {
-    for (const auto n : neurons) I_stim_[n] = amplitude;
-  }
+  assign_values(I_stim_, neurons, amplitude);
 }
 
 void izhikevich::sample(std::size_t variable, tick_type /*now*/, std::span<const neuron_id_type> neurons,

@@ -1,13 +1,11 @@
 #include "neurons/poisson_generator.hpp"
 
-#include <stdexcept>
-
 namespace spikeq {
 
 poisson_generator::poisson_generator(std::string name, neuron_id_type size,
                                      const poisson_generator_parameters& p, time_grid grid,
                                      std::uint64_t seed, std::uint32_t stream_object)
-    : population(std::move(name), size),
+    : spike_source(std::move(name), size),
       p_(p),
       grid_(grid),
       mean_interval_ms_(p.rate_Hz > 0 ? 1000.0 / p.rate_Hz : 0.0),
@@ -36,15 +34,6 @@ void poisson_generator::wakeup(tick_type /*now*/, neuron_id_type n, std::uint32_
   if (version != version_[n]) return;
   out.spikes.push_back(n);
   schedule_next(n, out);
-}
-
-void poisson_generator::receive(tick_type, receptor_type, std::span<const neuron_id_type>,
-                                std::span<const weight_type>, population_output&) {
-  throw std::logic_error("poisson_generator '" + name() + "' takes no input");
-}
-
-void poisson_generator::set_current(tick_type, std::span<const neuron_id_type>, double, population_output&) {
-  throw std::logic_error("poisson_generator '" + name() + "' takes no current");
 }
 
 }  // namespace spikeq

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/population.hpp"
 #include "core/random_stream.hpp"
 #include "core/time_grid.hpp"
+#include "neurons/spike_source.hpp"
 
 namespace spikeq {
 
@@ -19,19 +19,15 @@ struct poisson_generator_parameters {
   double stop_ms = 1e300;  // no stop
 };
 
-class poisson_generator final : public population {
+class poisson_generator final : public spike_source {
  public:
   // `stream_object` identifies this population in the random streams.
   poisson_generator(std::string name, neuron_id_type size, const poisson_generator_parameters& p,
                     time_grid grid, std::uint64_t seed, std::uint32_t stream_object);
 
   std::string_view model() const override { return "poisson_generator"; }
-  bool is_source() const override { return true; }
   void start(population_output& out) override;
   void wakeup(tick_type now, neuron_id_type neuron, std::uint32_t version, population_output& out) override;
-  void receive(tick_type, receptor_type, std::span<const neuron_id_type>, std::span<const weight_type>,
-               population_output&) override;
-  void set_current(tick_type, std::span<const neuron_id_type>, double, population_output&) override;
 
  private:
   // Draws neuron n's next spike time after next_time_ms_[n] and asks for a wake-up.

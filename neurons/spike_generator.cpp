@@ -1,12 +1,11 @@
 #include "neurons/spike_generator.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace spikeq {
 
 spike_generator::spike_generator(std::string name, std::vector<std::vector<tick_type>> spike_ticks)
-    : population(std::move(name), static_cast<neuron_id_type>(spike_ticks.size())),
+    : spike_source(std::move(name), static_cast<neuron_id_type>(spike_ticks.size())),
       ticks_(std::move(spike_ticks)) {
   for (auto& t : ticks_) {
     std::sort(t.begin(), t.end());
@@ -25,15 +24,6 @@ void spike_generator::wakeup(tick_type /*now*/, neuron_id_type n, std::uint32_t 
   out.spikes.push_back(n);
   const std::uint32_t next = version + 1;
   if (next < ticks_[n].size()) out.wakeups.push_back({ticks_[n][next], n, next});
-}
-
-void spike_generator::receive(tick_type, receptor_type, std::span<const neuron_id_type>,
-                              std::span<const weight_type>, population_output&) {
-  throw std::logic_error("spike_generator '" + name() + "' takes no input");
-}
-
-void spike_generator::set_current(tick_type, std::span<const neuron_id_type>, double, population_output&) {
-  throw std::logic_error("spike_generator '" + name() + "' takes no current");
 }
 
 }  // namespace spikeq

@@ -115,11 +115,12 @@ int run_checked(const run_options& options) {
   return 0;
 }
 
-}  // namespace
-
-int run_network(const run_options& options) {
+// Runs `body`, mapping failures to the documented exit codes: 2 for bad input
+// (every problem printed as file:line:col: error: ...), 1 for internal errors.
+template <typename Body>
+int with_exit_codes(Body body) {
   try {
-    return run_checked(options);
+    return body();
   } catch (const io::input_error& e) {
     report(e);
     return 2;
@@ -129,8 +130,14 @@ int run_network(const run_options& options) {
   }
 }
 
+}  // namespace
+
+int run_network(const run_options& options) {
+  return with_exit_codes([&] { return run_checked(options); });
+}
+
 int validate_network(const std::string& network_path) {
-  try {
+  return with_exit_codes([&] {
     io::network_file file = io::read_network_file(network_path);
     io::resolve_network(file);
     const network net = io::build_network(file);
@@ -139,13 +146,7 @@ int validate_network(const std::string& network_path) {
                              network_path, net.populations.size(), net.neuron_count(),
                              file.network.projection_size(), net.synapse_count());
     return 0;
-  } catch (const io::input_error& e) {
-    report(e);
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "spikeq: internal error: " << e.what() << '\n';
-    return 1;
-  }
+  });
 }
 
 }  // namespace spikeq::tools

@@ -1,0 +1,22 @@
+// Setting a per-neuron value for chosen neurons, as current sources do.
+#pragma once
+
+#include <algorithm>
+#include <span>
+#include <vector>
+
+#include "core/types.hpp"
+
+namespace spikeq {
+
+// values[n] = value for each n in `neurons`, or for every neuron when `neurons` is empty.
+inline void assign_values(std::vector<double>& values, std::span<const neuron_id_type> neurons,
+                          double value) {
+  if (neurons.empty()) {
+    std::fill(values.begin(), values.end(), value);
+  } else {
+    for (const auto n : neurons) values[n] = value;
+  }
+}
+
+}  // namespace spikeq

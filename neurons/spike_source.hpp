@@ -1,0 +1,26 @@
+// Base for populations that only emit spikes (generators): they take no synaptic
+// input and no injected current; the builder rejects both, so a call is a bug.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "core/population.hpp"
+
+namespace spikeq {
+
+class spike_source : public population {
+ public:
+  using population::population;
+
+  bool is_source() const final { return true; }
+  void receive(tick_type, receptor_type, std::span<const neuron_id_type>, std::span<const weight_type>,
+               population_output&) final {
+    throw std::logic_error(std::string(model()) + " '" + name() + "' takes no synaptic input");
+  }
+  void set_current(tick_type, std::span<const neuron_id_type>, double, population_output&) final {
+    throw std::logic_error(std::string(model()) + " '" + name() + "' takes no current");
+  }
+};
+
+}  // namespace spikeq
