@@ -137,7 +137,7 @@ connection_rows transpose(const connection_rows& by_target, std::uint32_t n_sour
   for (std::uint32_t s = 0; s < n_sources; ++s) by_source.first[s + 1] += by_source.first[s];
   by_source.target.resize(by_target.target.size());
   std::vector<std::uint64_t> fill(by_source.first.begin(), by_source.first.end() - 1);
-  const std::uint32_t n_targets = static_cast<std::uint32_t>(by_target.first.size() - 1);
+  const auto n_targets = static_cast<std::uint32_t>(by_target.first.size() - 1);
   for (std::uint32_t t = 0; t < n_targets; ++t)
     for (std::uint64_t k = by_target.first[t]; k < by_target.first[t + 1]; ++k)
       by_source.target[fill[by_target.target[k]]++] = t;

@@ -17,7 +17,7 @@ std::string joined_arguments(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   CLI::App app{
       "spikeq: event-driven spiking neural network simulator.\n"
       "Networks are Protocol Buffers text files (see docs/network_format.md);\n"
@@ -53,4 +53,7 @@ int main(int argc, char** argv) {
     return spikeq::tools::run_network(run);
   }
   return spikeq::tools::validate_network(validate_path);
+} catch (const std::exception& e) {
+  std::cerr << "spikeq: internal error: " << e.what() << '\n';
+  return 1;
 }

@@ -64,9 +64,12 @@ hdf5_handle make_group(hid_t parent, const std::string& name, const std::string&
 }  // namespace
 
 appendable_dataset::appendable_dataset(hid_t parent, const std::string& name, hid_t file_type,
-                                       hid_t memory_type, std::size_t element_size,
-                                       const std::string& file_name, const std::string& path)
-    : memory_type_(memory_type), element_size_(element_size), file_(file_name), path_(path) {
+                                       hid_t memory_type, std::size_t element_size, std::string file_name,
+                                       std::string path)
+    : memory_type_(memory_type),
+      element_size_(element_size),
+      file_(std::move(file_name)),
+      path_(std::move(path)) {
   const hsize_t initial = 0;
   const hsize_t unlimited = H5S_UNLIMITED;
   auto space =
@@ -146,11 +149,11 @@ void spike_population::close() {
 
 frame_report::frame_report(hid_t report_group, const std::string& group, const std::string& variable,
                            const std::string& units, const std::vector<std::uint64_t>& node_ids,
-                           double start_ms, double step_ms, const std::string& file)
+                           double start_ms, double step_ms, std::string file)
     : columns_(node_ids.size()),
       start_ms_(start_ms),
       step_ms_(step_ms),
-      file_(file),
+      file_(std::move(file)),
       path_("/report/" + group) {
   group_ = make_group(report_group, group, file_, path_);
   write_string_attribute(group_.get(), "variable", variable, file_, path_);

@@ -26,7 +26,7 @@ namespace spikeq::io {
 class appendable_dataset {
  public:
   appendable_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t memory_type,
-                     std::size_t element_size, const std::string& file_name, const std::string& path);
+                     std::size_t element_size, std::string file_name, std::string path);
   void append(const void* data, std::size_t count);
   void flush();
   void close() { dataset_.reset(); }
@@ -65,7 +65,7 @@ class frame_report {
  public:
   frame_report(hid_t report_group, const std::string& group, const std::string& variable,
                const std::string& units, const std::vector<std::uint64_t>& node_ids, double start_ms,
-               double step_ms, const std::string& file);
+               double step_ms, std::string file);
   // REQUIRES: values.size() == number of nodes.
   void append_frame(std::span<const float> values);
   void flush();
