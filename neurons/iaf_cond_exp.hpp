@@ -8,6 +8,8 @@
 
 #include "core/population.hpp"
 #include "core/time_grid.hpp"
+#include "neurons/simd/cond_exp_kernel.hpp"
+#include "neurons/step_support.hpp"
 
 namespace spikeq {
 
@@ -51,13 +53,16 @@ class iaf_cond_exp final : public population {
  private:
   iaf_cond_exp_parameters p_;
   tick_type step_ticks_;
-  double h_ms_;
-  // Derived constants: conductance decay over a step and over half a step.
-  double decay_ex_, decay_in_, half_decay_ex_, half_decay_in_;
-  std::int32_t refractory_steps_;
+  // Derived constants: the step's propagator (conductance decay over the whole and
+  // half a step).
+  simd::cond_exp_propagator propagator_;
+  simd::cond_exp_propagate_function propagate_;
+  // State.
   std::vector<double> V_mV_, g_ex_nS_, g_in_nS_, I_stim_pA_;
-  std::vector<std::int32_t> refractory_left_;
-  std::vector<double> input_ex_nS_, input_in_nS_;
+  bool has_stimulus_ = false;
+  refractory_list refractory_;
+  // Input buffer: conductance jumps that arrived during the current step.
+  pending_inputs pending_;
 };
 
 }  // namespace spikeq

@@ -17,7 +17,8 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
       V_rel_mV_(size),
       I_ex_pA_(init.I_syn_ex_pA),
       I_in_pA_(init.I_syn_in_pA),
-      I_stim_pA_(size, 0.0) {
+      I_stim_pA_(size, 0.0),
+      refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))) {
   const double h = grid.to_ms(step_ticks);
   P11_ex_ = std::exp(-h / p.tau_syn_ex_ms);
   P11_in_ = std::exp(-h / p.tau_syn_in_ms);
@@ -25,47 +26,32 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
   P21_ex_ = psc_exp_P21(h, p.tau_m_ms, p.tau_syn_ex_ms, p.C_m_pF);
   P21_in_ = psc_exp_P21(h, p.tau_m_ms, p.tau_syn_in_ms, p.C_m_pF);
   P20_ = psc_exp_P20(h, p.tau_m_ms, p.C_m_pF);
-  // NEST rounds t_ref to whole steps.
-  refractory_steps_ = static_cast<std::int32_t>(std::llround(p.t_ref_ms / h));
   for (neuron_id_type n = 0; n < size; ++n) V_rel_mV_[n] = init.V_m_mV[n] - p.E_L_mV;
 }
 
 void iaf_psc_exp::step(tick_type /*now*/, population_output& out) {
   const std::size_t n = size();
-  double* V = V_rel_mV_.data();
   const double reset = p_.V_reset_mV - p_.E_L_mV;
   // 1. Free propagation of V over the step with the currents at its start, then the
   //    currents decay: NEST's order.
   const simd::psc_exp_propagator c{P22_, P21_ex_, P21_in_, P20_, P11_ex_, P11_in_, p_.I_e_pA};
-  propagate_(n, c, V, I_ex_pA_.data(), I_in_pA_.data(), has_stimulus_ ? I_stim_pA_.data() : nullptr);
-  // 2. Refractory neurons stay at V_reset (NEST does not update them at all).
-  std::size_t kept = 0;
-  for (auto r : refractory_) {
-    V[r.neuron] = reset;
-    if (--r.steps_left > 0) refractory_[kept++] = r;
-  }
-  refractory_.resize(kept);
+  propagate_(n, c, V_rel_mV_.data(), I_ex_pA_.data(), I_in_pA_.data(),
+             has_stimulus_ ? I_stim_pA_.data() : nullptr);
+  // 2. Refractory neurons stay at V_reset (NEST rounds t_ref to whole steps).
+  refractory_.clamp(V_rel_mV_, reset);
   // 3. Input that arrived during the step makes the currents jump at its end.
-  for (const auto& in : pending_)
-    (in.receptor == receptor_type::excitatory ? I_ex_pA_ : I_in_pA_)[in.target] += in.weight;
-  pending_.clear();
-  // 4. Threshold. Spikes are rare: test blocks of 8 neurons branch-free and look
-  //    closer only at blocks with a crossing.
-  const double theta = p_.V_th_mV - p_.E_L_mV;
-  constexpr std::size_t block = 8;
-  std::size_t k = 0;
-  for (; k + block <= n; k += block) {
-    bool any = false;
-    for (std::size_t j = 0; j < block; ++j) any |= V[k + j] >= theta;
-    if (!any) continue;
-    for (std::size_t j = k; j < k + block; ++j) fire_if_above(j, theta, reset, out);
-  }
-  for (; k < n; ++k) fire_if_above(k, theta, reset, out);
+  pending_.apply_and_clear(I_ex_pA_, I_in_pA_);
+  // 4. Threshold.
+  for_each_above(V_rel_mV_, p_.V_th_mV - p_.E_L_mV, [&](std::size_t k) {
+    V_rel_mV_[k] = reset;
+    refractory_.start(static_cast<neuron_id_type>(k));
+    out.spikes.push_back(static_cast<neuron_id_type>(k));
+  });
 }
 
 void iaf_psc_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<const neuron_id_type> targets,
                           std::span<const weight_type> weights, population_output& /*out*/) {
-  for (std::size_t k = 0; k < targets.size(); ++k) pending_.push_back({targets[k], receptor, weights[k]});
+  pending_.add(receptor, targets, weights);
 }
 
 void iaf_psc_exp::set_current(tick_type /*now*/, std::span<const neuron_id_type> neurons, double amplitude_pA,

@@ -8,6 +8,7 @@
 #include "core/population.hpp"
 #include "core/time_grid.hpp"
 #include "neurons/simd/psc_exp_kernel.hpp"
+#include "neurons/step_support.hpp"
 
 namespace spikeq {
 
@@ -49,40 +50,18 @@ class iaf_psc_exp final : public population {
               std::span<double> values) const override;
 
  private:
-  struct pending_input {
-    neuron_id_type target;
-    receptor_type receptor;
-    weight_type weight;
-  };
-  struct refractory_neuron {
-    neuron_id_type neuron;
-    std::int32_t steps_left;
-  };
-
-  void fire_if_above(std::size_t k, double theta, double reset, population_output& out) {
-    if (V_rel_mV_[k] >= theta) {
-      V_rel_mV_[k] = reset;
-      if (refractory_steps_ > 0) refractory_.push_back({static_cast<neuron_id_type>(k), refractory_steps_});
-      out.spikes.push_back(static_cast<neuron_id_type>(k));
-    }
-  }
-
   // Parameters.
   iaf_psc_exp_parameters p_;
   tick_type step_ticks_;
   // Derived constants: the exact propagator over one step (Rotter & Diesmann 1999).
   double P11_ex_, P11_in_, P22_, P21_ex_, P21_in_, P20_;
-  std::int32_t refractory_steps_;
   simd::psc_exp_propagate_function propagate_;
   // State (V relative to E_L, as NEST keeps it, to limit cancellation).
   std::vector<double> V_rel_mV_, I_ex_pA_, I_in_pA_, I_stim_pA_;
   bool has_stimulus_ = false;
-  // Neurons clamped at V_reset, with the steps they still have to wait (few at a time,
-  // so a list costs less than a per-neuron counter in the vectorised loop).
-  std::vector<refractory_neuron> refractory_;
-  // Input buffer: synaptic input that arrived during the current step, in arrival
-  // order (sparse: far fewer inputs than neurons per step in typical networks).
-  std::vector<pending_input> pending_;
+  refractory_list refractory_;
+  // Input buffer: synaptic input that arrived during the current step.
+  pending_inputs pending_;
 };
 
 }  // namespace spikeq

@@ -65,5 +65,23 @@ TEST(iaf_cond_exp, conductance_jumps_by_the_weight_and_decays) {
   EXPECT_NEAR(gi, 67.0 * std::exp(-1.0 / p.tau_syn_in_ms), 1e-12);
 }
 
+TEST(iaf_cond_exp, injected_current_shifts_the_resting_potential) {
+  // Without synaptic input, C dV/dt = g_L (E_L - V) + I: V relaxes exactly to
+  // E_L + I / g_L with time constant C / g_L (no conductances, so exact).
+  iaf_cond_exp_parameters p;
+  p.V_th_mV = 1000.0;
+  iaf_cond_exp pop("c", 2, p, {{-70.0, -70.0}, {0.0, 0.0}, {0.0, 0.0}}, grid, 100);
+  population_output out;
+  const neuron_id_type second[] = {1};
+  pop.set_current(0, second, 100.0, out);
+  for (tick_type T = 100; T <= 20000; T += 100) pop.step(T, out);
+  const neuron_id_type ids[] = {0, 1};
+  double v[2];
+  pop.sample(0, 20000, ids, v);
+  EXPECT_EQ(v[0], -70.0);
+  const double tau = p.C_m_pF / p.g_L_nS;
+  EXPECT_NEAR(v[1], -70.0 + 100.0 / p.g_L_nS * (1.0 - std::exp(-20.0 / tau)), 1e-9);
+}
+
 }  // namespace
 }  // namespace spikeq

@@ -1,0 +1,13 @@
+#include "neurons/simd/cond_exp_kernel.hpp"
+#include "neurons/simd/cpu_features.hpp"
+
+#define SPIKEQ_KERNEL_NAME cond_exp_propagate_baseline
+#include "neurons/simd/cond_exp_kernel.inc"
+
+namespace spikeq::simd {
+
+cond_exp_propagate_function select_cond_exp_propagate() {
+  return cpu_has_avx2() ? &cond_exp_propagate_avx2 : &cond_exp_propagate_baseline;
+}
+
+}  // namespace spikeq::simd

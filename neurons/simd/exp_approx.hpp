@@ -1,0 +1,53 @@
+// A branch-free exp(x) for x <= 0 that the compiler can vectorise, with the same
+// operations in every build (baseline or AVX2), so wide and narrow kernels agree to
+// the bit. libm's exp is neither vectorisable here nor guaranteed identical across
+// its CPU-specific variants.
+//
+// Accuracy: within 4 ulp of exp(x) for -700 <= x <= 0 (tested in
+// tests/neurons/exp_approx_test.cpp); x below -700 returns exp(-700) ~ 1e-304.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+namespace spikeq::simd {
+
+inline double exp_nonpositive(double x) {
+  constexpr double log2e = 1.4426950408889634074;
+  // ln 2 split so that k * ln2_hi is exact for |k| < 2^11 (Cody & Waite).
+  constexpr double ln2_hi = 6.93147180369123816490e-01;
+  constexpr double ln2_lo = 1.90821492927058770002e-10;
+  constexpr double round_shift = 0x1.8p52;  // adding it rounds to an integer in the low bits
+  x = std::min(std::max(x, -700.0), 0.0);
+  const double shifted = x * log2e + round_shift;  // k = round(x / ln 2) sits in the low bits
+  const double kd = shifted - round_shift;
+  const double r = (x - kd * ln2_hi) - kd * ln2_lo;  // |r| <= ln2 / 2
+  // Taylor series to degree 13: truncation error below 1e-17 on |r| <= 0.347.
+  double p = 1.0 / 6227020800.0;
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  // 2^k built from k's bits with integer operations only (they vectorise; a
+  // double-to-int64 conversion does not before AVX-512). k >= -1010 here, so the
+  // result is a normal number.
+  std::uint64_t shifted_bits;
+  std::memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
+  constexpr std::uint64_t round_shift_bits = 0x4338000000000000ULL;  // bits of 0x1.8p52
+  const std::uint64_t bits = (shifted_bits - round_shift_bits + 1023) << 52;
+  double scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+}  // namespace spikeq::simd

@@ -1,0 +1,84 @@
+// Pieces shared by the time-stepped LIF models: the input that arrived during a
+// step, the neurons clamped by refractoriness, and the threshold scan. Each keeps the
+// vectorised per-neuron loop free of rarely used state.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/population.hpp"
+
+namespace spikeq {
+
+// Synaptic input that arrived during the current step, in arrival (event) order.
+// Sparse: typical networks deliver far fewer inputs per step than they have neurons.
+class pending_inputs {
+ public:
+  void add(receptor_type receptor, std::span<const neuron_id_type> targets,
+           std::span<const weight_type> weights) {
+    for (std::size_t k = 0; k < targets.size(); ++k) entries_.push_back({targets[k], receptor, weights[k]});
+  }
+  // Adds every input to its receptor's variable (e.g. current or conductance), then forgets them.
+  void apply_and_clear(std::vector<double>& excitatory, std::vector<double>& inhibitory) {
+    for (const auto& in : entries_)
+      (in.receptor == receptor_type::excitatory ? excitatory : inhibitory)[in.target] += in.weight;
+    entries_.clear();
+  }
+
+ private:
+  struct entry {
+    neuron_id_type target;
+    receptor_type receptor;
+    weight_type weight;
+  };
+  std::vector<entry> entries_;
+};
+
+// Neurons held at V_reset for a number of whole steps after a spike (NEST counts
+// t_ref in steps and leaves V untouched meanwhile).
+class refractory_list {
+ public:
+  explicit refractory_list(std::int32_t steps) : steps_(steps) {}
+  void start(neuron_id_type n) {
+    if (steps_ > 0) entries_.push_back({n, steps_});
+  }
+  // Puts every refractory neuron back to `reset` after a free step and counts down.
+  void clamp(std::vector<double>& V, double reset) {
+    std::size_t kept = 0;
+    for (auto e : entries_) {
+      V[e.neuron] = reset;
+      if (--e.steps_left > 0) entries_[kept++] = e;
+    }
+    entries_.resize(kept);
+  }
+
+ private:
+  struct entry {
+    neuron_id_type neuron;
+    std::int32_t steps_left;
+  };
+  std::int32_t steps_;
+  std::vector<entry> entries_;
+};
+
+// Calls fire(k) for every neuron with V[k] >= threshold, in index order. Spikes are
+// rare, so blocks of 8 are tested branch-free and only blocks with a crossing are
+// looked at closely.
+template <typename Fire>
+void for_each_above(const std::vector<double>& V, double threshold, Fire fire) {
+  constexpr std::size_t block = 8;
+  const std::size_t n = V.size();
+  std::size_t k = 0;
+  for (; k + block <= n; k += block) {
+    bool any = false;
+    for (std::size_t j = 0; j < block; ++j) any |= V[k + j] >= threshold;
+    if (!any) continue;
+    for (std::size_t j = k; j < k + block; ++j)
+      if (V[j] >= threshold) fire(j);
+  }
+  for (; k < n; ++k)
+    if (V[k] >= threshold) fire(k);
+}
+
+}  // namespace spikeq

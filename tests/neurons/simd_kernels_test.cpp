@@ -1,0 +1,74 @@
+// The wide (AVX2) and baseline builds of each neuron kernel give identical bits,
+// and the portable exp they use is accurate.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "neurons/simd/cond_exp_kernel.hpp"
+#include "neurons/simd/cpu_features.hpp"
+#include "neurons/simd/exp_approx.hpp"
+#include "neurons/simd/psc_exp_kernel.hpp"
+
+namespace spikeq::simd {
+namespace {
+
+std::vector<double> random_values(std::size_t n, double low, double high, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(low, high);
+  std::vector<double> v(n);
+  for (auto& x : v) x = u(rng);
+  return v;
+}
+
+TEST(exp_approx, within_one_ulp_of_libm_for_nonpositive_arguments) {
+  std::mt19937_64 rng(1);
+  std::uniform_real_distribution<double> wide(-700.0, 0.0), narrow(-2.0, 0.0);
+  double worst_ulp = 0;
+  for (int k = 0; k < 1000000; ++k) {
+    const double x = k % 2 ? wide(rng) : narrow(rng);
+    const double expected = std::exp(x);
+    const double ulp = std::nextafter(expected, 1e300) - expected;
+    worst_ulp = std::max(worst_ulp, std::abs(exp_nonpositive(x) - expected) / ulp);
+  }
+  EXPECT_LE(worst_ulp, 2.0);
+  EXPECT_EQ(exp_nonpositive(0.0), 1.0);
+  EXPECT_EQ(exp_nonpositive(-1e-300), 1.0);
+  EXPECT_GT(exp_nonpositive(-1e6), 0.0);  // clamped at exp(-700), never denormal or zero
+}
+
+TEST(simd_kernels, psc_exp_builds_agree_bit_for_bit) {
+  if (!cpu_has_avx2()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
+  const std::size_t n = 1003;  // not a multiple of the vector width
+  const psc_exp_propagator c{0.99, 0.00037, 0.00041, 0.0004, 0.95, 0.97, 12.5};
+  auto V = random_values(n, -20, 20, 1), I_ex = random_values(n, 0, 500, 2), I_in = random_values(n, -800, 0, 3);
+  const auto I_stim = random_values(n, -100, 100, 4);
+  auto V2 = V, I_ex2 = I_ex, I_in2 = I_in;
+  for (int step = 0; step < 50; ++step) {
+    psc_exp_propagate_baseline(n, c, V.data(), I_ex.data(), I_in.data(), I_stim.data());
+    psc_exp_propagate_avx2(n, c, V2.data(), I_ex2.data(), I_in2.data(), I_stim.data());
+  }
+  EXPECT_EQ(V, V2);
+  EXPECT_EQ(I_ex, I_ex2);
+  EXPECT_EQ(I_in, I_in2);
+}
+
+TEST(simd_kernels, cond_exp_builds_agree_bit_for_bit) {
+  if (!cpu_has_avx2()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
+  const std::size_t n = 1003;
+  const cond_exp_propagator c{10.0, -600.0, 0.0, -80.0, 3.0, 0.0005, 0.99, 0.995, 0.98, 0.99};
+  auto V = random_values(n, -80, -50, 1), ge = random_values(n, 0, 60, 2), gi = random_values(n, 0, 300, 3);
+  const auto I_stim = random_values(n, -100, 100, 4);
+  auto V2 = V, ge2 = ge, gi2 = gi;
+  for (int step = 0; step < 50; ++step) {
+    cond_exp_propagate_baseline(n, c, V.data(), ge.data(), gi.data(), I_stim.data());
+    cond_exp_propagate_avx2(n, c, V2.data(), ge2.data(), gi2.data(), I_stim.data());
+  }
+  EXPECT_EQ(V, V2);
+  EXPECT_EQ(ge, ge2);
+  EXPECT_EQ(gi, gi2);
+}
+
+}  // namespace
+}  // namespace spikeq::simd
