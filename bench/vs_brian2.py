@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""CUBA (Brette et al. 2007, benchmark 2) side by side: spikeq vs Brian2 C++ standalone.
+"""CUBA or COBA (Brette et al. 2007) side by side: spikeq vs Brian2 C++ standalone.
 
 Runs both on the same network for the same model time, alternating (A B A B ...),
 and prints each run's simulation time and firing rates, then the median ratio
@@ -9,7 +9,7 @@ process start excluded); spikeq's is the simulation time it reports (network
 construction excluded). Both are single-threaded.
 
 Usage (from the repository root, after scripts/setup.sh):
-    /usr/bin/python3 bench/cuba_vs_brian2.py [--pairs 5] [--duration-ms 10000] [--runtime] [--markdown]
+    /usr/bin/python3 bench/vs_brian2.py [--network cuba|coba] [--pairs 5] [--duration-ms 10000] [--runtime] [--markdown]
 """
 import argparse
 import datetime
@@ -24,14 +24,14 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "brian2"))
-import cuba as brian2_cuba  # noqa: E402
+import benchmark_networks as brian2_nets  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run_spikeq(binary, duration_ms, seed, out_dir):
-    out = os.path.join(out_dir, "cuba.h5")
-    cmd = [binary, "run", os.path.join(ROOT, "bench/networks/cuba.textproto"), "-o", out,
+def run_spikeq(binary, network, duration_ms, seed, out_dir):
+    out = os.path.join(out_dir, f"{network}.h5")
+    cmd = [binary, "run", os.path.join(ROOT, f"bench/networks/{network}.textproto"), "-o", out,
            "--t-stop", str(duration_ms), "--seed", str(seed)]
     # GNU time reports this process's own peak resident memory (Brian2's binary is
     # another child, so getrusage(RUSAGE_CHILDREN) would mix the two).
@@ -59,6 +59,7 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spikeq", default=os.path.join(ROOT, "build/release/tools/spikeq"))
+    parser.add_argument("--network", choices=["cuba", "coba"], default="cuba")
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--duration-ms", type=float, default=10000.0)
     parser.add_argument("--seed", type=int, default=1)
@@ -67,12 +68,12 @@ def main():
     args = parser.parse_args()
 
     out_dir = tempfile.mkdtemp(prefix="spikeq_bench_")
-    brian = brian2_cuba.standalone_cuba(args.duration_ms, args.seed, os.path.join(out_dir, "brian2"))
-    print(f"Brian2 {brian2_cuba.b2.__version__} standalone compiled in {brian.compile_s:.1f} s (not timed below)")
+    brian = brian2_nets.standalone_network(args.network, args.duration_ms, args.seed, os.path.join(out_dir, "brian2"))
+    print(f"Brian2 {brian2_nets.b2.__version__} standalone compiled in {brian.compile_s:.1f} s (not timed below)")
     print(f"{'run':>4} {'peer':>8} {'sim s':>8} {'exc Hz':>8} {'inh Hz':>8}")
     ratios, s_times, b_times, s_last, b_last = [], [], [], None, None
     for k in range(args.pairs):
-        s_last = run_spikeq(args.spikeq, args.duration_ms, args.seed, out_dir)
+        s_last = run_spikeq(args.spikeq, args.network, args.duration_ms, args.seed, out_dir)
         b_last = brian.run()
         print(f"{k:>4} {'spikeq':>8} {s_last['sim_time_s']:8.3f} {s_last['exc_rate_hz']:8.3f} {s_last['inh_rate_hz']:8.3f}")
         print(f"{k:>4} {'brian2':>8} {b_last['sim_time_s']:8.3f} {b_last['exc_rate_hz']:8.3f} {b_last['inh_rate_hz']:8.3f}")
@@ -85,14 +86,14 @@ def main():
     print(f"spikeq real-time factor {statistics.median(s_times) / (args.duration_ms / 1000):.4f}; "
           f"peak memory of spikeq {s_last['peak_mb']:.0f} MB")
     if args.runtime:
-        r = brian2_cuba.run_runtime(args.duration_ms, args.seed)
+        r = brian2_nets.run_runtime(args.network, args.duration_ms, args.seed)
         print(f"Brian2 runtime (numpy): {r['sim_time_s']:.2f} s, exc {r['exc_rate_hz']:.2f} Hz, "
               f"inh {r['inh_rate_hz']:.2f} Hz; ratio {r['sim_time_s'] / statistics.median(s_times):.1f}")
     if args.markdown:
         commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True).stdout.strip()
-        print(f"| {datetime.date.today()} | {commit} | {machine()} | `bench/cuba_vs_brian2.py --pairs {args.pairs} "
-              f"--duration-ms {args.duration_ms:g}` | Brian2 {brian2_cuba.b2.__version__} cpp_standalone | "
+        print(f"| {args.network} | {datetime.date.today()} | {commit} | {machine()} | `bench/vs_brian2.py --network {args.network} --pairs {args.pairs} "
+              f"--duration-ms {args.duration_ms:g}` | Brian2 {brian2_nets.b2.__version__} cpp_standalone | "
               f"{statistics.median(s_times):.3f} s | {statistics.median(b_times):.3f} s | {ratio:.2f} | "
               f"{s_last['peak_mb']:.0f} MB | spikeq {s_last['exc_rate_hz']:.2f}/{s_last['inh_rate_hz']:.2f} Hz, "
               f"Brian2 {b_last['exc_rate_hz']:.2f}/{b_last['inh_rate_hz']:.2f} Hz |")
