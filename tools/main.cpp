@@ -21,7 +21,8 @@ int main(int argc, char** argv) try {
   CLI::App app{
       "spikeq: event-driven spiking neural network simulator.\n"
       "Networks are Protocol Buffers text files (see docs/network_format.md);\n"
-      "recordings are SONATA HDF5 files.\nExit codes: 0 success, 2 bad input, 1 internal error."};
+      "recordings are SONATA HDF5 files.\nExit codes: 0 success, 2 bad input, 1 internal error, 130 "
+      "interrupted."};
   app.set_version_flag("--version", SPIKEQ_VERSION);
   app.require_subcommand(1);
 

@@ -13,6 +13,7 @@
 #include "io/network_builder.hpp"
 #include "io/recorders.hpp"
 #include "io/resolve.hpp"
+#include "tools/interruption.hpp"
 #include "tools/progress.hpp"
 #include "tools/run_summary.hpp"
 
@@ -61,6 +62,8 @@ void attach_recorders(const io::network_file& file, const network& net, io::outp
 
 int run_checked(const run_options& options) {
   const auto t0 = clock_type::now();
+  // From here on Ctrl-C stops the run at its next housekeeping point.
+  const interruption_guard interruption;
   if (options.threads != 1)
     throw io::input_error(
         {{"--threads", 0, 0,
@@ -69,13 +72,22 @@ int run_checked(const run_options& options) {
   const auto out_dir = output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(out_dir))
     throw io::input_error({{options.output_path, 0, 0, "the output directory does not exist"}});
+  if (std::filesystem::is_directory(output))
+    throw io::input_error({{options.output_path, 0, 0, "the output path is a directory; give a file name"}});
 
   io::network_file file = io::read_network_file(options.network_path);
   io::resolve_network(file, {options.t_stop_ms, options.seed});
   network net = io::build_network(file);
   const double build_s = seconds_since(t0);
 
-  io::output_file out(output);
+  std::unique_ptr<io::output_file> created;
+  try {
+    created = std::make_unique<io::output_file>(output);
+  } catch (const io::hdf5_error&) {
+    throw io::input_error(
+        {{options.output_path, 0, 0, "cannot create the output file (is the directory writable?)"}});
+  }
+  io::output_file& out = *created;
   io::spike_recorder spikes(net, out);
   std::vector<std::unique_ptr<io::state_recorder>> states;
   attach_recorders(file, net, out, spikes, states);
@@ -92,7 +104,11 @@ int run_checked(const run_options& options) {
   hooks.spikes = &spikes;
   for (auto& s : states) hooks.probes.push_back(s.get());
   auto last_flush = clock_type::now();
+  struct interrupted {
+    tick_type at;
+  };
   hooks.housekeeping = [&](tick_type now) {
+    if (interruption_guard::requested()) throw interrupted{now};
     progress.update(net.grid.to_ms(now));
     // Flush now and then so a killed run still leaves a readable file.
     if (clock_type::now() - last_flush > std::chrono::seconds(10)) {
@@ -104,7 +120,18 @@ int run_checked(const run_options& options) {
   hooks.housekeeping_interval = std::max<tick_type>(1, net.grid.to_ticks(10.0));
   kernel k(net, hooks);
   const auto t_sim = clock_type::now();
-  k.run(net.grid.to_ticks(t_stop_ms));
+  try {
+    k.run(net.grid.to_ticks(t_stop_ms));
+  } catch (const interrupted& stop) {
+    progress.finish();
+    spikes.flush();
+    const auto partial = out.keep_partial();
+    std::cerr << fmt::format(
+        "spikeq: interrupted at t = {} ms; {} was not written. What was recorded so far is in {} "
+        "(complete, readable HDF5).\n",
+        net.grid.to_ms(stop.at), options.output_path, partial.string());
+    return 130;
+  }
   const double sim_s = seconds_since(t_sim);
   progress.finish();
   spikes.flush();

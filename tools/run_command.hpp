@@ -17,8 +17,9 @@ struct run_options {
   std::string command_line;  // stored in the output for provenance
 };
 
-// Exit codes: 0 success, 2 bad input, 1 internal error. Messages go to stderr,
-// the run summary to stdout.
+// Exit codes: 0 success, 2 bad input, 1 internal error, 130 interrupted (SIGINT or
+// SIGTERM: the output path is left alone, the partial recording kept beside it).
+// Messages go to stderr, the run summary to stdout.
 int run_network(const run_options& options);
 int validate_network(const std::string& network_path);
 

@@ -241,7 +241,7 @@ output_file::output_file(std::filesystem::path final_path) : final_path_(std::mo
 }
 
 output_file::~output_file() {
-  if (committed_) return;
+  if (closed_for_good_) return;
   close_all();
   std::error_code ignored;
   std::filesystem::remove(temp_path_, ignored);
@@ -330,7 +330,14 @@ void output_file::commit() {
   flush();
   close_all();
   std::filesystem::rename(temp_path_, final_path_);
-  committed_ = true;
+  closed_for_good_ = true;
+}
+
+std::filesystem::path output_file::keep_partial() {
+  flush();
+  close_all();
+  closed_for_good_ = true;
+  return temp_path_;
 }
 
 }  // namespace spikeq::io

@@ -99,7 +99,11 @@ class output_file {
 
   void start_streaming();
   void flush();
+  // Closes the file and renames it onto the final path.
   void commit();
+  // Closes the file complete and readable, but leaves it under its temporary name
+  // (for an interrupted run); returns that path.
+  std::filesystem::path keep_partial();
 
   const std::filesystem::path& temporary_path() const { return temp_path_; }
 
@@ -115,7 +119,7 @@ class output_file {
   std::vector<std::unique_ptr<spike_population>> spikes_;
   std::vector<std::unique_ptr<frame_report>> reports_;
   bool streaming_ = false;
-  bool committed_ = false;
+  bool closed_for_good_ = false;  // committed or kept: the destructor leaves the file alone
 };
 
 }  // namespace spikeq::io

@@ -86,5 +86,39 @@ TEST(cli, more_than_one_thread_is_refused_for_now) {
   EXPECT_NE(r.err.find("1 thread"), std::string::npos) << r.err;
 }
 
+TEST(cli, output_path_problems_are_bad_input) {
+  const auto dir = scratch_dir("output_paths");
+  const std::string net = "'" + source_path("examples/delay_demo.textproto") + "'";
+  std::filesystem::create_directories(dir / "a_directory");
+  auto r = run_spikeq("run " + net + " -o '" + (dir / "a_directory").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+  r = run_spikeq("run " + net + " -o '" + (dir / "missing" / "o.h5").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("output directory does not exist"), std::string::npos) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(cli, interrupted_run_keeps_the_previous_output_and_the_partial_recording) {
+  // SIGINT mid-run: exit 130, the output path untouched, the recording so far kept
+  // complete beside it under the temporary name.
+  const auto dir = scratch_dir("interrupt");
+  const auto output = dir / "out.h5";
+  { std::ofstream(output) << "previous result"; }
+  const std::string cmd =
+      std::string("'") + SPIKEQ_BINARY + "' run '" + source_path("examples/coba.textproto") + "' -o '" +
+      output.string() + "' --t-stop 60000 2>'" + (dir / "err.txt").string() + "' & pid=$!; while [ ! -e '" +
+      (dir / ".out.h5.tmp-").string() + "'$pid ]; do sleep 0.05; done; sleep 0.2; kill -INT $pid; wait $pid";
+  const int status = std::system(cmd.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(read_text(output), "previous result");
+  EXPECT_NE(read_text(dir / "err.txt").find("interrupted at t = "), std::string::npos);
+  int partial = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    partial += e.path().filename().string().rfind(".out.h5.tmp-", 0) == 0;
+  EXPECT_EQ(partial, 1);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace spikeq::testing

@@ -21,7 +21,8 @@ TEST(delivery_timing, every_heterogeneous_delay_lands_exactly_on_its_tick) {
   // from one tick (1 us) to 250 ms (far beyond the calendar queue's ring, which holds
   // at most 65536 one-tick buckets here). Each input of +20 mV makes its target fire
   // at the arrival tick itself, so spike time - 10 ms must equal the delay exactly.
-  const std::vector<double> delays{0.001, 0.002, 0.003, 0.1, 0.5, 1.0, 1.234, 7.0, 19.999, 65.536, 100.0, 250.0};
+  const std::vector<double> delays{0.001, 0.002, 0.003,  0.1,    0.5,   1.0,
+                                   1.234, 7.0,   19.999, 65.536, 100.0, 250.0};
   std::ostringstream net;
   net << "simulation { resolution: 0.001 t_stop: 300 }\n"
          "population { name: \"src\" size: 1 spike_generator { train { spike_times: [10] } } }\n"
@@ -32,14 +33,16 @@ TEST(delivery_timing, every_heterogeneous_delay_lands_exactly_on_its_tick) {
   net << "} }\nrecording { spikes { population: \"tgt\" } }\n";
   const auto dir = scratch_dir("delays");
   write_file(dir / "net.textproto", net.str());
-  const auto r = run_spikeq("run '" + (dir / "net.textproto").string() + "' -o '" + (dir / "o.h5").string() + "' -q", dir);
+  const auto r = run_spikeq(
+      "run '" + (dir / "net.textproto").string() + "' -o '" + (dir / "o.h5").string() + "' -q", dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto s = read_spikes(dir / "o.h5", "tgt");
   ASSERT_EQ(s.times_ms.size(), delays.size());
   for (std::size_t k = 0; k < s.times_ms.size(); ++k) {
     const auto target = s.node_ids[k];
     // Compare in ticks: both sides are whole microseconds.
-    EXPECT_EQ(std::llround(s.times_ms[k] * 1000), std::llround((10.0 + delays[target]) * 1000)) << "target " << target;
+    EXPECT_EQ(std::llround(s.times_ms[k] * 1000), std::llround((10.0 + delays[target]) * 1000))
+        << "target " << target;
   }
   std::filesystem::remove_all(dir);
 }
@@ -56,9 +59,10 @@ TEST(delivery_timing, simultaneous_inputs_give_identical_results_whatever_their_
     net << "} }\npopulation { name: \"tgt\" size: 1 iaf_psc_exp { V_th: 1000 } }\n"
            "projection { source: \"src\" target: \"tgt\" from_list {\n";
     for (int s : order)
-      net << "  connection { source: " << s << " target: 0 weight: " << 13.7 + 0.37 * s << " delay: " << 20.0 - 0.1 * s
-          << " }\n";
-    net << "} }\nrecording { state { population: \"tgt\" variable: \"V_m\" } state { population: \"tgt\" variable: "
+      net << "  connection { source: " << s << " target: 0 weight: " << 13.7 + 0.37 * s
+          << " delay: " << 20.0 - 0.1 * s << " }\n";
+    net << "} }\nrecording { state { population: \"tgt\" variable: \"V_m\" } state { population: \"tgt\" "
+           "variable: "
            "\"I_syn_ex\" } }\n";
     return net.str();
   };

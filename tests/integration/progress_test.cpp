@@ -8,11 +8,11 @@ namespace {
 
 TEST(progress, silent_when_output_is_not_a_terminal) {
   const auto dir = scratch_dir("progress_pipe");
-  const auto r = run_spikeq("run '" + source_path("examples/coba.textproto") + "' -o '" + (dir / "o.h5").string() +
-                                "' --t-stop 1500",
+  const auto r = run_spikeq("run '" + source_path("examples/coba.textproto") + "' -o '" +
+                                (dir / "o.h5").string() + "' --t-stop 1500",
                             dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.err, "");  // no progress line, no escape codes
+  EXPECT_EQ(r.err, "");                                          // no progress line, no escape codes
   EXPECT_NE(r.out.find("real-time factor"), std::string::npos);  // the final summary
   std::filesystem::remove_all(dir);
 }
@@ -20,10 +20,12 @@ TEST(progress, silent_when_output_is_not_a_terminal) {
 TEST(progress, shown_on_a_terminal) {
   // util-linux `script` gives the run a pseudo-terminal; COBA for 6 s of model time
   // takes long enough (> 0.25 s) for at least one progress line.
-  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "util-linux script not available";
+  if (std::system("command -v script >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "util-linux script not available";
   const auto dir = scratch_dir("progress_tty");
-  const std::string inner = std::string("'") + SPIKEQ_BINARY + "' run '" + source_path("examples/coba.textproto") +
-                            "' -o '" + (dir / "o.h5").string() + "' --t-stop 6000";
+  const std::string inner = std::string("'") + SPIKEQ_BINARY + "' run '" +
+                            source_path("examples/coba.textproto") + "' -o '" + (dir / "o.h5").string() +
+                            "' --t-stop 6000";
   const auto log = dir / "tty.txt";
   const std::string cmd = "script -qec \"" + inner + "\" /dev/null > '" + log.string() + "' 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
