@@ -285,6 +285,10 @@ void check_projection(Network& net, int k, const std::map<std::string, int>& ind
     }
   const auto [wmin, wmax] =
       pr.has_weight() ? value_range(pr.weight()) : std::pair<std::optional<double>, std::optional<double>>{};
+  if (conductance_target && pr.has_weight() && !wmin)
+    c.error(
+        extend(here, {{"weight"}}),
+        "conductance-based targets (iaf_cond_exp) need weights >= 0 nS: give the distribution a lower bound");
   if (conductance_target && wmin && *wmin < 0)
     c.error(extend(here, {{"weight"}}),
             "conductance-based targets (iaf_cond_exp) need weights >= 0 nS; choose the receptor_type instead "
@@ -356,8 +360,13 @@ void check_recording(Network& net, const std::map<std::string, int>& index, chec
         c.error(extend(here, {{"neurons", i}}),
                 fmt::format("neuron {} is outside population '{}' (size {})", ids[i], p.name(), p.size()));
   };
+  std::set<std::string> spikes_seen;
+  std::set<std::pair<std::string, std::string>> states_seen;
   for (int k = 0; k < rec.spikes_size(); ++k) {
     const field_path here{{"recording"}, {"spikes", k}};
+    if (!spikes_seen.insert(rec.spikes(k).population()).second)
+      c.error(extend(here, {{"population"}}), "spikes of '" + rec.spikes(k).population() +
+                                                  "' are already recorded; list the neurons in one entry");
     const auto it = index.find(rec.spikes(k).population());
     if (it == index.end())
       c.error(extend(here, {{"population"}}), "unknown population '" + rec.spikes(k).population() + "'");
@@ -368,6 +377,9 @@ void check_recording(Network& net, const std::map<std::string, int>& index, chec
     const field_path here{{"recording"}, {"state", k}};
     auto& s = *rec.mutable_state(k);
     if (!s.has_interval()) s.set_interval(net.simulation().dt());
+    if (!states_seen.emplace(s.population(), s.variable()).second)
+      c.error(extend(here, {{"variable"}}), "'" + s.variable() + "' of '" + s.population() +
+                                                "' is already recorded; list the neurons in one entry");
     const auto it = index.find(s.population());
     if (it == index.end())
       c.error(extend(here, {{"population"}}), "unknown population '" + s.population() + "'");

@@ -106,5 +106,33 @@ TEST(network_file, resolved_text_parses_back_to_the_same_network) {
   EXPECT_EQ(again.network.SerializeAsString(), file.network.SerializeAsString());
 }
 
+TEST(network_file, recording_the_same_thing_twice_is_rejected) {
+  const auto errors =
+      errors_of(std::string(minimal) +
+                "recording {\n  spikes { population: \"a\" }\n  spikes { population: \"a\" }\n"
+                "  state { population: \"a\" variable: \"V_m\" }\n"
+                "  state { population: \"a\" variable: \"V_m\" }\n}\n");
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].line, 10);
+  EXPECT_NE(errors[0].message.find("already recorded"), std::string::npos);
+  EXPECT_EQ(errors[1].line, 12);
+}
+
+TEST(network_file, conductance_weights_must_be_bounded_below_by_zero) {
+  const std::string base = "population { name: \"c\" size: 2 iaf_cond_exp {} }\n";
+  auto errors = errors_of(base +
+                          "projection { source: \"c\" target: \"c\" all_to_all {}\n"
+                          "  weight { normal { mean: 5 std: 1 } } receptor_type: EXCITATORY }\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("lower bound"), std::string::npos) << errors[0].message;
+  errors = errors_of(base +
+                     "projection { source: \"c\" target: \"c\" all_to_all {}\n  weight { constant: -3 } }\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find(">= 0 nS"), std::string::npos) << errors[0].message;
+  EXPECT_TRUE(errors_of(base + "projection { source: \"c\" target: \"c\" all_to_all {}\n"
+                               "  weight { normal { mean: 5 std: 1 min: 0 } } receptor_type: INHIBITORY }\n")
+                  .empty());
+}
+
 }  // namespace
 }  // namespace spikeq::io
