@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "tests/neurons/driver.hpp"
@@ -48,7 +49,9 @@ double psc_response(double t, double w, double tau_m, double tau_s, double C) {
   return w * beta / C * (std::exp(-t / tau_m) - std::exp(-t / tau_s));
 }
 
-void check_trajectory(double tau_syn, double reference_tau_syn, double tolerance) {
+// Largest relative deviation of V - E_L from the closed form over 50 ms after a
+// 100 pA input (tau_syn for the model, reference_tau_syn for the formula).
+double worst_trajectory_error(double tau_syn, double reference_tau_syn) {
   iaf_psc_exp_parameters p;
   p.tau_syn_ex_ms = tau_syn;
   p.V_th_mV = 1000.0;  // no spikes
@@ -61,23 +64,26 @@ void check_trajectory(double tau_syn, double reference_tau_syn, double tolerance
   population_output out;
   const neuron_id_type id[] = {0};
   double v = 0;
+  double worst = 0;
   for (int k = 1; k <= 500; ++k) {
     pop.step(100 + k * step, out);
     pop.sample(0, 100 + k * step, id, std::span<double>(&v, 1));
-    const double t = k * 0.1;
-    const double expected = psc_response(t, 100.0, p.tau_m_ms, reference_tau_syn, p.C_m_pF);
-    ASSERT_NEAR((v - p.E_L_mV) / expected, 1.0, tolerance) << "t = " << t << " ms";
+    const double expected = psc_response(k * 0.1, 100.0, p.tau_m_ms, reference_tau_syn, p.C_m_pF);
+    worst = std::max(worst, std::abs((v - p.E_L_mV) / expected - 1.0));
   }
+  return worst;
 }
 
-TEST(iaf_psc_exp, subthreshold_response_matches_the_analytic_solution) { check_trajectory(2.0, 2.0, 1e-9); }
+TEST(iaf_psc_exp, subthreshold_response_matches_the_analytic_solution) {
+  EXPECT_LT(worst_trajectory_error(2.0, 2.0), 1e-9);
+}
 
-TEST(iaf_psc_exp, singular_case_tau_syn_equal_tau_m) { check_trajectory(10.0, 10.0, 1e-9); }
+TEST(iaf_psc_exp, singular_case_tau_syn_equal_tau_m) { EXPECT_LT(worst_trajectory_error(10.0, 10.0), 1e-9); }
 
 TEST(iaf_psc_exp, propagator_is_continuous_near_the_singular_case) {
   // tau_syn = tau_m (1 +- 1e-9) must agree with the singular closed form to ~1e-8.
-  check_trajectory(10.0 * (1 + 1e-9), 10.0, 1e-7);
-  check_trajectory(10.0 * (1 - 1e-9), 10.0, 1e-7);
+  EXPECT_LT(worst_trajectory_error(10.0 * (1 + 1e-9), 10.0), 1e-7);
+  EXPECT_LT(worst_trajectory_error(10.0 * (1 - 1e-9), 10.0), 1e-7);
 }
 
 TEST(iaf_psc_exp, stays_at_reset_for_exactly_the_refractory_period) {

@@ -42,7 +42,8 @@ TEST(simd_kernels, psc_exp_builds_agree_bit_for_bit) {
   if (!cpu_has_avx2()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
   const std::size_t n = 1003;  // not a multiple of the vector width
   const psc_exp_propagator c{0.99, 0.00037, 0.00041, 0.0004, 0.95, 0.97, 12.5};
-  auto V = random_values(n, -20, 20, 1), I_ex = random_values(n, 0, 500, 2), I_in = random_values(n, -800, 0, 3);
+  auto V = random_values(n, -20, 20, 1), I_ex = random_values(n, 0, 500, 2),
+       I_in = random_values(n, -800, 0, 3);
   const auto I_stim = random_values(n, -100, 100, 4);
   auto V2 = V, I_ex2 = I_ex, I_in2 = I_in;
   for (int step = 0; step < 50; ++step) {

@@ -1,0 +1,338 @@
+#include "io/network_checks.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace spikeq::io::checks {
+
+using config::Distribution;
+using config::Network;
+using config::Population;
+using config::Projection;
+
+namespace {
+
+field_path extend(field_path base, std::initializer_list<field_step> more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
+bool is_generator(const Population& p) { return p.has_poisson_generator() || p.has_spike_generator(); }
+
+// Smallest and largest value a distribution can produce (nullopt if unbounded).
+std::pair<std::optional<double>, std::optional<double>> value_range(const Distribution& d) {
+  switch (d.kind_case()) {
+    case Distribution::kConstant:
+      return {d.constant(), d.constant()};
+    case Distribution::kUniform:
+      return {d.uniform().low(), d.uniform().high()};
+    case Distribution::kNormal:
+      return {d.normal().has_min() ? std::optional(d.normal().min()) : std::nullopt,
+              d.normal().has_max() ? std::optional(d.normal().max()) : std::nullopt};
+    case Distribution::kList: {
+      if (d.list().values().empty()) return {std::nullopt, std::nullopt};
+      const auto [lo, hi] = std::minmax_element(d.list().values().begin(), d.list().values().end());
+      return {*lo, *hi};
+    }
+    case Distribution::kCycle:
+      return {d.cycle().low(), d.cycle().high()};
+    default:
+      return {std::nullopt, std::nullopt};
+  }
+}
+
+void check_distribution(const Distribution& d, const field_path& where, std::uint64_t element_count,
+                        const std::string& what, checker& c) {
+  switch (d.kind_case()) {
+    case Distribution::KIND_NOT_SET:
+      c.error(where, what + ": no distribution given (constant, uniform, normal, list or cycle)");
+      break;
+    case Distribution::kUniform:
+      if (!(d.uniform().low() <= d.uniform().high()))
+        c.error(extend(where, {{"uniform"}}), fmt::format("{}: uniform low ({}) must not exceed high ({})",
+                                                          what, d.uniform().low(), d.uniform().high()));
+      break;
+    case Distribution::kNormal:
+      if (d.normal().has_min() && d.normal().has_max() && d.normal().min() > d.normal().max())
+        c.error(extend(where, {{"normal"}}), what + ": normal min exceeds max");
+      break;
+    case Distribution::kList:
+      if (static_cast<std::uint64_t>(d.list().values_size()) != element_count)
+        c.error(extend(where, {{"list"}}), fmt::format("{}: list has {} values but {} are needed", what,
+                                                       d.list().values_size(), element_count));
+      break;
+    case Distribution::kCycle:
+      if (!(d.cycle().low() <= d.cycle().high()))
+        c.error(extend(where, {{"cycle"}}), what + ": cycle low must not exceed high");
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+bool on_grid(double value_ms, double resolution_ms) {
+  const double ticks = value_ms / resolution_ms;
+  return std::abs(ticks - std::nearbyint(ticks)) <= 1e-6 * std::max(1.0, std::abs(ticks));
+}
+
+static void check_threshold_reset(double v_th, double v_reset, const field_path& where, checker& c) {
+  if (!(v_reset < v_th))
+    c.error(extend(where, {{"V_reset"}}),
+            fmt::format("V_reset ({} mV) must be below V_th ({} mV)", v_reset, v_th));
+}
+
+void check_populations(Network& net, checker& c, std::map<std::string, int>& index) {
+  const double resolution = net.simulation().resolution();
+  for (int k = 0; k < net.population_size(); ++k) {
+    const Population& p = net.population(k);
+    const field_path here{{"population", k}};
+    if (p.name().empty())
+      c.error(here, "population has no name");
+    else if (!index.emplace(p.name(), k).second)
+      c.error(extend(here, {{"name"}}), "duplicate population name '" + p.name() + "'");
+    if (p.size() == 0) c.error(extend(here, {{"size"}}), "population '" + p.name() + "' needs size > 0");
+    if (p.model_case() == Population::MODEL_NOT_SET)
+      c.error(here, "population '" + p.name() +
+                        "' has no model (iaf_psc_exp, iaf_psc_delta, iaf_cond_exp, izhikevich, "
+                        "poisson_generator, spike_generator)");
+    auto check_dt = [&](double dt, const char* model) {
+      if (!on_grid(dt, resolution))
+        c.error(extend(here, {{model}, {"dt"}}),
+                fmt::format("dt = {} ms is not a whole number of resolution steps ({} ms)", dt, resolution));
+    };
+    if (p.has_iaf_psc_exp()) {
+      const auto& m = p.iaf_psc_exp();
+      check_dt(m.dt(), "iaf_psc_exp");
+      check_threshold_reset(m.v_th(), m.v_reset(), extend(here, {{"iaf_psc_exp"}}), c);
+      check_distribution(m.v_m(), extend(here, {{"iaf_psc_exp"}, {"V_m"}}), p.size(), "V_m", c);
+    } else if (p.has_iaf_psc_delta()) {
+      check_threshold_reset(p.iaf_psc_delta().v_th(), p.iaf_psc_delta().v_reset(),
+                            extend(here, {{"iaf_psc_delta"}}), c);
+      check_distribution(p.iaf_psc_delta().v_m(), extend(here, {{"iaf_psc_delta"}, {"V_m"}}), p.size(), "V_m",
+                         c);
+    } else if (p.has_iaf_cond_exp()) {
+      const auto& m = p.iaf_cond_exp();
+      check_dt(m.dt(), "iaf_cond_exp");
+      check_threshold_reset(m.v_th(), m.v_reset(), extend(here, {{"iaf_cond_exp"}}), c);
+      check_distribution(m.v_m(), extend(here, {{"iaf_cond_exp"}, {"V_m"}}), p.size(), "V_m", c);
+      check_distribution(m.g_ex(), extend(here, {{"iaf_cond_exp"}, {"g_ex"}}), p.size(), "g_ex", c);
+      check_distribution(m.g_in(), extend(here, {{"iaf_cond_exp"}, {"g_in"}}), p.size(), "g_in", c);
+    } else if (p.has_izhikevich()) {
+      check_dt(p.izhikevich().dt(), "izhikevich");
+      check_distribution(p.izhikevich().v_m(), extend(here, {{"izhikevich"}, {"V_m"}}), p.size(), "V_m", c);
+      if (p.izhikevich().has_u_m())
+        check_distribution(p.izhikevich().u_m(), extend(here, {{"izhikevich"}, {"U_m"}}), p.size(), "U_m", c);
+    } else if (p.has_poisson_generator()) {
+      const auto& g = p.poisson_generator();
+      if (g.has_stop() && g.stop() < g.start())
+        c.error(extend(here, {{"poisson_generator"}, {"stop"}}), "stop is before start");
+    } else if (p.has_spike_generator()) {
+      const auto& g = p.spike_generator();
+      if (g.train_size() != 1 && g.train_size() != static_cast<int>(p.size()))
+        c.error(extend(here, {{"spike_generator"}}),
+                fmt::format("spike_generator needs 1 train or one per neuron ({}), got {}", p.size(),
+                            g.train_size()));
+      for (int t = 0; t < g.train_size(); ++t)
+        for (double time : g.train(t).spike_times())
+          if (!(time >= 0))
+            c.error(extend(here, {{"spike_generator"}, {"train", t}, {"spike_times"}}),
+                    fmt::format("spike time {} ms is negative", time));
+    }
+  }
+}
+
+void check_projection(Network& net, int k, const std::map<std::string, int>& index,
+                      std::set<std::string>& names, checker& c) {
+  Projection& pr = *net.mutable_projection(k);
+  const field_path here{{"projection", k}};
+  if (pr.name().empty()) {
+    std::string targets;
+    for (const auto& t : pr.target()) targets += (targets.empty() ? "" : "+") + t;
+    pr.set_name(pr.source() + "->" + targets);
+  }
+  if (!names.insert(pr.name()).second)
+    c.error(extend(here, {{"name"}}), "duplicate projection name '" + pr.name() + "'");
+  const auto src = index.find(pr.source());
+  if (pr.source().empty())
+    c.error(here, "projection '" + pr.name() + "' has no source");
+  else if (src == index.end())
+    c.error(extend(here, {{"source"}}), "unknown population '" + pr.source() + "'");
+  if (pr.target().empty()) c.error(here, "projection '" + pr.name() + "' has no target");
+  std::uint64_t n_targets = 0;
+  bool conductance_target = false;
+  for (int t = 0; t < pr.target_size(); ++t) {
+    const auto it = index.find(pr.target(t));
+    if (it == index.end()) {
+      c.error(extend(here, {{"target", t}}), "unknown population '" + pr.target(t) + "'");
+      continue;
+    }
+    const Population& tp = net.population(it->second);
+    if (is_generator(tp))
+      c.error(extend(here, {{"target", t}}),
+              "population '" + tp.name() + "' is a generator and cannot receive input");
+    conductance_target = conductance_target || tp.has_iaf_cond_exp();
+    n_targets += tp.size();
+  }
+  if (pr.connector_case() == Projection::CONNECTOR_NOT_SET)
+    c.error(here, "projection '" + pr.name() +
+                      "' has no connector (all_to_all, one_to_one, fixed_probability, fixed_number_pre, "
+                      "fixed_number_post, from_list)");
+  const std::uint64_t n_sources = src == index.end() ? 0 : net.population(src->second).size();
+  if (pr.has_from_list()) {
+    for (int i = 0; i < pr.from_list().connection_size(); ++i) {
+      const auto& con = pr.from_list().connection(i);
+      const field_path at = extend(here, {{"from_list"}, {"connection", i}});
+      if (con.source() >= n_sources && src != index.end())
+        c.error(extend(at, {{"source"}}), fmt::format("source {} is outside population '{}' (size {})",
+                                                      con.source(), pr.source(), n_sources));
+      if (con.target() >= n_targets && n_targets > 0)
+        c.error(extend(at, {{"target"}}),
+                fmt::format("target {} is outside the target population (size {})", con.target(), n_targets));
+    }
+  }
+  if (pr.has_one_to_one() && src != index.end() && n_targets > 0 && n_sources != n_targets)
+    c.error(extend(here, {{"one_to_one"}}),
+            fmt::format("one_to_one needs equal sizes ({} sources, {} targets)", n_sources, n_targets));
+  const bool every_connection_has_weight =
+      pr.has_from_list() && pr.from_list().connection_size() > 0 &&
+      std::all_of(pr.from_list().connection().begin(), pr.from_list().connection().end(),
+                  [](const auto& x) { return x.has_weight(); });
+  if (!pr.has_weight() && !every_connection_has_weight)
+    c.error(here, "projection '" + pr.name() + "' has no weight");
+  // Element counts are only known for list distributions after connecting; lists
+  // are checked against the connection count by the builder.
+  if (pr.has_weight() && !pr.weight().has_list())
+    check_distribution(pr.weight(), extend(here, {{"weight"}}), 0, "weight", c);
+  if (!pr.has_delay()) pr.mutable_delay()->set_constant(net.simulation().dt());
+  if (!pr.delay().has_list()) check_distribution(pr.delay(), extend(here, {{"delay"}}), 0, "delay", c);
+  const double resolution = net.simulation().resolution();
+  const auto [dmin, dmax] = value_range(pr.delay());
+  if (!dmin)
+    c.error(extend(here, {{"delay"}}),
+            "delay needs a lower bound (set normal.min) so that it stays >= one resolution step");
+  else if (std::llround(*dmin / resolution) < 1)
+    c.error(extend(here, {{"delay"}}),
+            fmt::format("delay {} ms is shorter than one resolution step ({} ms)", *dmin, resolution));
+  if (pr.has_from_list())
+    for (int i = 0; i < pr.from_list().connection_size(); ++i) {
+      const auto& con = pr.from_list().connection(i);
+      if (con.has_delay() && std::llround(con.delay() / resolution) < 1)
+        c.error(
+            extend(here, {{"from_list"}, {"connection", i}, {"delay"}}),
+            fmt::format("delay {} ms is shorter than one resolution step ({} ms)", con.delay(), resolution));
+    }
+  const auto [wmin, wmax] =
+      pr.has_weight() ? value_range(pr.weight()) : std::pair<std::optional<double>, std::optional<double>>{};
+  if (conductance_target && pr.has_weight() && !wmin)
+    c.error(
+        extend(here, {{"weight"}}),
+        "conductance-based targets (iaf_cond_exp) need weights >= 0 nS: give the distribution a lower bound");
+  if (conductance_target && wmin && *wmin < 0)
+    c.error(extend(here, {{"weight"}}),
+            "conductance-based targets (iaf_cond_exp) need weights >= 0 nS; choose the receptor_type instead "
+            "of a sign");
+  if (pr.receptor_type() == Projection::RECEPTOR_UNSPECIFIED) {
+    if (wmin && wmax && *wmin >= 0)
+      pr.set_receptor_type(Projection::EXCITATORY);
+    else if (wmin && wmax && *wmax <= 0)
+      pr.set_receptor_type(Projection::INHIBITORY);
+    else if (pr.has_weight())
+      c.error(extend(here, {{"weight"}}),
+              "weights of both signs: set receptor_type (EXCITATORY or INHIBITORY)");
+    else
+      pr.set_receptor_type(Projection::EXCITATORY);
+  }
+}
+
+void check_current_sources(Network& net, const std::map<std::string, int>& index, checker& c) {
+  for (int k = 0; k < net.current_source_size(); ++k) {
+    auto& cs = *net.mutable_current_source(k);
+    const field_path here{{"current_source", k}};
+    if (cs.name().empty()) cs.set_name("current_source_" + std::to_string(k));
+    if (cs.target().empty()) c.error(here, "current source '" + cs.name() + "' has no target");
+    std::uint64_t n_targets = 0;
+    for (int t = 0; t < cs.target_size(); ++t) {
+      const auto it = index.find(cs.target(t));
+      if (it == index.end()) {
+        c.error(extend(here, {{"target", t}}), "unknown population '" + cs.target(t) + "'");
+        continue;
+      }
+      const Population& tp = net.population(it->second);
+      if (is_generator(tp))
+        c.error(extend(here, {{"target", t}}),
+                "population '" + tp.name() + "' is a generator and takes no current");
+      n_targets += tp.size();
+    }
+    for (int i = 0; i < cs.neurons_size(); ++i)
+      if (cs.neurons(i) >= n_targets && n_targets > 0)
+        c.error(extend(here, {{"neurons", i}}),
+                fmt::format("neuron {} is outside the target populations ({} neurons)", cs.neurons(i),
+                            n_targets));
+    if (cs.kind_case() == config::CurrentSource::KIND_NOT_SET)
+      c.error(here,
+              "current source has no kind (dc_generator, step_current_generator, random_pulse_generator)");
+    if (cs.has_step_current_generator()) {
+      const auto& s = cs.step_current_generator();
+      if (s.amplitude_times_size() != s.amplitude_values_size())
+        c.error(extend(here, {{"step_current_generator"}}),
+                fmt::format("{} amplitude_times but {} amplitude_values", s.amplitude_times_size(),
+                            s.amplitude_values_size()));
+      for (int i = 1; i < s.amplitude_times_size(); ++i)
+        if (!(s.amplitude_times(i) > s.amplitude_times(i - 1)))
+          c.error(extend(here, {{"step_current_generator"}, {"amplitude_times", i}}),
+                  "amplitude_times must increase strictly");
+    }
+    if (cs.has_dc_generator() && cs.dc_generator().has_stop() &&
+        cs.dc_generator().stop() <= cs.dc_generator().start())
+      c.error(extend(here, {{"dc_generator"}, {"stop"}}), "stop must be after start");
+    if (cs.has_random_pulse_generator() && !cs.random_pulse_generator().has_count())
+      cs.mutable_random_pulse_generator()->set_count(1);
+  }
+}
+
+void check_recording(Network& net, const std::map<std::string, int>& index, checker& c) {
+  auto& rec = *net.mutable_recording();
+  auto check_neurons = [&](const auto& ids, const field_path& here, const Population& p) {
+    for (int i = 0; i < ids.size(); ++i)
+      if (ids[i] >= p.size())
+        c.error(extend(here, {{"neurons", i}}),
+                fmt::format("neuron {} is outside population '{}' (size {})", ids[i], p.name(), p.size()));
+  };
+  std::set<std::string> spikes_seen;
+  std::set<std::pair<std::string, std::string>> states_seen;
+  for (int k = 0; k < rec.spikes_size(); ++k) {
+    const field_path here{{"recording"}, {"spikes", k}};
+    if (!spikes_seen.insert(rec.spikes(k).population()).second)
+      c.error(extend(here, {{"population"}}), "spikes of '" + rec.spikes(k).population() +
+                                                  "' are already recorded; list the neurons in one entry");
+    const auto it = index.find(rec.spikes(k).population());
+    if (it == index.end())
+      c.error(extend(here, {{"population"}}), "unknown population '" + rec.spikes(k).population() + "'");
+    else
+      check_neurons(rec.spikes(k).neurons(), here, net.population(it->second));
+  }
+  for (int k = 0; k < rec.state_size(); ++k) {
+    const field_path here{{"recording"}, {"state", k}};
+    auto& s = *rec.mutable_state(k);
+    if (!s.has_interval()) s.set_interval(net.simulation().dt());
+    if (!states_seen.emplace(s.population(), s.variable()).second)
+      c.error(extend(here, {{"variable"}}), "'" + s.variable() + "' of '" + s.population() +
+                                                "' is already recorded; list the neurons in one entry");
+    const auto it = index.find(s.population());
+    if (it == index.end())
+      c.error(extend(here, {{"population"}}), "unknown population '" + s.population() + "'");
+    else {
+      check_neurons(s.neurons(), here, net.population(it->second));
+      if (is_generator(net.population(it->second)))
+        c.error(extend(here, {{"population"}}), "generators have no state to record");
+    }
+    if (s.variable().empty()) c.error(here, "state recording needs a variable (e.g. V_m)");
+  }
+}
+
+}  // namespace spikeq::io::checks

@@ -1,0 +1,43 @@
+// Semantic checks of a network description (everything the schema's field options
+// cannot say): names, references between entries, sizes, delays against the tick,
+// model-specific rules. Each problem is recorded with its file:line:col; the caller
+// throws once all checks have run, so users see every problem at once.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "io/network_file.hpp"
+
+namespace spikeq::io::checks {
+
+// Collects problems with their locations while walking the description.
+class checker {
+ public:
+  explicit checker(const network_file& file) : file_(file) {}
+
+  void error(const field_path& where, std::string message) {
+    errors_.push_back(file_.error_at(where, std::move(message)));
+  }
+  std::vector<diagnostic>& errors() { return errors_; }
+
+ private:
+  const network_file& file_;
+  std::vector<diagnostic> errors_;
+};
+
+// Whether a time in ms is a whole number of resolution steps.
+bool on_grid(double value_ms, double resolution_ms);
+
+// Each check fills in defaults that depend on other entries (e.g. projection names,
+// receptor types from weight signs) and records problems in `c`.
+// `index` maps population names to their position; check_populations builds it.
+void check_populations(config::Network& net, checker& c, std::map<std::string, int>& index);
+void check_projection(config::Network& net, int k, const std::map<std::string, int>& index,
+                      std::set<std::string>& names, checker& c);
+void check_current_sources(config::Network& net, const std::map<std::string, int>& index, checker& c);
+void check_recording(config::Network& net, const std::map<std::string, int>& index, checker& c);
+
+}  // namespace spikeq::io::checks
