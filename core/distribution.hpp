@@ -19,12 +19,6 @@ struct distribution {
   std::optional<double> min, max;  // normal: redraw outside [min, max]
   std::vector<double> values;      // list
 
-  static distribution constant_value(double v) {
-    distribution d;
-    d.a = v;
-    return d;
-  }
-  bool is_random() const { return type == kind::uniform || type == kind::normal; }
 
   // Value of the element at position `index` (creation order; used by list and
   // cycle), drawing from `rng` when the distribution is random.

@@ -53,8 +53,6 @@ class population {
   virtual std::string_view model() const = 0;
   // Step length in ticks for time-stepped models, 0 for event-driven ones.
   virtual tick_type step_ticks() const { return 0; }
-  // True for spike sources that take no synaptic input (generators).
-  virtual bool is_source() const { return false; }
 
   // Called once before the run at tick 0; event-driven models and generators
   // request their first wake-ups here.

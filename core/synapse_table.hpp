@@ -27,13 +27,7 @@ struct synapse_table {
   std::vector<neuron_id_type> target;
   std::vector<weight_type> weight;
 
-  std::uint32_t source_count() const {
-    return source_first_block.empty() ? 0 : static_cast<std::uint32_t>(source_first_block.size() - 1);
-  }
   std::uint64_t synapse_count() const { return target.size(); }
-  std::uint32_t block_count() const {
-    return block_first_synapse.empty() ? 0 : static_cast<std::uint32_t>(block_first_synapse.size() - 1);
-  }
   std::span<const neuron_id_type> block_targets(std::uint32_t block) const {
     return {target.data() + block_first_synapse[block],
             block_first_synapse[block + 1] - block_first_synapse[block]};

@@ -13,7 +13,6 @@ class spike_source : public population {
  public:
   using population::population;
 
-  bool is_source() const final { return true; }
   void receive(tick_type, receptor_type, std::span<const neuron_id_type>, std::span<const weight_type>,
                population_output&) final {
     throw std::logic_error(std::string(model()) + " '" + name() + "' takes no synaptic input");

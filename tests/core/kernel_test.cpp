@@ -17,7 +17,6 @@ class scripted_source final : public population {
   scripted_source(neuron_id_type size, std::vector<std::vector<tick_type>> ticks)
       : population("src", size), ticks_(std::move(ticks)), next_(size, 0) {}
   std::string_view model() const override { return "scripted_source"; }
-  bool is_source() const override { return true; }
   void start(population_output& out) override {
     for (neuron_id_type n = 0; n < size(); ++n)
       if (!ticks_[n].empty()) out.wakeups.push_back({ticks_[n][0], n, 0});
