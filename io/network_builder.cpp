@@ -106,15 +106,20 @@ void build_projection(const network_file& file, int k, network& net) {
     throw input_error({file.error_at({{"projection", k}}, "projection '" + pr.name() + "': " + e.what())});
   }
   const auto weights = connection_values(file, pr, k, rows, true, stream_kind::weight);
-  const auto delays_ms = connection_values(file, pr, k, rows, false, stream_kind::delay);
-  std::vector<tick_type> delays(delays_ms.size());
-  for (std::size_t s = 0; s < delays.size(); ++s) {
-    delays[s] = net.grid.to_ticks(delays_ms[s]);
-    if (delays[s] < 1)
-      throw input_error(
-          {file.error_at({{"projection", k}, {"delay"}},
-                         fmt::format("projection '{}': a delay of {} ms is shorter than one resolution step",
-                                     pr.name(), delays_ms[s]))});
+  // Delays in ticks; the millisecond values are released before the tables are built
+  // (construction memory peaks there).
+  std::vector<tick_type> delays;
+  {
+    const auto delays_ms = connection_values(file, pr, k, rows, false, stream_kind::delay);
+    delays.resize(delays_ms.size());
+    for (std::size_t s = 0; s < delays.size(); ++s) {
+      delays[s] = net.grid.to_ticks(delays_ms[s]);
+      if (delays[s] < 1)
+        throw input_error(
+            {file.error_at({{"projection", k}, {"delay"}},
+                           fmt::format("projection '{}': a delay of {} ms is shorter than one resolution step",
+                                       pr.name(), delays_ms[s]))});
+    }
   }
   auto tables = build_synapse_tables(rows, weights, delays, ranges);
   const receptor_type receptor = pr.receptor_type() == config::Projection::INHIBITORY
