@@ -1,7 +1,8 @@
-// spikeq command-line entry point: run, validate.
+// spikeq command-line entry point: run, validate, inspect.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "tools/inspect_command.hpp"
 #include "tools/run_command.hpp"
 
 namespace {
@@ -43,6 +44,12 @@ int main(int argc, char** argv) try {
       app.add_subcommand("validate", "Check a network description and build it without running");
   validate_cmd->add_option("network", validate_path, "Network description")->required();
 
+  std::string inspect_path;
+  auto* inspect_cmd = app.add_subcommand("inspect", "Summarise what a recording (OUT.h5) holds");
+  inspect_cmd
+      ->add_option("recording", inspect_path, "HDF5 output of spikeq run (or another SONATA spike file)")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,6 +60,7 @@ int main(int argc, char** argv) try {
     run.command_line = joined_arguments(argc, argv);
     return spikeq::tools::run_network(run);
   }
+  if (*inspect_cmd) return spikeq::tools::inspect_file(inspect_path);
   return spikeq::tools::validate_network(validate_path);
 } catch (const std::exception& e) {
   std::cerr << "spikeq: internal error: " << e.what() << '\n';

@@ -26,10 +26,15 @@ class hdf5_reader {
   std::vector<double> read_doubles(const std::string& dataset) const;
   std::vector<float> read_floats(const std::string& dataset) const;
   std::vector<std::uint64_t> read_uint64s(const std::string& dataset) const;
+  // Elements [offset, offset + count) of a 1-D dataset (for streaming and for peeking
+  // at the first and last values of large datasets).
+  std::vector<double> read_doubles(const std::string& dataset, std::uint64_t offset,
+                                   std::uint64_t count) const;
   std::string read_string(const std::string& dataset) const;
 
   std::string string_attribute(const std::string& object, const std::string& name) const;
   std::vector<std::uint64_t> integer_attribute(const std::string& object, const std::string& name) const;
+  bool has_attribute(const std::string& object, const std::string& name) const;
   // HDF5 type class of an attribute (H5T_ENUM, H5T_STRING, ...).
   H5T_class_t attribute_class(const std::string& object, const std::string& name) const;
 

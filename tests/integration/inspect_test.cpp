@@ -1,0 +1,47 @@
+// `spikeq inspect`: a summary of a recording, and clear errors for other files.
+#include <gtest/gtest.h>
+
+#include "io/hdf5/output_file.hpp"
+#include "tests/integration/cli_runner.hpp"
+
+namespace spikeq::testing {
+namespace {
+
+TEST(inspect, summarises_spikes_reports_and_provenance) {
+  const auto dir = scratch_dir("inspect");
+  const auto out = dir / "demo.h5";
+  ASSERT_EQ(
+      run_spikeq("run '" + source_path("examples/delay_demo.textproto") + "' -o '" + out.string() + "' -q",
+                 dir)
+          .exit_code,
+      0);
+  const auto r = run_spikeq("inspect '" + out.string() + "'", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // post fired once at 17 ms (examples/delay_demo.textproto); V_m sampled every 0.05 ms for 40 ms.
+  EXPECT_NE(r.out.find("post                          1            1       17.000       17.000  by_time"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("V_m        1        801       0.05  0 to 40.05 (mV)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("written by spikeq"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(inspect, rejects_files_that_are_not_recordings) {
+  const auto dir = scratch_dir("inspect_bad");
+  { std::ofstream(dir / "text.h5") << "not hdf5"; }
+  auto r = run_spikeq("inspect '" + (dir / "text.h5").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot open as HDF5"), std::string::npos) << r.err;
+  {
+    io::output_file empty(dir / "empty.h5");  // valid HDF5, no /spikes or /report
+    empty.start_streaming();
+    empty.commit();
+  }
+  r = run_spikeq("inspect '" + (dir / "empty.h5").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no /spikes or /report group"), std::string::npos) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace spikeq::testing
