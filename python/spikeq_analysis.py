@@ -1,0 +1,157 @@
+"""Load spikeq / SONATA recordings into numpy and compute spike-train statistics.
+
+Only numpy and h5py are needed (Debian: python3-numpy, python3-h5py; run with
+/usr/bin/python3). Definitions follow docs/analysis.md:
+
+- firing rate of a neuron: spikes in [t_start, t_stop) / duration;
+- CV of inter-spike intervals (Softky & Koch 1993): std / mean of a neuron's ISIs
+  (population standard deviation), for neurons with at least 3 spikes;
+- local variation LV (Shinomoto et al. 2003):
+  3 / (n - 1) * sum_i ((I_i - I_{i+1}) / (I_i + I_{i+1}))^2 over a neuron's n ISIs;
+- Fano factor: variance / mean of a neuron's spike counts in consecutive bins;
+- pairwise correlation: Pearson correlation of two neurons' binned counts;
+- synchrony chi (Golomb 2007): sqrt(var of the population-averaged binned counts /
+  mean over neurons of the variance of their binned counts).
+
+With Elephant (not packaged in Debian) the same numbers come from
+``elephant.statistics.cv(isi(train))``, ``elephant.statistics.lv(isi(train))``,
+``elephant.statistics.fanofactor(...)`` (per-neuron counts instead of trials),
+``elephant.spike_train_correlation.correlation_coefficient(BinnedSpikeTrain(...))``.
+
+Example:
+    import spikeq_analysis as sa
+    rec = sa.load_spikes("out/cuba.h5")
+    t, ids, n = rec["exc"]
+    print(sa.mean_cv(t, ids, n), sa.fano_factor(t, ids, n, 0, 2000, 5))
+"""
+import h5py
+import numpy as np
+
+SORTING_NAMES = {0: "none", 1: "by_id", 2: "by_time"}  # SONATA enum values
+
+
+def _open(path):
+    """Opens a finished file, or one a run is still writing (SWMR)."""
+    try:
+        return h5py.File(path, "r")
+    except OSError:
+        return h5py.File(path, "r", libver="latest", swmr=True)
+
+
+def _sorting(group):
+    """SONATA stores sorting as a uint8 enum; some tools write a string; absent means unknown."""
+    if "sorting" not in group.attrs:
+        return "none"
+    value = group.attrs["sorting"]
+    if isinstance(value, (bytes, str)):
+        return value.decode() if isinstance(value, bytes) else value
+    return SORTING_NAMES.get(int(value), "none")
+
+
+def load_spikes(path):
+    """Returns {population: (times_ms, node_ids, node_count)} with spikes sorted by time.
+
+    node_count is the population size when the file says it (spikeq's node_count
+    attribute), else 1 + the largest node id seen.
+    """
+    out = {}
+    with _open(path) as f:
+        if "spikes" not in f:
+            raise KeyError(f"{path}: no /spikes group")
+        for name, group in f["spikes"].items():
+            times = np.asarray(group["timestamps"][:], dtype=np.float64)
+            ids = np.asarray(group["node_ids"][:], dtype=np.uint64)
+            if _sorting(group) != "by_time":
+                order = np.argsort(times, kind="stable")
+                times, ids = times[order], ids[order]
+            count = int(group.attrs["node_count"][0]) if "node_count" in group.attrs else int(ids.max(initial=0)) + 1
+            out[name] = (times, ids, count)
+    return out
+
+
+def load_report(path, group):
+    """Returns (times_ms, node_ids, data[frames, nodes]) of /report/<group>."""
+    with _open(path) as f:
+        g = f["report"][group]
+        start, stop, step = g["mapping/time"][:]
+        data = g["data"][:]
+        times = start + step * np.arange(data.shape[0])
+        return times, g["mapping/node_ids"][:], data
+
+
+def _window(times, ids, t_start, t_stop):
+    keep = (times >= t_start) & (times < t_stop)
+    return times[keep], ids[keep]
+
+
+def rates(times, ids, n_neurons, t_start, t_stop):
+    """Per-neuron firing rate (Hz) in [t_start, t_stop) ms."""
+    _, w_ids = _window(times, ids, t_start, t_stop)
+    counts = np.bincount(w_ids.astype(np.int64), minlength=n_neurons).astype(np.float64)
+    return counts / ((t_stop - t_start) / 1000.0)
+
+
+def _isis(times, ids, n_neurons):
+    """ISIs per neuron (times must be sorted)."""
+    order = np.argsort(ids, kind="stable")
+    sorted_ids, sorted_t = ids[order], times[order]
+    bounds = np.searchsorted(sorted_ids, np.arange(n_neurons + 1))
+    return [np.diff(sorted_t[bounds[k]:bounds[k + 1]]) for k in range(n_neurons)]
+
+
+def cvs(times, ids, n_neurons):
+    """CV of ISIs per neuron with >= 3 spikes (others are left out)."""
+    return np.array([d.std() / d.mean() for d in _isis(times, ids, n_neurons) if len(d) >= 2])
+
+
+def lvs(times, ids, n_neurons):
+    """Local variation per neuron with >= 3 spikes."""
+    out = []
+    for d in _isis(times, ids, n_neurons):
+        if len(d) >= 2:
+            out.append(3.0 / (len(d) - 1) * np.sum(((d[:-1] - d[1:]) / (d[:-1] + d[1:])) ** 2))
+    return np.array(out)
+
+
+def mean_cv(times, ids, n_neurons):
+    values = cvs(times, ids, n_neurons)
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def binned_counts(times, ids, n_neurons, t_start, t_stop, bin_ms):
+    """Counts [neurons, bins] in the whole bins of width bin_ms inside [t_start, t_stop)."""
+    n_bins = int(np.floor((t_stop - t_start) / bin_ms + 1e-9))
+    w_t, w_ids = _window(times, ids, t_start, t_start + n_bins * bin_ms)
+    b = np.minimum(((w_t - t_start) / bin_ms).astype(np.int64), n_bins - 1)
+    counts = np.zeros((n_neurons, n_bins))
+    np.add.at(counts, (w_ids.astype(np.int64), b), 1.0)
+    return counts
+
+
+def fano_factor(times, ids, n_neurons, t_start, t_stop, bin_ms):
+    """Mean over neurons with spikes of var / mean of their binned counts."""
+    c = binned_counts(times, ids, n_neurons, t_start, t_stop, bin_ms)
+    mean = c.mean(axis=1)
+    active = mean > 0
+    return float((c[active].var(axis=1) / mean[active]).mean()) if active.any() else float("nan")
+
+
+def mean_correlation(times, ids, n_neurons, t_start, t_stop, bin_ms, max_neurons=100):
+    """Mean Pearson correlation of binned counts over all pairs of up to max_neurons
+    neurons (evenly spaced ids), leaving out neurons whose counts do not vary."""
+    c = binned_counts(times, ids, n_neurons, t_start, t_stop, bin_ms)
+    pick = np.unique(np.linspace(0, n_neurons - 1, min(max_neurons, n_neurons)).astype(np.int64))
+    c = c[pick]
+    c = c[c.std(axis=1) > 0]
+    if len(c) < 2:
+        return float("nan")
+    r = np.corrcoef(c)
+    upper = np.triu_indices(len(c), k=1)
+    return float(r[upper].mean())
+
+
+def synchrony(times, ids, n_neurons, t_start, t_stop, bin_ms):
+    """Golomb's chi: 0 for independent neurons (about 1/sqrt(N)), 1 for full synchrony."""
+    c = binned_counts(times, ids, n_neurons, t_start, t_stop, bin_ms)
+    individual = c.var(axis=1).mean()
+    return float(np.sqrt(c.mean(axis=0).var() / individual)) if individual > 0 else float("nan")

@@ -1,0 +1,75 @@
+"""Statistics of python/spikeq_analysis.py on synthetic trains with known answers
+(run by CTest: /usr/bin/python3 -m unittest)."""
+import os
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import spikeq_analysis as sa  # noqa: E402
+
+
+def poisson(rate_hz, duration_ms, n, seed):
+    rng = np.random.default_rng(seed)
+    times, ids = [], []
+    for k in range(n):
+        count = rng.poisson(rate_hz * duration_ms / 1000.0)
+        t = np.sort(rng.uniform(0, duration_ms, count))
+        times.append(t)
+        ids.append(np.full(count, k, dtype=np.uint64))
+    t, i = np.concatenate(times), np.concatenate(ids)
+    order = np.argsort(t, kind="stable")
+    return t[order], i[order]
+
+
+class spike_statistics(unittest.TestCase):
+    def test_regular_train_has_zero_cv_and_lv(self):
+        t = np.arange(0, 1000, 10.0)
+        ids = np.zeros(len(t), dtype=np.uint64)
+        self.assertEqual(sa.cvs(t, ids, 1)[0], 0.0)
+        self.assertEqual(sa.lvs(t, ids, 1)[0], 0.0)
+        np.testing.assert_allclose(sa.rates(t, ids, 1, 0, 1000), [100.0])
+
+    def test_poisson_trains_have_cv_lv_fano_near_one(self):
+        # 50 neurons at 20 Hz for 200 s: each has ~4000 ISIs, so CV and LV are within
+        # a few percent of 1 (LV of a Poisson process is 1, Shinomoto 2003); the Fano
+        # factor of counts in 100 ms bins is 1 with a SD of ~sqrt(2/2000) per neuron.
+        t, ids = poisson(20.0, 200000.0, 50, 1)
+        self.assertAlmostEqual(sa.mean_cv(t, ids, 50), 1.0, delta=0.03)
+        self.assertAlmostEqual(sa.lvs(t, ids, 50).mean(), 1.0, delta=0.03)
+        self.assertAlmostEqual(sa.fano_factor(t, ids, 50, 0, 200000, 100), 1.0, delta=0.03)
+        self.assertLess(abs(sa.mean_correlation(t, ids, 50, 0, 200000, 100)), 0.01)
+        self.assertAlmostEqual(sa.synchrony(t, ids, 50, 0, 200000, 100), 1 / np.sqrt(50), delta=0.05)
+
+    def test_identical_trains_correlate_perfectly_and_are_synchronous(self):
+        t0, _ = poisson(10.0, 10000.0, 1, 2)
+        t = np.repeat(t0, 3)
+        ids = np.tile(np.arange(3, dtype=np.uint64), len(t0))
+        self.assertAlmostEqual(sa.mean_correlation(t, ids, 3, 0, 10000, 10), 1.0, places=12)
+        self.assertAlmostEqual(sa.synchrony(t, ids, 3, 0, 10000, 10), 1.0, places=12)
+
+    def test_silent_and_sparse_neurons_are_left_out(self):
+        t = np.array([1.0, 2.0, 5.0])
+        ids = np.array([0, 0, 1], dtype=np.uint64)
+        self.assertEqual(len(sa.cvs(t, ids, 3)), 0)
+        self.assertTrue(np.isnan(sa.mean_cv(t, ids, 3)))
+
+    def test_loads_sonata_files_of_any_sorting(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "other_tool.h5")
+            with h5py.File(path, "w") as f:
+                g = f.create_group("spikes/pop")
+                g.attrs["sorting"] = "by_id"  # string form, as some tools write
+                g["timestamps"] = np.array([5.0, 1.0, 3.0])
+                g["node_ids"] = np.array([0, 1, 1], dtype=np.uint64)
+            t, ids, n = sa.load_spikes(path)["pop"]
+            np.testing.assert_array_equal(t, [1.0, 3.0, 5.0])
+            np.testing.assert_array_equal(ids, [1, 1, 0])
+            self.assertEqual(n, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
