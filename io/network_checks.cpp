@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <tuple>
 
 namespace spikeq::io::checks {
 
@@ -226,26 +227,44 @@ void check_projection(Network& net, int k, const std::map<std::string, int>& ind
             extend(here, {{"from_list"}, {"connection", i}, {"delay"}}),
             fmt::format("delay {} ms is shorter than one resolution step ({} ms)", con.delay(), resolution));
     }
-  const auto [wmin, wmax] =
-      pr.has_weight() ? value_range(pr.weight()) : std::pair<std::optional<double>, std::optional<double>>{};
-  if (conductance_target && pr.has_weight() && !wmin)
+  // The range of weights the projection can have: its distribution (used by every
+  // connection without its own weight) and explicit from_list weights.
+  std::optional<double> wmin, wmax;
+  bool unbounded_below = false, unbounded_above = false;
+  const bool distribution_used =
+      pr.has_weight() && (!pr.has_from_list() ||
+                          std::any_of(pr.from_list().connection().begin(), pr.from_list().connection().end(),
+                                      [](const auto& x) { return !x.has_weight(); }));
+  if (distribution_used) {
+    std::tie(wmin, wmax) = value_range(pr.weight());
+    unbounded_below = !wmin;
+    unbounded_above = !wmax;
+  }
+  if (pr.has_from_list())
+    for (const auto& con : pr.from_list().connection())
+      if (con.has_weight()) {
+        wmin = std::min(wmin.value_or(con.weight()), con.weight());
+        wmax = std::max(wmax.value_or(con.weight()), con.weight());
+      }
+  if (conductance_target && (unbounded_below || !wmin))
     c.error(
         extend(here, {{"weight"}}),
         "conductance-based targets (iaf_cond_exp) need weights >= 0 nS: give the distribution a lower bound");
-  if (conductance_target && wmin && *wmin < 0)
+  else if (conductance_target && *wmin < 0)
     c.error(extend(here, {{"weight"}}),
             "conductance-based targets (iaf_cond_exp) need weights >= 0 nS; choose the receptor_type instead "
             "of a sign");
   if (pr.receptor_type() == Projection::RECEPTOR_UNSPECIFIED) {
-    if (wmin && wmax && *wmin >= 0)
-      pr.set_receptor_type(Projection::EXCITATORY);
-    else if (wmin && wmax && *wmax <= 0)
+    // NEST's convention: the sign of the weights chooses the receptor.
+    const bool all_nonnegative = !unbounded_below && wmin && *wmin >= 0;
+    const bool all_negative = !unbounded_above && wmax && *wmax <= 0 && *wmin < 0;
+    if (all_negative)
       pr.set_receptor_type(Projection::INHIBITORY);
-    else if (pr.has_weight())
-      c.error(extend(here, {{"weight"}}),
-              "weights of both signs: set receptor_type (EXCITATORY or INHIBITORY)");
-    else
+    else if (all_nonnegative)
       pr.set_receptor_type(Projection::EXCITATORY);
+    else
+      c.error(extend(here, {{"weight"}}),
+              "weights may take both signs: set receptor_type (EXCITATORY or INHIBITORY)");
   }
 }
 

@@ -85,5 +85,25 @@ projection { source: "a" target: "a" fixed_number_post { n: 5 allow_self_connect
   EXPECT_THROW(build(text), input_error);
 }
 
+TEST(network_builder, receptor_follows_the_sign_of_explicit_weights) {
+  // NEST's convention when receptor_type is not given: negative weights inhibit.
+  const network net = build(R"(
+population { name: "a" size: 2 iaf_psc_exp {} }
+projection { source: "a" target: "a"
+  from_list { connection { source: 0 target: 1 weight: -4 } connection { source: 1 target: 0 weight: 0 } } }
+)");
+  ASSERT_EQ(net.projections.size(), 1u);
+  EXPECT_EQ(net.projections[0].receptor, receptor_type::inhibitory);
+  try {
+    build(R"(
+population { name: "a" size: 2 iaf_psc_exp {} }
+projection { source: "a" target: "a" all_to_all {} weight { normal { mean: 0 std: 1 } } }
+)");
+    FAIL() << "expected an input error";
+  } catch (const input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("both signs"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace spikeq::io
