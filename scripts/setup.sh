@@ -13,7 +13,7 @@ packages=(
   libprotobuf-dev protobuf-compiler
   libhdf5-dev hdf5-tools
   libtbb-dev libboost-dev librandom123-dev
-  libgtest-dev libcli11-dev libfmt-dev libcairo2-dev
+  libgtest-dev libcli11-dev libfmt-dev nlohmann-json3-dev libcairo2-dev
   python3-h5py python3-numpy
 )
 missing=()

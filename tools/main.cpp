@@ -1,7 +1,8 @@
-// spikeq command-line entry point: run, validate, inspect.
+// spikeq command-line entry point: run, validate, inspect, analyze.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "tools/analyze_command.hpp"
 #include "tools/inspect_command.hpp"
 #include "tools/run_command.hpp"
 
@@ -50,6 +51,18 @@ int main(int argc, char** argv) try {
       ->add_option("recording", inspect_path, "HDF5 output of spikeq run (or another SONATA spike file)")
       ->required();
 
+  spikeq::tools::analyze_options analyze;
+  auto* analyze_cmd = app.add_subcommand("analyze", "Spike-train statistics per population of a recording");
+  analyze_cmd
+      ->add_option("recording", analyze.recording, "HDF5 output of spikeq run (or another SONATA spike file)")
+      ->required();
+  analyze_cmd->add_option("-p,--population", analyze.populations, "Population(s) to analyse (default: all)");
+  analyze_cmd->add_option("--t-start", analyze.t_start_ms, "Window start in ms (default 0)");
+  analyze_cmd->add_option("--t-stop", analyze.t_stop_ms, "Window end in ms (default: the run's t_stop)");
+  analyze_cmd->add_option("--bin", analyze.bin_ms, "Bin in ms for Fano factor, correlation, synchrony")
+      ->default_val(5.0);
+  analyze_cmd->add_option("--json", analyze.json_path, "Also write the statistics, with units, as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -61,6 +74,7 @@ int main(int argc, char** argv) try {
     return spikeq::tools::run_network(run);
   }
   if (*inspect_cmd) return spikeq::tools::inspect_file(inspect_path);
+  if (*analyze_cmd) return spikeq::tools::analyze_recording_command(analyze);
   return spikeq::tools::validate_network(validate_path);
 } catch (const std::exception& e) {
   std::cerr << "spikeq: internal error: " << e.what() << '\n';

@@ -70,26 +70,34 @@ std::vector<std::uint64_t> hdf5_reader::read_uint64s(const std::string& d) const
   return read<std::uint64_t>(d, H5T_NATIVE_UINT64);
 }
 
-std::vector<double> hdf5_reader::read_doubles(const std::string& dataset, std::uint64_t offset,
-                                              std::uint64_t count) const {
-  auto ds = checked(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, name_, dataset,
-                    "no such dataset");
+template <typename T>
+std::vector<T> hdf5_reader::read_range(const std::string& dataset, hid_t memory_type, std::uint64_t offset,
+                                       std::uint64_t count) const {
+  auto ds = checked(H5Dopen2(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose, name_, dataset, "no such dataset");
   auto space = checked(H5Dget_space(ds.get()), H5Sclose, name_, dataset, "cannot get the dataspace");
   if (H5Sget_simple_extent_ndims(space.get()) != 1) throw hdf5_error(name_, dataset, "not a 1-D dataset");
   hsize_t size = 0;
   H5Sget_simple_extent_dims(space.get(), &size, nullptr);
   if (offset + count > size) throw hdf5_error(name_, dataset, "range beyond the end of the dataset");
-  std::vector<double> values(count);
+  std::vector<T> values(count);
   if (count == 0) return values;
   const hsize_t start = offset;
   const hsize_t n = count;
-  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr), name_, dataset,
-        "cannot select");
-  auto memory =
-      checked(H5Screate_simple(1, &n, nullptr), H5Sclose, name_, dataset, "cannot create a dataspace");
-  check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, memory.get(), space.get(), H5P_DEFAULT, values.data()), name_,
-        dataset, "cannot read (wrong type?)");
+  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr), name_, dataset, "cannot select");
+  auto memory = checked(H5Screate_simple(1, &n, nullptr), H5Sclose, name_, dataset, "cannot create a dataspace");
+  check(H5Dread(ds.get(), memory_type, memory.get(), space.get(), H5P_DEFAULT, values.data()), name_, dataset,
+        "cannot read (wrong type?)");
   return values;
+}
+
+std::vector<double> hdf5_reader::read_doubles(const std::string& dataset, std::uint64_t offset,
+                                              std::uint64_t count) const {
+  return read_range<double>(dataset, H5T_NATIVE_DOUBLE, offset, count);
+}
+
+std::vector<std::uint64_t> hdf5_reader::read_uint64s(const std::string& dataset, std::uint64_t offset,
+                                                     std::uint64_t count) const {
+  return read_range<std::uint64_t>(dataset, H5T_NATIVE_UINT64, offset, count);
 }
 
 bool hdf5_reader::has_attribute(const std::string& object, const std::string& name) const {

@@ -30,6 +30,8 @@ class hdf5_reader {
   // at the first and last values of large datasets).
   std::vector<double> read_doubles(const std::string& dataset, std::uint64_t offset,
                                    std::uint64_t count) const;
+  std::vector<std::uint64_t> read_uint64s(const std::string& dataset, std::uint64_t offset,
+                                          std::uint64_t count) const;
   std::string read_string(const std::string& dataset) const;
 
   std::string string_attribute(const std::string& object, const std::string& name) const;
@@ -41,6 +43,9 @@ class hdf5_reader {
  private:
   template <typename T>
   std::vector<T> read(const std::string& dataset, hid_t memory_type) const;
+  template <typename T>
+  std::vector<T> read_range(const std::string& dataset, hid_t memory_type, std::uint64_t offset,
+                            std::uint64_t count) const;
   hdf5_handle open_attribute(const std::string& object, const std::string& name) const;
 
   std::string name_;

@@ -1,0 +1,131 @@
+#include "analysis/recording_analysis.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "io/diagnostics.hpp"
+#include "io/hdf5/hdf5_reader.hpp"
+#include "io/network_file.hpp"
+
+namespace spikeq::analysis {
+
+namespace {
+
+constexpr std::uint64_t chunk = 1 << 20;
+
+io::hdf5_reader open_recording(const std::filesystem::path& path) {
+  try {
+    return io::hdf5_reader(path);
+  } catch (const io::hdf5_error&) {
+    return io::hdf5_reader(path, /*swmr=*/true);  // a run still writing it
+  }
+}
+
+bool sorted_by_time(const io::hdf5_reader& r, const std::string& group) {
+  if (!r.has_attribute(group, "sorting")) return false;
+  if (r.attribute_class(group, "sorting") == H5T_STRING)
+    return r.string_attribute(group, "sorting") == "by_time";
+  const auto v = r.integer_attribute(group, "sorting");
+  return !v.empty() && v[0] == 2;
+}
+
+// The run's t_stop from the resolved network stored as provenance, if any.
+std::optional<double> recorded_t_stop(const io::hdf5_reader& r) {
+  if (!r.exists("/provenance/network")) return std::nullopt;
+  try {
+    const auto file = io::parse_network_text(r.read_string("/provenance/network"), "/provenance/network");
+    if (file.network.simulation().has_t_stop()) return file.network.simulation().t_stop();
+  } catch (const io::input_error&) {
+  }
+  return std::nullopt;
+}
+
+std::uint64_t node_count(const io::hdf5_reader& r, const std::string& group) {
+  if (r.has_attribute(group, "node_count")) return r.integer_attribute(group, "node_count").at(0);
+  std::uint64_t largest = 0;  // other tools: 1 + the largest id
+  const std::uint64_t n = r.shape(group + "/node_ids").at(0);
+  for (std::uint64_t offset = 0; offset < n; offset += chunk)
+    for (const auto id : r.read_uint64s(group + "/node_ids", offset, std::min(chunk, n - offset)))
+      largest = std::max(largest, id);
+  return n == 0 ? 0 : largest + 1;
+}
+
+void feed(const io::hdf5_reader& r, const std::string& group, spike_statistics_accumulator& acc) {
+  const std::uint64_t n = r.shape(group + "/timestamps").at(0);
+  if (sorted_by_time(r, group)) {
+    for (std::uint64_t offset = 0; offset < n; offset += chunk) {
+      const std::uint64_t count = std::min(chunk, n - offset);
+      acc.add(r.read_doubles(group + "/timestamps", offset, count),
+              r.read_uint64s(group + "/node_ids", offset, count));
+    }
+    return;
+  }
+  auto times = r.read_doubles(group + "/timestamps");
+  auto ids = r.read_uint64s(group + "/node_ids");
+  std::vector<std::size_t> order(times.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
+  std::vector<double> t(times.size());
+  std::vector<std::uint64_t> i(ids.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    t[k] = times[order[k]];
+    i[k] = ids[order[k]];
+  }
+  acc.add(t, i);
+}
+
+}  // namespace
+
+recording_statistics analyze_recording(const std::filesystem::path& file, const analysis_request& request) {
+  const io::hdf5_reader r = open_recording(file);
+  if (!r.exists("/spikes"))
+    throw io::hdf5_error(file.string(), "/spikes", "no spike populations in this file");
+  std::vector<std::string> names = request.populations;
+  const auto available = r.members("/spikes");
+  if (names.empty()) names = available;
+  for (const auto& name : names)
+    if (std::find(available.begin(), available.end(), name) == available.end())
+      throw io::input_error({{file.string(), 0, 0, "no spike population '" + name + "' in /spikes"}});
+  recording_statistics out;
+  out.bin_ms = request.bin_ms;
+  out.t_start_ms = request.t_start_ms.value_or(0.0);
+  const auto run_t_stop = recorded_t_stop(r);
+  if (run_t_stop && (out.t_start_ms >= *run_t_stop || request.t_stop_ms.value_or(0.0) > *run_t_stop))
+    throw io::input_error(
+        {{file.string(), 0, 0,
+          fmt::format("the window lies outside the recording, which covers [0, {}] ms", *run_t_stop)}});
+  if (request.t_stop_ms) {
+    out.t_stop_ms = *request.t_stop_ms;
+  } else if (run_t_stop) {
+    out.t_stop_ms = *run_t_stop;
+  } else {
+    for (const auto& name : available) {
+      const std::uint64_t n = r.shape("/spikes/" + name + "/timestamps").at(0);
+      for (std::uint64_t offset = 0; offset < n; offset += chunk)
+        for (const double t :
+             r.read_doubles("/spikes/" + name + "/timestamps", offset, std::min(chunk, n - offset)))
+          out.t_stop_ms = std::max(out.t_stop_ms, std::nextafter(t, 1e300));
+    }
+  }
+  if (!(out.t_stop_ms > out.t_start_ms))
+    throw io::input_error({{file.string(), 0, 0,
+                            fmt::format("the window [{}, {}) ms is empty", out.t_start_ms, out.t_stop_ms)}});
+  if (!(request.bin_ms > 0) || request.bin_ms > out.t_stop_ms - out.t_start_ms)
+    throw io::input_error(
+        {{file.string(), 0, 0, fmt::format("bin {} ms must be > 0 and fit in the window", request.bin_ms)}});
+  for (const auto& name : names) {
+    const std::string group = "/spikes/" + name;
+    const std::uint64_t neurons = node_count(r, group);
+    if (neurons == 0)
+      throw io::input_error({{file.string(), 0, 0, "population '" + name + "' has no neurons or spikes"}});
+    spike_statistics_accumulator acc(neurons, {out.t_start_ms, out.t_stop_ms, request.bin_ms, 100});
+    feed(r, group, acc);
+    out.populations.push_back(acc.finish(name));
+  }
+  return out;
+}
+
+}  // namespace spikeq::analysis

@@ -1,0 +1,32 @@
+// Statistics of the spike populations of a recording (SONATA spike file), read in
+// chunks so that memory does not grow with the number of spikes.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/spike_statistics.hpp"
+
+namespace spikeq::analysis {
+
+struct analysis_request {
+  std::vector<std::string> populations;  // empty: all
+  std::optional<double> t_start_ms;      // default 0
+  std::optional<double> t_stop_ms;       // default: the run's t_stop (provenance), else the last spike
+  double bin_ms = 5.0;
+};
+
+struct recording_statistics {
+  double t_start_ms = 0, t_stop_ms = 0, bin_ms = 0;
+  std::vector<population_statistics> populations;
+};
+
+// Throws io::input_error for a bad request (unknown population, empty window) and
+// io::hdf5_error (naming the path inside the file) for a bad file. Accepts spike
+// groups sorted by time (streamed) or not (read whole and sorted), with `sorting` as
+// the SONATA enum, a string, or absent.
+recording_statistics analyze_recording(const std::filesystem::path& file, const analysis_request& request);
+
+}  // namespace spikeq::analysis

@@ -1,0 +1,47 @@
+#!/usr/bin/python3
+"""`spikeq analyze --json` and python/spikeq_analysis.py must agree to 1e-9 on the
+same recording (issue 4). Usage: compare_with_python.py SPIKEQ_BINARY SOURCE_DIR"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+spikeq, source = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(source, "python"))
+import spikeq_analysis as sa  # noqa: E402
+
+T0, T1, BIN = 500.0, 1500.0, 5.0
+with tempfile.TemporaryDirectory() as d:
+    out, js = os.path.join(d, "cuba.h5"), os.path.join(d, "stats.json")
+    subprocess.run([spikeq, "run", os.path.join(source, "examples/cuba.textproto"), "-o", out, "--t-stop", "1500",
+                    "-q"], check=True)
+    subprocess.run([spikeq, "analyze", out, "--t-start", str(T0), "--bin", str(BIN), "--json", js], check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(js) as f:
+        stats = json.load(f)
+    failures = []
+
+    def same(label, ours, reference):
+        if not np.isclose(ours, reference, rtol=1e-9, atol=1e-12):
+            failures.append(f"{label}: spikeq analyze {ours!r} vs python {reference!r}")
+
+    for name, (t, ids, n) in sa.load_spikes(out).items():
+        keep = (t >= T0) & (t < T1)
+        wt, wi = t[keep], ids[keep]
+        s = stats["populations"][name]
+        r = sa.rates(t, ids, n, T0, T1)
+        same(f"{name} mean rate", s["rate"]["mean"], r.mean())
+        same(f"{name} median rate", s["rate"]["median"], np.percentile(r, 50))
+        same(f"{name} p95 rate", s["rate"]["p95"], np.percentile(r, 95))
+        same(f"{name} CV", s["cv"]["mean"], sa.cvs(wt, wi, n).mean())
+        same(f"{name} LV", s["lv"]["mean"], sa.lvs(wt, wi, n).mean())
+        same(f"{name} Fano", s["fano_factor"], sa.fano_factor(t, ids, n, T0, T1, BIN))
+        same(f"{name} correlation", s["mean_pairwise_correlation"], sa.mean_correlation(t, ids, n, T0, T1, BIN))
+        same(f"{name} synchrony", s["synchrony_chi"], sa.synchrony(t, ids, n, T0, T1, BIN))
+    if failures:
+        print("\n".join(failures))
+        sys.exit(1)
+    print(f"spikeq analyze and python/spikeq_analysis.py agree to 1e-9 on {len(stats['populations'])} populations")

@@ -1,0 +1,82 @@
+#include "tools/analyze_command.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "analysis/recording_analysis.hpp"
+#include "io/diagnostics.hpp"
+#include "io/hdf5/hdf5_handle.hpp"
+
+namespace spikeq::tools {
+
+namespace {
+
+// JSON has no NaN: statistics without eligible neurons become null.
+nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
+nlohmann::json to_json(const analysis::recording_statistics& s) {
+  nlohmann::json out;
+  out["window"] = {{"t_start", s.t_start_ms}, {"t_stop", s.t_stop_ms}, {"bin", s.bin_ms}, {"units", "ms"}};
+  out["units"] = {{"rate", "Hz"},       {"cv", "1"},          {"lv", "1"},
+                  {"fano_factor", "1"}, {"correlation", "1"}, {"synchrony_chi", "1"}};
+  for (const auto& p : s.populations) {
+    out["populations"][p.name] = {{"neurons", p.neurons},
+                                  {"spikes", p.spikes},
+                                  {"rate",
+                                   {{"mean", number(p.mean_rate_hz)},
+                                    {"median", number(p.median_rate_hz)},
+                                    {"p5", number(p.p5_rate_hz)},
+                                    {"p95", number(p.p95_rate_hz)}}},
+                                  {"fraction_silent", p.fraction_silent},
+                                  {"neurons_with_isi_statistics", p.neurons_with_isi_statistics},
+                                  {"cv", {{"mean", number(p.mean_cv)}, {"median", number(p.median_cv)}}},
+                                  {"lv", {{"mean", number(p.mean_lv)}}},
+                                  {"fano_factor", number(p.fano_factor)},
+                                  {"mean_pairwise_correlation", number(p.mean_pairwise_correlation)},
+                                  {"synchrony_chi", number(p.synchrony_chi)}};
+  }
+  return out;
+}
+
+void print_table(const analysis::recording_statistics& s, std::ostream& os) {
+  os << fmt::format("window {} to {} ms, bins of {} ms\n", s.t_start_ms, s.t_stop_ms, s.bin_ms);
+  os << fmt::format("{:<14} {:>8} {:>10} {:>9} {:>9} {:>15} {:>7} {:>6} {:>6} {:>6} {:>7} {:>6}\n",
+                    "population", "neurons", "spikes", "rate Hz", "median", "p5-p95 Hz", "silent", "CV", "LV",
+                    "Fano", "corr", "chi");
+  for (const auto& p : s.populations)
+    os << fmt::format(
+        "{:<14} {:>8} {:>10} {:>9.3f} {:>9.3f} {:>15} {:>7.3f} {:>6.3f} {:>6.3f} {:>6.3f} {:>7.4f} "
+        "{:>6.3f}\n",
+        p.name, p.neurons, p.spikes, p.mean_rate_hz, p.median_rate_hz,
+        fmt::format("{:.2f}-{:.2f}", p.p5_rate_hz, p.p95_rate_hz), p.fraction_silent, p.mean_cv, p.mean_lv,
+        p.fano_factor, p.mean_pairwise_correlation, p.synchrony_chi);
+  os << "CV and LV over neurons with >= 3 spikes; NaN where no neuron qualifies (docs/analysis.md).\n";
+}
+
+}  // namespace
+
+int analyze_recording_command(const analyze_options& options) {
+  try {
+    const auto stats = analysis::analyze_recording(
+        options.recording, {options.populations, options.t_start_ms, options.t_stop_ms, options.bin_ms});
+    print_table(stats, std::cout);
+    if (!options.json_path.empty()) {
+      std::ofstream json(options.json_path);
+      if (!json) throw io::input_error({{options.json_path, 0, 0, "cannot write the JSON file"}});
+      json << to_json(stats).dump(2) << '\n';
+    }
+    return 0;
+  } catch (const io::input_error& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.format() << '\n';
+    return 2;
+  } catch (const io::hdf5_error& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 2;
+  }
+}
+
+}  // namespace spikeq::tools

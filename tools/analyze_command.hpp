@@ -1,0 +1,23 @@
+// `spikeq analyze OUT.h5`: spike-train statistics per population, as a table and
+// optionally as JSON (with units) for scripts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spikeq::tools {
+
+struct analyze_options {
+  std::string recording;
+  std::vector<std::string> populations;
+  std::optional<double> t_start_ms, t_stop_ms;
+  double bin_ms = 5.0;
+  std::string json_path;  // empty: no JSON
+};
+
+// Exit codes: 0, 2 for a bad file or request (message names the file and the path
+// inside it), 1 for internal errors.
+int analyze_recording_command(const analyze_options& options);
+
+}  // namespace spikeq::tools
