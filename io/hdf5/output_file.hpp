@@ -1,125 +1,105 @@
-// The run's output file: SONATA spike populations and frame reports (layout in
-// docs/formats/output.md), plus provenance, written safely while the run goes on.
+// The run's single output file: SONATA spike populations and frame reports plus
+// provenance (layout in docs/formats/output.md), written safely while the run goes on.
 //
-// Protocol: the file is created under a temporary name next to the final path,
-// every group, dataset and attribute is declared, then start_streaming() switches
-// to SWMR writing; data are appended in batches and flush() makes everything so
-// far durable and readable. commit() renames the file into place. An output_file
-// destroyed without commit() deletes its temporary file, so a failed run never
-// damages an existing result.
+// Protocol:
+//   1. The constructor creates `.<name>.tmp-<pid>` next to the final path (latest
+//      file format, root attributes magic and version). A file at the final path
+//      is not touched until commit().
+//   2. Declaration phase: add_spike_population, add_frame_report,
+//      set_string_attribute, write_string_dataset create every group, dataset and
+//      attribute.
+//   3. start_streaming() switches to SWMR writing (H5Fstart_swmr_write): no new
+//      objects or attributes from then on; append data, flush() now and then.
+//   4. commit() flushes, closes, syncs and renames the file onto the final path
+//      (atomic replace). keep_partial() closes it readable under the temporary
+//      name instead. Destroyed without either, the temporary file is deleted.
 //
-// Thread safety: none; used by the thread that runs the kernel.
+// Invariants: the final path only ever holds a complete, closed file; references
+// returned by add_* stay valid until the output_file is destroyed (appending after
+// commit/keep_partial throws std::logic_error).
+// Thread safety: none; every call from one thread (the one that runs the kernel).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "io/hdf5/frame_report.hpp"
 #include "io/hdf5/hdf5_handle.hpp"
+#include "io/hdf5/spike_population.hpp"
 
 namespace spikeq::io {
 
-// A 1-D chunked, extendible dataset that buffers appends.
-class appendable_dataset {
- public:
-  appendable_dataset(hid_t parent, const std::string& name, hid_t file_type, hid_t memory_type,
-                     std::size_t element_size, std::string file_name, std::string path);
-  void append(const void* data, std::size_t count);
-  void flush();
-  void close() { dataset_.reset(); }
-  std::uint64_t size() const { return written_ + buffered_count(); }
-  hid_t id() const { return dataset_.get(); }
-
- private:
-  std::size_t buffered_count() const { return buffer_.size() / element_size_; }
-
-  hdf5_handle dataset_;
-  hid_t memory_type_;
-  std::size_t element_size_;
-  std::uint64_t written_ = 0;
-  std::vector<unsigned char> buffer_;
-  std::string file_, path_;
-};
-
-// /spikes/<population>: timestamps (float64, ms) and node_ids (uint64), sorted by time.
-class spike_population {
- public:
-  spike_population(hid_t spikes_group, const std::string& name, std::uint64_t node_count,
-                   const std::string& file);
-  // REQUIRES: equal lengths; times not earlier than those appended before.
-  void append(std::span<const double> times_ms, std::span<const std::uint64_t> node_ids);
-  void flush();
-  void close();
-
- private:
-  hdf5_handle group_;
-  appendable_dataset timestamps_;
-  appendable_dataset node_ids_;
-};
-
-// /report/<group>: one row of `data` per frame, one column per recorded node.
-class frame_report {
- public:
-  frame_report(hid_t report_group, const std::string& group, const std::string& variable,
-               const std::string& units, const std::vector<std::uint64_t>& node_ids, double start_ms,
-               double step_ms, std::string file);
-  // REQUIRES: values.size() == number of nodes.
-  void append_frame(std::span<const float> values);
-  void flush();
-  void close();
-
- private:
-  hdf5_handle group_;
-  hdf5_handle data_;
-  hdf5_handle time_;
-  std::size_t columns_;
-  double start_ms_, step_ms_;
-  std::uint64_t frames_written_ = 0;
-  std::vector<float> buffer_;
-  std::string file_, path_;
-};
-
 class output_file {
  public:
+  // Creates the temporary file next to `final_path`. Throws hdf5_error naming
+  // final_path if it cannot be created (for example, the directory is missing or
+  // not writable); nothing is left behind then.
   explicit output_file(std::filesystem::path final_path);
+  // Without commit()/keep_partial(): closes and deletes the temporary file.
   ~output_file();
   output_file(const output_file&) = delete;
   output_file& operator=(const output_file&) = delete;
 
-  // Declaration phase (before start_streaming).
+  // --- Declaration phase (before start_streaming; std::logic_error after) ---
+
+  // Adds /spikes/<name> for a population of `node_count` neurons (node ids 0..n-1).
+  // REQUIRES: `name` a single non-empty HDF5 name without '/', not used before
+  // (std::invalid_argument / hdf5_error).
   spike_population& add_spike_population(const std::string& name, std::uint64_t node_count);
-  frame_report& add_frame_report(const std::string& group, const std::string& variable,
+  // Adds /report/<group_name>: `variable` in `units` of the given nodes (one column
+  // each), frames at start_ms + k * step_ms. REQUIRES as frame_report's constructor,
+  // and `group_name` as for add_spike_population.
+  frame_report& add_frame_report(const std::string& group_name, const std::string& variable,
                                  const std::string& units, const std::vector<std::uint64_t>& node_ids,
                                  double start_ms, double step_ms);
+  // Writes string attribute `name` of the group at absolute `group_path` ("/" for
+  // the root), creating missing groups; replaces an attribute of the same name.
   void set_string_attribute(const std::string& group_path, const std::string& name, const std::string& value);
+  // Writes a scalar UTF-8 string dataset at absolute `path`, creating missing groups.
   void write_string_dataset(const std::string& path, const std::string& value);
 
+  // --- Streaming phase ---
+
+  // Starts SWMR writing: from now on a reader may open the temporary file with
+  // SWMR read. REQUIRES: declaration phase (std::logic_error otherwise).
   void start_streaming();
+  bool streaming() const { return phase_ == phase::streaming; }
+  // Writes all buffered data, updates every mapping/time, and flushes the whole file
+  // (H5Fflush global scope): after it, a crash keeps everything appended so far.
   void flush();
-  // Closes the file and renames it onto the final path.
+  // Flushes, closes, fsyncs and renames the temporary file onto the final path,
+  // replacing any file there atomically. REQUIRES: not closed yet (std::logic_error).
+  // On failure the destructor deletes the temporary file and the final path is untouched.
   void commit();
-  // Closes the file complete and readable, but leaves it under its temporary name
-  // (for an interrupted run); returns that path.
+  // Flushes and closes the file complete and readable, but leaves it under its
+  // temporary name (an interrupted run); returns that path.
   std::filesystem::path keep_partial();
 
+  const std::filesystem::path& final_path() const { return final_path_; }
   const std::filesystem::path& temporary_path() const { return temp_path_; }
 
  private:
-  hid_t group(const std::string& path);
-  void close_all();
+  enum class phase { declaring, streaming, closed };
+
+  void require_declaring(const std::string& path, const char* what) const;
+  void require_open(const char* what) const;
+  hid_t group(const std::string& path);  // open or create, with its parents
+  void close_checked();                  // closes everything; throws if a close fails
+  void close_quietly() noexcept;
 
   std::filesystem::path final_path_;
   std::filesystem::path temp_path_;
-  std::string name_;  // for messages
+  std::string name_;  // final path, for messages
+  phase phase_ = phase::declaring;
+  bool keep_file_ = false;  // committed (renamed) or kept: the destructor deletes nothing
   hdf5_handle file_;
-  std::vector<std::pair<std::string, hdf5_handle>> groups_;
+  std::vector<std::pair<std::string, hdf5_handle>> groups_;  // open groups by absolute path
   std::vector<std::unique_ptr<spike_population>> spikes_;
   std::vector<std::unique_ptr<frame_report>> reports_;
-  bool streaming_ = false;
-  bool closed_for_good_ = false;  // committed or kept: the destructor leaves the file alone
 };
 
 }  // namespace spikeq::io

@@ -1,3 +1,8 @@
+# Tests of io/hdf5 (the output file writers and the reader); included by tests/io/CMakeLists.txt.
+# check_sonata.py (the h5py validator of our output) is exercised by hdf5_check_sonata_test.cpp.
 spikeq_add_gtest(hdf5_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/hdf5_output_test.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/hdf5_safety_test.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/hdf5_errors_test.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/hdf5_check_sonata_test.cpp
   LIBS spikeq_io_hdf5)
