@@ -53,6 +53,11 @@ void kernel::schedule_initial_events(tick_type t_stop) {
     const auto& p = net_.pulses[k];
     if (p.start < p.stop) schedule_if_due({p.start, event_kind::stimulus_input, k, 0, 0});
   }
+  for (std::uint32_t k = 0; k < net_.projections.size(); ++k) {
+    const auto& rule = net_.projections[k].rule;
+    if (rule && rule->tick_interval() > 0)
+      schedule_if_due({rule->tick_interval(), event_kind::plasticity_tick, k, 0, 0});
+  }
   for (std::uint32_t k = 0; k < hooks_.probes.size(); ++k)
     schedule_if_due({hooks_.probes[k]->first_sample(), event_kind::record, k, 0, 0});
   if (hooks_.housekeeping && hooks_.housekeeping_interval > 0)
@@ -74,6 +79,17 @@ void kernel::dispatch(const event& e) {
     case event_kind::spike_delivery:
       deliver(e);
       break;
+    case event_kind::post_arrival: {
+      const projection& proj = net_.projections[e.b];
+      proj.rule->on_post_arrival(e.tick, e.a, proj.post.block(e.c));
+      break;
+    }
+    case event_kind::plasticity_tick: {
+      auto& rule = *net_.projections[e.a].rule;
+      rule.on_tick(e.tick);
+      schedule_if_due({e.tick + rule.tick_interval(), event_kind::plasticity_tick, e.a, 0, 0});
+      break;
+    }
     case event_kind::stimulus_input:
       inject_pulses(e);
       break;
@@ -120,6 +136,9 @@ void kernel::deliver(const event& e) {
   const projection& proj = net_.projections[e.b];
   const auto targets = proj.synapses.block_targets(e.c);
   stats_.synaptic_events += targets.size();
+  if (proj.rule)
+    proj.rule->on_pre_arrival(e.tick, proj.synapses.block_first_synapse[e.c],
+                              proj.synapses.block_first_synapse[e.c + 1]);
   out_.clear();
   net_.populations[proj.target_population]->receive(e.tick, proj.receptor, targets,
                                                     proj.synapses.block_weights(e.c), out_);
@@ -156,6 +175,21 @@ void kernel::inject_pulses(const event& e) {
   if (next < src.stop) schedule_if_due({next, event_kind::stimulus_input, e.a, e.b + 1, 0});
 }
 
+// Offset-0 groups (d_den = 0) learn now; the others are scheduled at now + 2 d_den.
+void kernel::notify_post_spikes(std::uint32_t p, tick_type now) {
+  const projection& proj = net_.projections[p];
+  const post_index& index = proj.post;
+  for (const neuron_id_type n : out_.spikes) {
+    for (std::uint64_t b = index.target_first_block[n]; b < index.target_first_block[n + 1]; ++b) {
+      if (index.block_offset[b] == 0)
+        proj.rule->on_post_arrival(now, n, index.block(b));
+      else
+        schedule_if_due(
+            {now + index.block_offset[b], event_kind::post_arrival, n, p, static_cast<std::uint32_t>(b)});
+    }
+  }
+}
+
 void kernel::handle_output(std::uint32_t population, tick_type now) {
   const global_neuron_id_type first = net_.first_global_id[population];
   for (const auto& w : out_.wakeups) {
@@ -168,6 +202,8 @@ void kernel::handle_output(std::uint32_t population, tick_type now) {
   if (out_.spikes.empty()) return;
   stats_.spikes_per_population[population] += out_.spikes.size();
   if (hooks_.spikes != nullptr) hooks_.spikes->on_spikes(population, now, out_.spikes);
+  if (population < net_.incoming_plastic.size())
+    for (const std::uint32_t p : net_.incoming_plastic[population]) notify_post_spikes(p, now);
   for (const std::uint32_t p : net_.outgoing[population]) {
     const synapse_table& table = net_.projections[p].synapses;
     for (const neuron_id_type s : out_.spikes) {

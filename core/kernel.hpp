@@ -4,8 +4,11 @@
 // event.hpp: every event at tick T with a smaller key runs before one with a larger
 // key, and an event only ever schedules events with larger keys (deliveries at
 // T + delay with delay >= 1 tick; steps, pulses and samples at their next period).
-// A population's spikes at T are handed to the spike observer, then one delivery
-// event per (spike, projection, distinct delay) is scheduled.
+// A population's spikes at T are handed to the spike observer, then to the
+// plasticity rules of projections onto it (directly, or as post_arrival events when
+// the synapses have a dendritic delay), then one delivery event per (spike,
+// projection, distinct delay) is scheduled. Rules see each presynaptic spike just
+// before it is delivered (core/plasticity_rule.hpp states the time frame).
 //
 // Today a network runs as a single shard. The layout is chosen so that shards can
 // later each own a subset of target neurons and advance through windows of the
@@ -72,6 +75,7 @@ class kernel {
   void deliver(const event& e);
   void inject_pulses(const event& e);
   void handle_output(std::uint32_t population, tick_type now);
+  void notify_post_spikes(std::uint32_t projection_index, tick_type now);
   void schedule_if_due(const event& e);
 
   network& net_;

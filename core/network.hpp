@@ -3,14 +3,17 @@
 //
 // Invariants: population global ids are contiguous, population k owning
 // [first_global_id[k], first_global_id[k] + size); every projection's source and
-// target index a population; outgoing[k] lists the projections whose source is k.
+// target index a population; outgoing[k] lists the projections whose source is k;
+// incoming_plastic[k] the projections with a rule whose target is k.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/plasticity_rule.hpp"
 #include "core/population.hpp"
+#include "core/post_index.hpp"
 #include "core/synapse_table.hpp"
 #include "core/time_grid.hpp"
 
@@ -22,6 +25,10 @@ struct projection {
   std::uint32_t target_population = 0;
   receptor_type receptor = receptor_type::excitatory;
   synapse_table synapses;
+  // Plastic projections only: the rule that owns the weights, and the transposed
+  // index through which postsynaptic spikes reach it.
+  std::unique_ptr<plasticity_rule> rule;
+  post_index post;
 };
 
 // A piecewise-constant injected current: at tick[k] the current becomes amplitude[k].
@@ -55,6 +62,7 @@ struct network {
   std::vector<global_neuron_id_type> first_global_id;
   std::vector<projection> projections;
   std::vector<std::vector<std::uint32_t>> outgoing;
+  std::vector<std::vector<std::uint32_t>> incoming_plastic;  // by target population
   std::vector<current_schedule> currents;
   std::vector<random_pulse_source> pulses;
 

@@ -24,6 +24,7 @@ enum class stream_kind : std::uint32_t {
   initial_state = 4,
   poisson = 5,
   stimulus = 6,
+  recording_sample = 7,
 };
 
 class random_stream {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "io/distribution_from_config.hpp"
+#include "io/plasticity_factory.hpp"
 #include "io/population_factory.hpp"
 #include "synapses/connectors.hpp"
 #include "synapses/synapse_table_builder.hpp"
@@ -115,10 +116,10 @@ void build_projection(const network_file& file, int k, network& net) {
     for (std::size_t s = 0; s < delays.size(); ++s) {
       delays[s] = net.grid.to_ticks(delays_ms[s]);
       if (delays[s] < 1)
-        throw input_error(
-            {file.error_at({{"projection", k}, {"delay"}},
-                           fmt::format("projection '{}': a delay of {} ms is shorter than one resolution step",
-                                       pr.name(), delays_ms[s]))});
+        throw input_error({file.error_at(
+            {{"projection", k}, {"delay"}},
+            fmt::format("projection '{}': a delay of {} ms is shorter than one resolution step", pr.name(),
+                        delays_ms[s]))});
     }
   }
   auto tables = build_synapse_tables(rows, weights, delays, ranges);
@@ -132,6 +133,9 @@ void build_projection(const network_file& file, int k, network& net) {
     p.target_population = target_populations[t];
     p.receptor = receptor;
     p.synapses = std::move(tables[t]);
+    attach_plasticity(file, k, net.grid, net.populations[p.target_population]->size(), p);
+    if (p.rule)
+      net.incoming_plastic[p.target_population].push_back(static_cast<std::uint32_t>(net.projections.size()));
     net.outgoing[source].push_back(static_cast<std::uint32_t>(net.projections.size()));
     net.projections.push_back(std::move(p));
   }
@@ -207,6 +211,7 @@ network build_network(const network_file& file) {
     next_id += cfg.population(k).size();
   }
   net.outgoing.resize(net.populations.size());
+  net.incoming_plastic.resize(net.populations.size());
   for (int k = 0; k < cfg.projection_size(); ++k) build_projection(file, k, net);
   for (int k = 0; k < cfg.current_source_size(); ++k) build_current_source(file, k, net);
   return net;

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "io/network_checks.hpp"
+#include "io/plasticity_checks.hpp"
 #include "io/schema_options.hpp"
 #include "neurons/izhikevich.hpp"
 
@@ -89,9 +90,13 @@ void resolve_network(network_file& file, const run_overrides& overrides) {
   std::map<std::string, int> index;
   check_populations(net, c, index);
   std::set<std::string> projection_names;
-  for (int k = 0; k < net.projection_size(); ++k) check_projection(net, k, index, projection_names, c);
+  for (int k = 0; k < net.projection_size(); ++k) {
+    check_projection(net, k, index, projection_names, c);
+    check_plasticity(net, k, c);
+  }
   check_current_sources(net, index, c);
   check_recording(net, index, c);
+  check_weight_recordings(net, c);
   if (!c.errors().empty()) throw input_error(std::move(c.errors()));
 }
 

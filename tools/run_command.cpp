@@ -13,6 +13,7 @@
 #include "io/network_builder.hpp"
 #include "io/recorders.hpp"
 #include "io/resolve.hpp"
+#include "io/weight_recorders.hpp"
 #include "tools/interruption.hpp"
 #include "tools/progress.hpp"
 #include "tools/run_summary.hpp"
@@ -91,6 +92,7 @@ int run_checked(const run_options& options) {
   io::spike_recorder spikes(net, out);
   std::vector<std::unique_ptr<io::state_recorder>> states;
   attach_recorders(file, net, out, spikes, states);
+  auto weights = io::make_weight_recorders(file, net, out);
   out.write_string_dataset("/provenance/network", io::resolved_text(file.network));
   out.set_string_attribute("/provenance", "spikeq_version", SPIKEQ_VERSION);
   out.set_string_attribute("/provenance", "command_line", options.command_line);
@@ -103,6 +105,12 @@ int run_checked(const run_options& options) {
   kernel_hooks hooks;
   hooks.spikes = &spikes;
   for (auto& s : states) hooks.probes.push_back(s.get());
+  for (auto& w : weights)
+    if (w->has_report()) hooks.probes.push_back(w.get());
+  const auto flush_recorders = [&] {
+    spikes.flush();
+    for (auto& w : weights) w->flush();
+  };
   auto last_flush = clock_type::now();
   struct interrupted {
     tick_type at;
@@ -112,7 +120,7 @@ int run_checked(const run_options& options) {
     progress.update(net.grid.to_ms(now));
     // Flush now and then so a killed run still leaves a readable file.
     if (clock_type::now() - last_flush > std::chrono::seconds(10)) {
-      spikes.flush();
+      flush_recorders();
       out.flush();
       last_flush = clock_type::now();
     }
@@ -124,7 +132,8 @@ int run_checked(const run_options& options) {
     k.run(net.grid.to_ticks(t_stop_ms));
   } catch (const interrupted& stop) {
     progress.finish();
-    spikes.flush();
+    flush_recorders();
+    for (auto& w : weights) w->finish();
     const auto partial = out.keep_partial();
     std::cerr << fmt::format(
         "spikeq: interrupted at t = {} ms; {} was not written. What was recorded so far is in {} "
@@ -134,7 +143,8 @@ int run_checked(const run_options& options) {
   }
   const double sim_s = seconds_since(t_sim);
   progress.finish();
-  spikes.flush();
+  flush_recorders();
+  for (auto& w : weights) w->finish();
   out.commit();
 
   if (!options.quiet)

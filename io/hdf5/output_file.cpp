@@ -138,6 +138,33 @@ frame_report& output_file::add_frame_report(const std::string& group_name, const
   return *reports_.back();
 }
 
+frame_report& output_file::add_frame_report(const std::string& group_name, const std::string& variable,
+                                            const std::string& units, const frame_mapping& mapping,
+                                            double start_ms, double step_ms) {
+  const std::string path = "/report/" + group_name;
+  require_declaring(path, "a frame report declared");
+  check_name(group_name, name_, path);
+  reports_.push_back(std::make_unique<frame_report>(group("/report"), group_name, variable, units, mapping,
+                                                    start_ms, step_ms, name_));
+  return *reports_.back();
+}
+
+edge_population& output_file::add_edge_population(const std::string& name, const edge_topology& topology) {
+  const std::string path = "/edges/" + name;
+  require_declaring(path, "an edge population declared");
+  check_name(name, name_, path);
+  edges_.push_back(std::make_unique<edge_population>(group("/edges"), name, topology, name_));
+  return *edges_.back();
+}
+
+weight_event_log& output_file::add_weight_event_log(const std::string& name) {
+  const std::string path = "/weight_events/" + name;
+  require_declaring(path, "a weight event log declared");
+  check_name(name, name_, path);
+  weight_events_.push_back(std::make_unique<weight_event_log>(group("/weight_events"), name, name_));
+  return *weight_events_.back();
+}
+
 void output_file::set_string_attribute(const std::string& group_path, const std::string& name,
                                        const std::string& value) {
   require_declaring(group_path + "@" + name, "an attribute written");
@@ -163,6 +190,7 @@ void output_file::flush() {
   require_open("flush()");
   for (auto& s : spikes_) s->flush();
   for (auto& r : reports_) r->flush();
+  for (auto& w : weight_events_) w->flush();
   // A global flush is what keeps the data readable after a crash (formats.md);
   // flushing datasets alone keeps nothing.
   check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), name_, "", "cannot flush the output file");
@@ -175,6 +203,8 @@ void output_file::close_checked() {
   };
   for (auto& s : spikes_) note(s->close());
   for (auto& r : reports_) note(r->close());
+  for (auto& e : edges_) note(e->close());
+  for (auto& w : weight_events_) note(w->close());
   for (auto& [path, g] : groups_) note(g.close());
   groups_.clear();
   phase_ = phase::closed;
@@ -186,6 +216,8 @@ void output_file::close_checked() {
 void output_file::close_quietly() noexcept {
   for (auto& s : spikes_) static_cast<void>(s->close());
   for (auto& r : reports_) static_cast<void>(r->close());
+  for (auto& e : edges_) static_cast<void>(e->close());
+  for (auto& w : weight_events_) static_cast<void>(w->close());
   groups_.clear();
   file_.reset();
   phase_ = phase::closed;

@@ -27,9 +27,11 @@
 #include <utility>
 #include <vector>
 
+#include "io/hdf5/edge_population.hpp"
 #include "io/hdf5/frame_report.hpp"
 #include "io/hdf5/hdf5_handle.hpp"
 #include "io/hdf5/spike_population.hpp"
+#include "io/hdf5/weight_event_log.hpp"
 
 namespace spikeq::io {
 
@@ -56,6 +58,14 @@ class output_file {
   frame_report& add_frame_report(const std::string& group_name, const std::string& variable,
                                  const std::string& units, const std::vector<std::uint64_t>& node_ids,
                                  double start_ms, double step_ms);
+  // The same with an explicit column mapping (a synapse report: columns are edges).
+  frame_report& add_frame_report(const std::string& group_name, const std::string& variable,
+                                 const std::string& units, const frame_mapping& mapping, double start_ms,
+                                 double step_ms);
+  // Adds /edges/<name> (REQUIRES as edge_population's constructor; `name` as above).
+  edge_population& add_edge_population(const std::string& name, const edge_topology& topology);
+  // Adds /weight_events/<name>.
+  weight_event_log& add_weight_event_log(const std::string& name);
   // Writes string attribute `name` of the group at absolute `group_path` ("/" for
   // the root), creating missing groups; replaces an attribute of the same name.
   void set_string_attribute(const std::string& group_path, const std::string& name, const std::string& value);
@@ -100,6 +110,8 @@ class output_file {
   std::vector<std::pair<std::string, hdf5_handle>> groups_;  // open groups by absolute path
   std::vector<std::unique_ptr<spike_population>> spikes_;
   std::vector<std::unique_ptr<frame_report>> reports_;
+  std::vector<std::unique_ptr<edge_population>> edges_;
+  std::vector<std::unique_ptr<weight_event_log>> weight_events_;
 };
 
 }  // namespace spikeq::io

@@ -114,7 +114,7 @@ TEST(kernel, spike_arrives_exactly_after_each_heterogeneous_delay) {
   auto* log = tgt.get();
   network net = two_population_network(
       std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{1000}}), std::move(tgt));
-  net.projections.push_back({"p", 0, 1, receptor_type::excitatory, make_table(1, rows)});
+  net.projections.push_back({"p", 0, 1, receptor_type::excitatory, make_table(1, rows), nullptr, {}});
   net.outgoing[0] = {0};
   kernel k(net, {});
   k.run(6'000'000);
@@ -136,7 +136,7 @@ TEST(kernel, simultaneous_inputs_arrive_in_source_order_whatever_the_scheduling_
   auto tgt = std::make_unique<logging_target>(1, 100);
   auto* log = tgt.get();
   network net = two_population_network(std::make_unique<scripted_source>(n, fire), std::move(tgt));
-  net.projections.push_back({"p", 0, 1, receptor_type::excitatory, make_table(n, rows)});
+  net.projections.push_back({"p", 0, 1, receptor_type::excitatory, make_table(n, rows), nullptr, {}});
   net.outgoing[0] = {0};
   kernel k(net, {});
   k.run(10000);
@@ -152,7 +152,8 @@ TEST(kernel, steps_run_every_step_and_after_inputs_of_the_same_tick) {
   auto* log = tgt.get();
   network net = two_population_network(
       std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{150}}), std::move(tgt));
-  net.projections.push_back({"p", 0, 1, receptor_type::inhibitory, make_table(1, {{0, 0, 50, -2.0f}})});
+  net.projections.push_back(
+      {"p", 0, 1, receptor_type::inhibitory, make_table(1, {{0, 0, 50, -2.0f}}), nullptr, {}});
   net.outgoing[0] = {0};
   kernel k(net, {});
   k.run(1000);

@@ -118,7 +118,7 @@ TEST(hdf5_contract, spike_appends_must_be_consistent_and_in_time_order) {
 TEST(hdf5_contract, frame_reports_need_nodes_a_positive_step_and_whole_frames) {
   const scratch_dir dir("frame_contract");
   output_file out(dir / "out.h5");
-  EXPECT_THROW(out.add_frame_report("none", "V_m", "mV", {}, 0.0, 1.0), std::invalid_argument);
+  EXPECT_THROW(out.add_frame_report("none", "V_m", "mV", std::vector<std::uint64_t>{}, 0.0, 1.0), std::invalid_argument);
   EXPECT_THROW(out.add_frame_report("zero", "V_m", "mV", {1}, 0.0, 0.0), std::invalid_argument);
   EXPECT_THROW(out.add_frame_report("inf", "V_m", "mV", {1}, INFINITY, 1.0), std::invalid_argument);
   auto& v = out.add_frame_report("ok", "V_m", "mV", {1, 2}, 0.0, 1.0);

@@ -1,0 +1,81 @@
+// The interface plasticity rules implement, and what the kernel promises them.
+//
+// A rule is a subscriber attached to one projection: the kernel calls it, the rule
+// never calls the kernel. Calls come per block of synapses or per postsynaptic
+// spike, never one virtual call per synapse.
+//
+// Time frame. A synapse with total delay d = d_ax + d_den sees a presynaptic spike
+// at t_pre + d_ax and a postsynaptic (back-propagated) spike at t_post + d_den
+// (rules.md §1.5). Pair and triplet rules depend only on time differences at the
+// synapse, so every synapse's events are shifted by its own +d_den: the rule sees
+//   - presynaptic arrivals at t_pre + d, the tick the spike is delivered, and
+//   - postsynaptic arrivals at t_post + 2 * d_den
+// (the kernel schedules the latter through the projection's post_index). In this
+// frame every event is known when it happens, so rules update eagerly, in time
+// order, with no spike history. With d_den = 0 (the Izhikevich convention) the frame
+// is plain model time. Weights sampled at tick T are therefore the synapse's
+// weights at T - d_den of its own time.
+//
+// Ordering at one tick follows event.hpp: presynaptic arrivals first, then
+// deferred postsynaptic arrivals, then periodic ticks, then postsynaptic spikes
+// emitted by that tick's neuron steps (d_den = 0). Rules define what equal-time
+// pre/post pairs do (docs/models/plasticity.md).
+//
+// Thread safety: a rule is called from the thread that owns its projection.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/types.hpp"
+
+namespace spikeq {
+
+// Every weight change a rule makes, when the run records them (NEST's
+// weight_recorder); the recorder drains it periodically.
+struct weight_change_log {
+  std::vector<tick_type> tick;
+  std::vector<std::uint64_t> synapse;  // forward-table index (the SONATA edge id)
+  std::vector<double> weight;
+
+  void append(tick_type t, std::uint64_t s, double w) {
+    tick.push_back(t);
+    synapse.push_back(s);
+    weight.push_back(w);
+  }
+  void clear() {
+    tick.clear();
+    synapse.clear();
+    weight.clear();
+  }
+};
+
+class plasticity_rule {
+ public:
+  virtual ~plasticity_rule() = default;
+
+  // A presynaptic spike reaches synapses [first, last) of the projection's table
+  // (one delay block) at `now`. Called before the spike is delivered to the targets,
+  // so the delivered weight includes this event's change (NEST's order).
+  virtual void on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) = 0;
+  // A spike of target neuron `target` reaches `synapses` (table indices) at `now`.
+  virtual void on_post_arrival(tick_type now, neuron_id_type target,
+                               std::span<const std::uint64_t> synapses) = 0;
+
+  // Period of on_tick in ticks (0: no ticks). First tick at one period.
+  virtual tick_type tick_interval() const { return 0; }
+  virtual void on_tick(tick_type /*now*/) {}
+  // A neuromodulator released on `channel` (reward, dopamine) at `now`.
+  virtual void on_neuromodulator(tick_type /*now*/, std::uint32_t /*channel*/, double /*amount*/) {}
+  // A sample, phase or task boundary (SAL phases, HLOP task ends).
+  virtual void on_phase_boundary(tick_type /*now*/, std::uint32_t /*phase*/) {}
+
+  // Current weights of all synapses in table order, in double precision (the table
+  // holds their float copies used for delivery).
+  virtual std::span<const double> weights() const = 0;
+  // Starts or stops logging every weight change into `log` (nullptr: stop).
+  virtual void set_change_log(weight_change_log* log) = 0;
+};
+
+}  // namespace spikeq

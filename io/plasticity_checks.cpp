@@ -1,0 +1,123 @@
+#include "io/plasticity_checks.hpp"
+
+#include <fmt/format.h>
+
+#include "io/schema_options.hpp"
+#include "plasticity/stdp_triplet.hpp"
+
+namespace spikeq::io::checks {
+
+using config::Network;
+using config::Plasticity;
+
+namespace {
+
+field_path extend(field_path p, std::initializer_list<field_step> more) {
+  p.insert(p.end(), more.begin(), more.end());
+  return p;
+}
+
+void check_bounds(double w_min, double w_max, const field_path& here, checker& c) {
+  if (!(w_min <= w_max))
+    c.error(extend(here, {{"Wmin"}}), fmt::format("Wmin = {} exceeds Wmax = {}", w_min, w_max));
+}
+
+}  // namespace
+
+void check_plasticity(Network& net, int k, checker& c) {
+  auto& pr = *net.mutable_projection(k);
+  if (!pr.has_plasticity()) return;
+  auto& pl = *pr.mutable_plasticity();
+  const field_path here{{"projection", k}, {"plasticity"}};
+  if (pl.rule_case() == Plasticity::RULE_NOT_SET) {
+    c.error(here, "plasticity needs a rule (static_synapse, stdp, stdp_triplet, spnet_stdp)");
+    return;
+  }
+  if (pl.delay_convention() == Plasticity::DELAY_CONVENTION_UNSPECIFIED)
+    pl.set_delay_convention(pl.has_spnet_stdp() ? Plasticity::AXONAL : Plasticity::DENDRITIC);
+  if (pl.has_dendritic_delay() && pl.delay_convention() == Plasticity::AXONAL && pl.dendritic_delay() > 0)
+    c.error(extend(here, {{"dendritic_delay"}}), "a dendritic delay contradicts delay_convention: AXONAL");
+  if (pl.has_spnet_stdp()) {
+    const bool dendritic = pl.delay_convention() == Plasticity::DENDRITIC ||
+                           (pl.has_dendritic_delay() && pl.dendritic_delay() > 0);
+    if (dendritic)
+      c.error(extend(here, {{"delay_convention"}}),
+              "spnet_stdp is defined with axonal delays (Izhikevich 2006): use delay_convention: AXONAL");
+    const auto& s = pl.spnet_stdp();
+    check_bounds(s.wmin(), s.wmax(), extend(here, {{"spnet_stdp"}}), c);
+    const double res = net.simulation().resolution();
+    if (!on_grid(s.step(), res))
+      c.error(extend(here, {{"spnet_stdp"}, {"step"}}),
+              fmt::format("step = {} ms is not a whole number of resolution steps ({} ms)", s.step(), res));
+    if (!on_grid(s.update_interval(), res))
+      c.error(extend(here, {{"spnet_stdp"}, {"update_interval"}}),
+              fmt::format("update_interval = {} ms is not a whole number of resolution steps",
+                          s.update_interval()));
+  }
+  if (pl.has_stdp()) {
+    auto& s = *pl.mutable_stdp();
+    check_bounds(s.wmin(), s.wmax(), extend(here, {{"stdp"}}), c);
+    if (s.weight_dependence_case() == config::Stdp::WEIGHT_DEPENDENCE_NOT_SET) {
+      s.mutable_power_law();  // NEST's stdp_synapse
+      fill_schema_defaults(s);
+    }
+    if ((s.has_power_law() || s.has_multiplicative()) && s.wmin() < 0)
+      c.error(extend(here, {{"stdp"}, {"Wmin"}}),
+              "multiplicative and power-law weight dependences need Wmin >= 0 (they scale with w / Wmax)");
+    if (s.has_power_law() && !(s.wmax() > 0))
+      c.error(extend(here, {{"stdp"}, {"Wmax"}}), "the power-law weight dependence needs Wmax > 0");
+  }
+  if (pl.has_stdp_triplet()) {
+    auto& s = *pl.mutable_stdp_triplet();
+    check_bounds(s.wmin(), s.wmax(), extend(here, {{"stdp_triplet"}}), c);
+    if (s.parameter_set().empty()) s.set_parameter_set("visual_cortex_all_to_all");
+    plasticity::stdp_triplet_parameters probe;
+    if (!plasticity::apply_triplet_parameter_set(s.parameter_set(), probe)) {
+      std::string known;
+      for (const char* n : plasticity::triplet_parameter_set_names())
+        known += std::string(known.empty() ? "" : ", ") + n;
+      c.error(extend(here, {{"stdp_triplet"}, {"parameter_set"}}),
+              "unknown parameter set '" + s.parameter_set() + "' (known: " + known + ")");
+    }
+  }
+}
+
+void check_weight_recordings(Network& net, checker& c) {
+  // Built projection names: a projection onto several populations becomes one per
+  // target, named "<projection>/<target>".
+  std::map<std::string, int> projections;
+  for (int k = 0; k < net.projection_size(); ++k) {
+    const auto& pr = net.projection(k);
+    if (pr.target_size() > 1)
+      for (const auto& t : pr.target()) projections.emplace(pr.name() + "/" + t, k);
+    else
+      projections.emplace(pr.name(), k);
+  }
+  std::set<std::string> seen;
+  auto& rec = *net.mutable_recording();
+  for (int k = 0; k < rec.weights_size(); ++k) {
+    const auto& w = rec.weights(k);
+    const field_path here{{"recording"}, {"weights", k}};
+    const auto it = projections.find(w.projection());
+    if (it == projections.end()) {
+      c.error(extend(here, {{"projection"}}),
+              "unknown projection '" + w.projection() +
+                  "' (a projection onto several populations is recorded per target, as '<name>/<target>')");
+      continue;
+    }
+    if (!seen.insert(w.projection()).second)
+      c.error(extend(here, {{"projection"}}), "the weights of '" + w.projection() + "' are already recorded");
+    const auto& pr = net.projection(it->second);
+    if (w.events() && !pr.has_plasticity())
+      c.error(extend(here, {{"events"}}), "'" + w.projection() + "' is static: its weights never change");
+    if (w.has_interval() && !on_grid(w.interval(), net.simulation().resolution()))
+      c.error(extend(here, {{"interval"}}),
+              fmt::format("interval = {} ms is not a whole number of resolution steps", w.interval()));
+    if (!w.has_interval() && (w.synapses_size() > 0 || w.has_sample()))
+      c.error(extend(here, {{"interval"}}), "choosing synapses for a frame report needs an interval");
+    if (w.synapses_size() > 0 && w.has_sample())
+      c.error(extend(here, {{"sample"}}), "give either synapses or sample, not both");
+  }
+}
+
+}  // namespace spikeq::io::checks

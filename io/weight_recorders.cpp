@@ -1,0 +1,169 @@
+#include "io/weight_recorders.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "core/random_stream.hpp"
+#include "io/diagnostics.hpp"
+
+namespace spikeq::io {
+
+namespace {
+
+// Edge ids of the report: the listed ones, a reproducible random sample, or all;
+// ordered by target neuron, then edge id, as the SONATA mapping groups them.
+std::vector<std::uint64_t> report_columns(const config::WeightRecording& cfg, const synapse_table& table,
+                                          std::uint64_t seed, std::uint32_t projection) {
+  const std::uint64_t n = table.synapse_count();
+  std::vector<std::uint64_t> ids;
+  if (cfg.synapses_size() > 0) {
+    ids.assign(cfg.synapses().begin(), cfg.synapses().end());
+  } else if (cfg.has_sample() && cfg.sample() < n) {
+    // Selection sampling (Knuth's algorithm S): every subset equally likely.
+    random_stream rng(seed, stream_kind::recording_sample, projection, 0);
+    std::uint64_t needed = cfg.sample();
+    for (std::uint64_t e = 0; e < n && needed > 0; ++e)
+      if (rng.below(n - e) < needed) {
+        ids.push_back(e);
+        --needed;
+      }
+  } else {
+    ids.resize(n);
+    std::iota(ids.begin(), ids.end(), std::uint64_t{0});
+  }
+  for (const auto e : ids)
+    if (e >= n)
+      throw std::invalid_argument("edge id " + std::to_string(e) + " is beyond the projection's " +
+                                  std::to_string(n) + " synapses");
+  std::sort(ids.begin(), ids.end(), [&](std::uint64_t a, std::uint64_t b) {
+    return std::pair(table.target[a], a) < std::pair(table.target[b], b);
+  });
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+// The unit a model's input weights are in (the schema's Projection.weight comment).
+std::string weight_unit(std::string_view model) {
+  if (model == "iaf_psc_exp") return "pA";
+  if (model == "iaf_cond_exp") return "nS";
+  if (model == "iaf_psc_delta" || model == "izhikevich") return "mV";
+  return "1";
+}
+
+}  // namespace
+
+std::string weight_group_name(const std::string& projection_name) {
+  std::string name = projection_name;
+  std::replace(name.begin(), name.end(), '/', '.');
+  return name;
+}
+
+weight_recorder::weight_recorder(network& net, std::uint32_t projection_index,
+                                 const config::WeightRecording& cfg, output_file& out)
+    : net_(net), projection_(projection_index), grid_(net.grid) {
+  const projection& proj = net.projections[projection_index];
+  const synapse_table& table = proj.synapses;
+  const std::string name = weight_group_name(proj.name);
+  if (!proj.rule) static_weights_.assign(table.weight.begin(), table.weight.end());
+
+  {
+    const std::uint64_t n = table.synapse_count();
+    std::vector<std::uint64_t> source(n), target(n);
+    std::vector<double> delay_ms(n);
+    for (std::uint32_t s = 0; s + 1 < table.source_first_block.size(); ++s)
+      for (std::uint32_t b = table.source_first_block[s]; b < table.source_first_block[s + 1]; ++b)
+        for (std::uint64_t e = table.block_first_synapse[b]; e < table.block_first_synapse[b + 1]; ++e) {
+          source[e] = s;
+          delay_ms[e] = grid_.to_ms(table.block_delay[b]);
+        }
+    std::copy(table.target.begin(), table.target.end(), target.begin());
+    edge_topology topology;
+    topology.source_population = net.populations[proj.source_population]->name();
+    topology.target_population = net.populations[proj.target_population]->name();
+    topology.source_node_count = net.populations[proj.source_population]->size();
+    topology.target_node_count = net.populations[proj.target_population]->size();
+    topology.source = source;
+    topology.target = target;
+    topology.delay_ms = delay_ms;
+    topology.initial_weight = current_weights();
+    edges_ = &out.add_edge_population(name, topology);
+  }
+
+  if (cfg.has_interval()) {
+    interval_ = std::max<tick_type>(1, grid_.to_ticks(cfg.interval()));
+    columns_ = report_columns(cfg, table, net.seed, projection_index);
+    if (!columns_.empty() && columns_.back() > std::numeric_limits<std::uint32_t>::max())
+      throw std::invalid_argument(
+          "a synapse report holds edge ids below 2^32 (SONATA element_ids are uint32)");
+    frame_mapping mapping;
+    for (const auto e : columns_) {
+      if (mapping.node_ids.empty() || mapping.node_ids.back() != table.target[e]) {
+        mapping.node_ids.push_back(table.target[e]);
+        mapping.index_pointers.push_back(mapping.element_ids.size());
+      }
+      mapping.element_ids.push_back(static_cast<std::uint32_t>(e));
+    }
+    mapping.index_pointers.push_back(mapping.element_ids.size());
+    if (!columns_.empty())
+      report_ = &out.add_frame_report(name, "syn_weight",
+                                      weight_unit(net.populations[proj.target_population]->model()), mapping,
+                                      0.0, grid_.to_ms(interval_));
+    frame_.resize(columns_.size());
+  }
+  if (cfg.events() && proj.rule) {
+    events_ = &out.add_weight_event_log(name);
+    proj.rule->set_change_log(&log_);
+  }
+}
+
+weight_recorder::~weight_recorder() {
+  const auto& rule = net_.projections[projection_].rule;
+  if (events_ != nullptr && rule) rule->set_change_log(nullptr);
+}
+
+std::span<const double> weight_recorder::current_weights() {
+  const auto& rule = net_.projections[projection_].rule;
+  return rule ? rule->weights() : std::span<const double>(static_weights_);
+}
+
+void weight_recorder::sample(tick_type /*now*/) {
+  const auto w = current_weights();
+  for (std::size_t c = 0; c < columns_.size(); ++c) frame_[c] = static_cast<float>(w[columns_[c]]);
+  report_->append_frame(frame_);
+}
+
+void weight_recorder::flush() {
+  if (events_ == nullptr || log_.tick.empty()) return;
+  log_times_ms_.resize(log_.tick.size());
+  for (std::size_t i = 0; i < log_.tick.size(); ++i) log_times_ms_[i] = grid_.to_ms(log_.tick[i]);
+  events_->append(log_times_ms_, log_.synapse, log_.weight);
+  log_.clear();
+}
+
+void weight_recorder::finish() {
+  flush();
+  edges_->write_final_weights(current_weights());
+}
+
+std::vector<std::unique_ptr<weight_recorder>> make_weight_recorders(const network_file& file, network& net,
+                                                                    output_file& out) {
+  std::vector<std::unique_ptr<weight_recorder>> recorders;
+  for (int k = 0; k < file.network.recording().weights_size(); ++k) {
+    const auto& cfg = file.network.recording().weights(k);
+    std::uint32_t p = 0;
+    while (p < net.projections.size() && net.projections[p].name != cfg.projection()) ++p;
+    if (p == net.projections.size())
+      throw input_error({file.error_at({{"recording"}, {"weights", k}, {"projection"}},
+                                       "unknown projection '" + cfg.projection() + "'")});
+    try {
+      recorders.push_back(std::make_unique<weight_recorder>(net, p, cfg, out));
+    } catch (const std::invalid_argument& e) {
+      throw input_error({file.error_at({{"recording"}, {"weights", k}}, e.what())});
+    }
+  }
+  return recorders;
+}
+
+}  // namespace spikeq::io

@@ -1,0 +1,25 @@
+// A rule that never changes a weight: the comparison baseline that still goes
+// through every plasticity hook, and a way to record a static projection's
+// weights like a plastic one's.
+#pragma once
+
+#include <span>
+
+#include "plasticity/plastic_weights.hpp"
+
+namespace spikeq::plasticity {
+
+class static_rule final : public plasticity_rule {
+ public:
+  static_rule(std::span<weight_type> table, weight_bounds bounds) : w_(table, bounds) {}
+
+  void on_pre_arrival(tick_type, std::uint64_t, std::uint64_t) override {}
+  void on_post_arrival(tick_type, neuron_id_type, std::span<const std::uint64_t>) override {}
+  std::span<const double> weights() const override { return w_.values(); }
+  void set_change_log(weight_change_log* log) override { w_.set_log(log); }
+
+ private:
+  plastic_weights w_;
+};
+
+}  // namespace spikeq::plasticity
