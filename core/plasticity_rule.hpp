@@ -17,9 +17,10 @@
 // weights at T - d_den of its own time.
 //
 // Ordering at one tick follows event.hpp: presynaptic arrivals first, then
-// deferred postsynaptic arrivals, then periodic ticks, then postsynaptic spikes
-// emitted by that tick's neuron steps (d_den = 0). Rules define what equal-time
-// pre/post pairs do (docs/models/plasticity.md).
+// deferred postsynaptic arrivals, then spikes of event-driven neurons (wake-ups),
+// then periodic ticks, then spikes emitted by that tick's neuron steps (all with
+// d_den = 0 arrive at once). Rules define what equal-time pre/post pairs do
+// (docs/models/plasticity.md).
 //
 // Thread safety: a rule is called from the thread that owns its projection.
 #pragma once

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <span>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,9 +31,12 @@ class plastic_weights {
       throw std::invalid_argument("the lower weight bound exceeds the upper one");
     w_.assign(table.begin(), table.end());
     for (const double w : w_)
-      if (w < bounds.w_min || w > bounds.w_max)
-        throw std::invalid_argument("initial weight " + std::to_string(w) + " lies outside [" +
-                                    std::to_string(bounds.w_min) + ", " + std::to_string(bounds.w_max) + "]");
+      if (w < bounds.w_min || w > bounds.w_max) {
+        std::ostringstream message;
+        message << "initial weight " << w << " lies outside the rule's bounds [" << bounds.w_min << ", "
+                << bounds.w_max << "] (Wmin, Wmax)";
+        throw std::invalid_argument(message.str());
+      }
   }
 
   double operator[](std::uint64_t i) const { return w_[i]; }

@@ -50,7 +50,13 @@ INSTANTIATE_TEST_SUITE_P(
                       bad_case{"zero_delay.textproto", 7, "shorter than one resolution step"},
                       bad_case{"mismatched_sizes.textproto", 6, "one_to_one needs equal sizes"},
                       bad_case{"duplicate_name.textproto", 3, "duplicate population name 'a'"},
-                      bad_case{"unknown_recordable.textproto", 5, "no recordable 'voltage'"}),
+                      bad_case{"unknown_recordable.textproto", 5, "no recordable 'voltage'"},
+                      bad_case{"unknown_triplet_set.textproto", 5, "unknown parameter set 'cortex'"},
+                      bad_case{"spnet_dendritic.textproto", 5, "use delay_convention: AXONAL"},
+                      bad_case{"inverted_bounds.textproto", 5, "Wmin = 10 exceeds Wmax = 5"},
+                      bad_case{"weight_above_bound.textproto", 5, "initial weight 500 lies outside"},
+                      bad_case{"dendritic_delay_too_long.textproto", 5, "exceeds a synaptic delay of 1 ms"},
+                      bad_case{"unknown_weight_projection.textproto", 6, "unknown projection 'ba'"}),
     [](const ::testing::TestParamInfo<bad_case>& info) {
       std::string name = info.param.file;
       return name.substr(0, name.find('.'));
