@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "analysis/weight_statistics.hpp"
 #include "io/hdf5/hdf5_reader.hpp"
 
 namespace spikeq::tools {
@@ -47,7 +48,7 @@ void print_spikes(const io::hdf5_reader& r, std::ostream& os) {
 }
 
 void print_reports(const io::hdf5_reader& r, std::ostream& os) {
-  os << fmt::format("{:<20} {:>10} {:>8} {:>10} {:>10}  {}\n", "report", "variable", "nodes", "frames",
+  os << fmt::format("{:<20} {:>10} {:>8} {:>10} {:>10}  {}\n", "report", "variable", "columns", "frames",
                     "step (ms)", "span (ms)");
   for (const auto& group : r.members("/report")) {
     const std::string g = "/report/" + group;
@@ -61,6 +62,37 @@ void print_reports(const io::hdf5_reader& r, std::ostream& os) {
   }
 }
 
+std::string describe(const analysis::weight_summary& s) {
+  if (s.count == 0) return s.missing > 0 ? "missing (NaN)" : "-";
+  return fmt::format("{:.6g} +- {:.6g} [{:.6g}, {:.6g}]", s.mean, s.sd, s.min, s.max);
+}
+
+// Edge populations (weights): sizes, initial and final weight statistics, and how
+// many weights changed; weight-change logs by length.
+void print_edges(const io::hdf5_reader& r, std::ostream& os) {
+  for (const auto& name : r.members("/edges")) {
+    const std::string g = "/edges/" + name;
+    const std::uint64_t n = r.shape(g + "/source_node_id").at(0);
+    const std::string source = r.has_attribute(g + "/source_node_id", "node_population")
+                                   ? r.string_attribute(g + "/source_node_id", "node_population")
+                                   : "?";
+    const std::string target = r.has_attribute(g + "/target_node_id", "node_population")
+                                   ? r.string_attribute(g + "/target_node_id", "node_population")
+                                   : "?";
+    os << fmt::format("edges {:<20} {} -> {}, {} synapses\n", name, source, target, n);
+    if (r.exists(g + "/0/initial_syn_weight"))
+      os << fmt::format("  initial weight  {}\n",
+                        describe(analysis::summarise_weights(r, g + "/0/initial_syn_weight")));
+    if (r.exists(g + "/0/syn_weight"))
+      os << fmt::format("  final weight    {}\n",
+                        describe(analysis::summarise_weights(r, g + "/0/syn_weight")));
+    if (const auto changed = analysis::changed_weights(r, g))
+      os << fmt::format("  changed         {} of {}\n", *changed, n);
+    if (r.exists("/weight_events/" + name))
+      os << fmt::format("  weight events   {}\n", r.shape("/weight_events/" + name + "/timestamps").at(0));
+  }
+}
+
 }  // namespace
 
 int inspect_file(const std::string& path) {
@@ -68,13 +100,15 @@ int inspect_file(const std::string& path) {
     const io::hdf5_reader r = open_recording(path);
     const bool spikes = r.exists("/spikes");
     const bool reports = r.exists("/report");
-    if (!spikes && !reports) {
-      std::cerr << path << ": error: not a spikeq/SONATA recording: no /spikes or /report group\n";
+    const bool edges = r.exists("/edges");
+    if (!spikes && !reports && !edges) {
+      std::cerr << path << ": error: not a spikeq/SONATA recording: no /spikes, /report or /edges group\n";
       return 2;
     }
     std::cout << path << '\n';
     if (spikes) print_spikes(r, std::cout);
     if (reports) print_reports(r, std::cout);
+    if (edges) print_edges(r, std::cout);
     if (r.has_attribute("/provenance", "spikeq_version"))
       std::cout << fmt::format("written by spikeq {}: {}\n",
                                r.string_attribute("/provenance", "spikeq_version"),

@@ -40,7 +40,7 @@ TEST(inspect, rejects_files_that_are_not_recordings) {
   }
   r = run_spikeq("inspect '" + (dir / "empty.h5").string() + "'", dir);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("no /spikes or /report group"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no /spikes, /report or /edges group"), std::string::npos) << r.err;
   std::filesystem::remove_all(dir);
 }
 

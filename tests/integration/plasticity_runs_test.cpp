@@ -162,6 +162,15 @@ TEST(weights_hdf5, edges_report_and_event_log_agree) {
     EXPECT_GE(x, 0.0);
     EXPECT_LE(x, 1000.0);
   }
+  // inspect summarises the weights: sizes, initial and final statistics, changes.
+  const auto i = run_spikeq("inspect '" + out.string() + "'", dir);
+  ASSERT_EQ(i.exit_code, 0) << i.err;
+  EXPECT_NE(i.out.find("edges learn"), std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("inputs -> cells"), std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("initial weight"), std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("final weight"), std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("weight events   " + std::to_string(w.event_times.size())), std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("syn_weight"), std::string::npos) << i.out;  // the synapse report
   std::filesystem::remove_all(dir);
 }
 
