@@ -14,6 +14,7 @@
 namespace spikeq {
 namespace {
 
+using testing::firing_target;
 using testing::make_table;
 using testing::scripted_source;
 
@@ -52,27 +53,6 @@ class logging_rule final : public plasticity_rule {
   std::span<weight_type> table_;  // the buffer stays put when the projection is moved
   tick_type tick_interval_;
   std::vector<double> w_;
-};
-
-// Fires at scripted ticks and logs the weights it receives.
-class firing_target final : public population {
- public:
-  explicit firing_target(std::vector<std::vector<tick_type>> ticks)
-      : population("post", static_cast<neuron_id_type>(ticks.size())), inner_(size(), std::move(ticks)) {}
-  std::string_view model() const override { return "firing_target"; }
-  void start(population_output& out) override { inner_.start(out); }
-  void wakeup(tick_type now, neuron_id_type n, std::uint32_t v, population_output& out) override {
-    inner_.wakeup(now, n, v, out);
-  }
-  void receive(tick_type now, receptor_type, std::span<const neuron_id_type> targets,
-               std::span<const weight_type> weights, population_output&) override {
-    for (std::size_t k = 0; k < targets.size(); ++k) received.emplace_back(now, targets[k], weights[k]);
-  }
-  void set_current(tick_type, std::span<const neuron_id_type>, double, population_output&) override {}
-  std::vector<std::tuple<tick_type, neuron_id_type, weight_type>> received;
-
- private:
-  scripted_source inner_;
 };
 
 struct plastic_fixture {

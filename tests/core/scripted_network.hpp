@@ -37,7 +37,7 @@ class scripted_source final : public population {
 };
 
 inline  // Builds a projection table from explicit (source, target, delay, weight) rows,
-    // grouped by source and sorted by delay as synapse_table requires.
+        // grouped by source and sorted by delay as synapse_table requires.
     synapse_table
     make_table(neuron_id_type n_sources,
                std::vector<std::tuple<neuron_id_type, neuron_id_type, tick_type, weight_type>> rows) {
@@ -64,5 +64,26 @@ inline  // Builds a projection table from explicit (source, target, delay, weigh
   }
   return t;
 }
+
+// Fires at scripted ticks and logs the weights it receives.
+class firing_target final : public population {
+ public:
+  explicit firing_target(std::vector<std::vector<tick_type>> ticks)
+      : population("post", static_cast<neuron_id_type>(ticks.size())), inner_(size(), std::move(ticks)) {}
+  std::string_view model() const override { return "firing_target"; }
+  void start(population_output& out) override { inner_.start(out); }
+  void wakeup(tick_type now, neuron_id_type n, std::uint32_t v, population_output& out) override {
+    inner_.wakeup(now, n, v, out);
+  }
+  void receive(tick_type now, receptor_type, std::span<const neuron_id_type> targets,
+               std::span<const weight_type> weights, population_output&) override {
+    for (std::size_t k = 0; k < targets.size(); ++k) received.emplace_back(now, targets[k], weights[k]);
+  }
+  void set_current(tick_type, std::span<const neuron_id_type>, double, population_output&) override {}
+  std::vector<std::tuple<tick_type, neuron_id_type, weight_type>> received;
+
+ private:
+  scripted_source inner_;
+};
 
 }  // namespace spikeq::testing
