@@ -72,8 +72,10 @@ class plasticity_rule {
   // A sample, phase or task boundary (SAL phases, HLOP task ends).
   virtual void on_phase_boundary(tick_type /*now*/, std::uint32_t /*phase*/) {}
 
-  // Current weights of all synapses in table order, in double precision (the table
-  // holds their float copies used for delivery).
+  // Current weight of synapse s (table index), in double precision; the table holds
+  // float copies for delivery. Not for hot paths.
+  virtual double weight(std::uint64_t s) const = 0;
+  // All current weights in table order (a snapshot, valid until the next call).
   virtual std::span<const double> weights() const = 0;
   // Starts or stops logging every weight change into `log` (nullptr: stop).
   virtual void set_change_log(weight_change_log* log) = 0;

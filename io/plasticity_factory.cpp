@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 
 #include "io/diagnostics.hpp"
@@ -84,11 +87,12 @@ pl::spnet_stdp_parameters spnet_parameters(const config::SpnetStdp& s) {
 }
 
 std::unique_ptr<plasticity_rule> make_rule(const Plasticity& cfg, const time_grid& grid,
-                                           std::span<weight_type> table) {
+                                           std::span<weight_type> table,
+                                           std::optional<pl::shared_post_side> shared) {
   const double res = grid.resolution_ms();
   switch (cfg.rule_case()) {
     case Plasticity::kStdp:
-      return std::make_unique<pl::stdp_pair_rule>(pair_parameters(cfg.stdp()), res, table);
+      return std::make_unique<pl::stdp_pair_rule>(pair_parameters(cfg.stdp()), res, table, shared);
     case Plasticity::kStdpTriplet:
       return std::make_unique<pl::stdp_triplet_rule>(triplet_parameters(cfg.stdp_triplet()), res, table);
     case Plasticity::kSpnetStdp:
@@ -127,8 +131,12 @@ void attach_plasticity(const network_file& file, int k, const time_grid& grid, s
     }
   }
   proj.post = build_post_index(table, n_targets, dendritic);
+  // One dendritic delay for all synapses: a target's postsynaptic side can be shared.
+  std::optional<pl::shared_post_side> shared;
+  if (std::adjacent_find(dendritic.begin(), dendritic.end(), std::not_equal_to<>()) == dendritic.end())
+    shared = pl::shared_post_side{table.target, n_targets};
   try {
-    proj.rule = make_rule(cfg, grid, proj.synapses.weight);
+    proj.rule = make_rule(cfg, grid, proj.synapses.weight, shared);
   } catch (const std::invalid_argument& e) {
     throw input_error({file.error_at(here, fmt::format("projection '{}': {}", proj.name, e.what()))});
   }

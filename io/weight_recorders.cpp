@@ -129,8 +129,9 @@ std::span<const double> weight_recorder::current_weights() {
 }
 
 void weight_recorder::sample(tick_type /*now*/) {
-  const auto w = current_weights();
-  for (std::size_t c = 0; c < columns_.size(); ++c) frame_[c] = static_cast<float>(w[columns_[c]]);
+  const auto& rule = net_.projections[projection_].rule;
+  for (std::size_t c = 0; c < columns_.size(); ++c)
+    frame_[c] = static_cast<float>(rule ? rule->weight(columns_[c]) : static_weights_[columns_[c]]);
   report_->append_frame(frame_);
 }
 

@@ -1,9 +1,15 @@
-// Weights of a plastic projection: double precision values owned by the rule,
-// mirrored into the synapse table's float weights that delivery reads, kept within
-// the rule's bounds, and optionally logged.
+// What every plastic rule does with a weight besides learning: keep it within the
+// rule's bounds, log changes when the run records them, and refresh the float copy
+// in the synapse table that delivery reads. The double-precision weights live in the
+// rule's own per-synapse records (next to the traces they are updated with, so that
+// a postsynaptic update touches one record).
 //
-// Invariants: w_min <= weight(i) <= w_max for every i after construction;
-// table[i] == float(weight(i)).
+// The float copy is refreshed only where delivery reads it: a rule calls sync for a
+// block at the end of on_pre_arrival (the block is delivered right after), and for
+// every synapse after a periodic update.
+// Invariants: w_min <= w <= w_max for every weight a rule holds (checked for the
+// initial weights by the constructor, kept by clip_and_log); table[i] == float(w_i)
+// whenever synapse i delivers a spike.
 #pragma once
 
 #include <algorithm>
@@ -11,7 +17,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 #include "core/plasticity_rule.hpp"
 
@@ -22,15 +27,14 @@ struct weight_bounds {
   double w_max = 1.0;
 };
 
-class plastic_weights {
+class weight_keeper {
  public:
-  // Takes the initial weights from `table`, which must outlive this object.
-  // Throws std::invalid_argument when an initial weight lies outside the bounds.
-  plastic_weights(std::span<weight_type> table, weight_bounds bounds) : table_(table), bounds_(bounds) {
+  // `table` holds the initial weights and must outlive this object. Throws
+  // std::invalid_argument when an initial weight lies outside the bounds.
+  weight_keeper(std::span<weight_type> table, weight_bounds bounds) : table_(table), bounds_(bounds) {
     if (!(bounds.w_min <= bounds.w_max))
       throw std::invalid_argument("the lower weight bound exceeds the upper one");
-    w_.assign(table.begin(), table.end());
-    for (const double w : w_)
+    for (const double w : table)
       if (w < bounds.w_min || w > bounds.w_max) {
         std::ostringstream message;
         message << "initial weight " << w << " lies outside the rule's bounds [" << bounds.w_min << ", "
@@ -39,24 +43,23 @@ class plastic_weights {
       }
   }
 
-  double operator[](std::uint64_t i) const { return w_[i]; }
-  std::uint64_t size() const { return w_.size(); }
+  std::uint64_t size() const { return table_.size(); }
+  double initial(std::uint64_t i) const { return table_[i]; }
   const weight_bounds& bounds() const { return bounds_; }
-  std::span<const double> values() const { return w_; }
 
-  // Stores `w` clipped to the bounds (NEST clips after every update).
-  void set(std::uint64_t i, double w, tick_type now) {
+  // `w` clipped to the bounds (NEST clips after every update), logged as synapse i's
+  // new weight at `now` when a log is attached.
+  double clip_and_log(std::uint64_t i, double w, tick_type now) {
     w = std::clamp(w, bounds_.w_min, bounds_.w_max);
-    w_[i] = w;
-    table_[i] = static_cast<weight_type>(w);
     if (log_ != nullptr) log_->append(now, i, w);
+    return w;
   }
+  void sync(std::uint64_t i, double w) { table_[i] = static_cast<weight_type>(w); }
   void set_log(weight_change_log* log) { log_ = log; }
 
  private:
   std::span<weight_type> table_;
   weight_bounds bounds_;
-  std::vector<double> w_;
   weight_change_log* log_ = nullptr;
 };
 

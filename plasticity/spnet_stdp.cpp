@@ -17,9 +17,8 @@ spnet_stdp_rule::spnet_stdp_rule(const spnet_stdp_parameters& p, double ms_per_t
       step_ticks_(static_cast<tick_type>(std::llround(p.step_ms / ms_per_tick))),
       update_ticks_(static_cast<tick_type>(std::llround(p.update_interval_ms / ms_per_tick))),
       w_(table, p.bounds),
-      sd_(table.size(), 0.0),
-      t_pre_(table.size(), no_spike),
-      t_post_(table.size(), no_spike) {
+      state_(table.size(), synapse_state{0.0, 0.0, no_spike, no_spike}) {
+  for (std::uint64_t s = 0; s < state_.size(); ++s) state_[s].w = w_.initial(s);
   if (step_ticks_ < 1 || update_ticks_ < 1)
     throw std::invalid_argument("spnet_stdp: step and update_interval must be at least one resolution step");
   decay_per_steps_.resize(tabulated_steps);
@@ -39,23 +38,27 @@ double spnet_stdp_rule::decayed(double amplitude, tick_type elapsed) const {
 
 void spnet_stdp_rule::on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) {
   for (std::uint64_t s = first; s < last; ++s) {
-    if (t_post_[s] != no_spike) sd_[s] -= decayed(p_.A_minus, now - step_ticks_ - t_post_[s]);
-    t_pre_[s] = now;
+    synapse_state& st = state_[s];
+    if (st.t_post != no_spike) st.sd -= decayed(p_.A_minus, now - step_ticks_ - st.t_post);
+    st.t_pre = now;
   }
 }
 
 void spnet_stdp_rule::on_post_arrival(tick_type now, neuron_id_type /*target*/,
                                       std::span<const std::uint64_t> synapses) {
   for (const std::uint64_t s : synapses) {
-    if (t_pre_[s] != no_spike) sd_[s] += decayed(p_.A_plus, now - t_pre_[s]);
-    t_post_[s] = now;
+    synapse_state& st = state_[s];
+    if (st.t_pre != no_spike) st.sd += decayed(p_.A_plus, now - st.t_pre);
+    st.t_post = now;
   }
 }
 
 void spnet_stdp_rule::on_tick(tick_type now) {
-  for (std::uint64_t s = 0; s < sd_.size(); ++s) {
-    w_.set(s, w_[s] + p_.drift + sd_[s], now);
-    sd_[s] *= p_.derivative_decay;
+  for (std::uint64_t s = 0; s < state_.size(); ++s) {
+    synapse_state& st = state_[s];
+    st.w = w_.clip_and_log(s, st.w + p_.drift + st.sd, now);
+    st.sd *= p_.derivative_decay;
+    w_.sync(s, st.w);
   }
 }
 

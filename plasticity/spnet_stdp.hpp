@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "plasticity/plastic_weights.hpp"
+#include "plasticity/weight_snapshot.hpp"
 
 namespace spikeq::plasticity {
 
@@ -39,10 +40,12 @@ class spnet_stdp_rule final : public plasticity_rule {
                        std::span<const std::uint64_t> synapses) override;
   tick_type tick_interval() const override { return update_ticks_; }
   void on_tick(tick_type now) override;
-  std::span<const double> weights() const override { return w_.values(); }
+  double weight(std::uint64_t s) const override { return state_[s].w; }
+  std::span<const double> weights() const override { return gather_weights(state_, snapshot_); }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
 
-  std::span<const double> derivatives() const { return sd_; }
+  // The derivative sd of synapse s (weight change waiting for the next update).
+  double derivative(std::uint64_t s) const { return state_[s].sd; }
 
  private:
   double decayed(double amplitude, tick_type elapsed) const;  // amplitude * trace_decay^(elapsed/step)
@@ -51,9 +54,14 @@ class spnet_stdp_rule final : public plasticity_rule {
   tick_type step_ticks_;
   tick_type update_ticks_;
   std::vector<double> decay_per_steps_;  // trace_decay^k for small k
-  plastic_weights w_;
-  std::vector<double> sd_;
-  std::vector<tick_type> t_pre_, t_post_;
+  weight_keeper w_;
+  struct synapse_state {
+    double w;
+    double sd;
+    tick_type t_pre, t_post;
+  };
+  std::vector<synapse_state> state_;
+  mutable std::vector<double> snapshot_;
 };
 
 }  // namespace spikeq::plasticity

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 #include "plasticity/plastic_weights.hpp"
 
@@ -11,15 +12,18 @@ namespace spikeq::plasticity {
 
 class static_rule final : public plasticity_rule {
  public:
-  static_rule(std::span<weight_type> table, weight_bounds bounds) : w_(table, bounds) {}
+  static_rule(std::span<weight_type> table, weight_bounds bounds)
+      : w_(table, bounds), weights_(table.begin(), table.end()) {}
 
   void on_pre_arrival(tick_type, std::uint64_t, std::uint64_t) override {}
   void on_post_arrival(tick_type, neuron_id_type, std::span<const std::uint64_t>) override {}
-  std::span<const double> weights() const override { return w_.values(); }
+  double weight(std::uint64_t s) const override { return weights_[s]; }
+  std::span<const double> weights() const override { return weights_; }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
 
  private:
-  plastic_weights w_;
+  weight_keeper w_;
+  std::vector<double> weights_;
 };
 
 }  // namespace spikeq::plasticity

@@ -5,94 +5,110 @@
 namespace spikeq::plasticity {
 
 stdp_pair_rule::stdp_pair_rule(const stdp_pair_parameters& p, double ms_per_tick,
-                               std::span<weight_type> table)
+                               std::span<weight_type> table, std::optional<shared_post_side> shared)
     : p_(p),
       inv_tau_plus_(ms_per_tick / p.tau_plus_ms),
       inv_tau_minus_(ms_per_tick / p.tau_minus_ms),
-      w_(table, p.bounds) {
+      w_(table, p.bounds),
+      state_(table.size(), synapse_state{0.0, 0.0, no_spike, no_spike}) {
   p_.dependence.w_max = p.bounds.w_max;
-  const std::size_t n = table.size();
-  t_pre_.assign(n, no_spike);
-  t_post_.assign(n, no_spike);
-  const bool accumulates_pre =
-      p.pairing == pairing_scheme::all_to_all || p.pairing == pairing_scheme::nearest_pre_centered;
-  if (accumulates_pre) x_before_.assign(n, 0.0);
-  if (p.pairing == pairing_scheme::all_to_all)
-    y_before_.assign(n, 0.0);
-  else
-    t_post_previous_.assign(n, no_spike);
-  if (!accumulates_pre) t_pre_previous_.assign(n, no_spike);
+  for (std::uint64_t s = 0; s < state_.size(); ++s) state_[s].w = w_.initial(s);
+  if (shared) {
+    if (shared->targets.size() != table.size())
+      throw std::invalid_argument("stdp_pair_rule: one target per synapse is required");
+    targets_ = shared->targets;
+  }
+  post_.assign(shared ? shared->target_count : table.size(), post_state{0.0, no_spike, no_spike});
 }
 
 void stdp_pair_rule::on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) {
-  for (std::uint64_t s = first; s < last; ++s) pre(s, now);
+  for (std::uint64_t s = first; s < last; ++s) {
+    pre(s, now);
+    w_.sync(s, state_[s].w);
+  }
 }
 
-void stdp_pair_rule::on_post_arrival(tick_type now, neuron_id_type /*target*/,
+void stdp_pair_rule::on_post_arrival(tick_type now, neuron_id_type target,
                                      std::span<const std::uint64_t> synapses) {
-  for (const std::uint64_t s : synapses) post(s, now);
+  // Records are scattered through the table: fetch a few ahead.
+  constexpr std::size_t ahead = 8;
+  for (std::size_t k = 0; k < synapses.size(); ++k) {
+    if (k + ahead < synapses.size()) __builtin_prefetch(&state_[synapses[k + ahead]], 1);
+    const std::uint64_t s = synapses[k];
+    const double x = potentiation_drive(s, targets_.empty() ? s : target, now);
+    if (x > 0.0) state_[s].w = w_.clip_and_log(s, p_.dependence.facilitate(state_[s].w, x), now);
+    consume_after_post(s, now);
+    if (targets_.empty()) advance_post_side(s, now);
+  }
+  if (!targets_.empty()) advance_post_side(target, now);
 }
 
 // Depression: the new presynaptic spike pairs with earlier postsynaptic spikes.
 void stdp_pair_rule::pre(std::uint64_t s, tick_type now) {
+  synapse_state& st = state_[s];
+  const post_state& q_side = post_[post_slot(s)];
   double y = 0.0;
   switch (p_.pairing) {
     case pairing_scheme::all_to_all:
-      y = trace_at(y_before_[s], t_post_[s], now, inv_tau_minus_, trace_update::add_one);
+      y = trace_at(q_side.y_before, q_side.t_post, now, inv_tau_minus_, trace_update::add_one);
       break;
     case pairing_scheme::nearest_symmetric:
     case pairing_scheme::nearest_pre_centered: {
-      const tick_type q = latest_before(t_post_[s], t_post_previous_[s], now);
+      const tick_type q = latest_before(q_side.t_post, q_side.t_post_previous, now);
       if (q != no_spike) y = decay(now - q, inv_tau_minus_);
       break;
     }
     case pairing_scheme::nearest_restricted: {
       // Only if no other presynaptic spike came after that postsynaptic one.
-      const tick_type q = latest_before(t_post_[s], t_post_previous_[s], now);
-      if (q != no_spike && t_pre_[s] <= q) y = decay(now - q, inv_tau_minus_);
+      const tick_type q = latest_before(q_side.t_post, q_side.t_post_previous, now);
+      if (q != no_spike && st.t_pre <= q) y = decay(now - q, inv_tau_minus_);
       break;
     }
   }
-  if (y > 0.0) w_.set(s, p_.dependence.depress(w_[s], y), now);
+  if (y > 0.0) st.w = w_.clip_and_log(s, p_.dependence.depress(st.w, y), now);
 
-  if (!x_before_.empty())
-    x_before_[s] = trace_at(x_before_[s], t_pre_[s], now, inv_tau_plus_, trace_update::add_one);
-  if (!t_pre_previous_.empty()) t_pre_previous_[s] = t_pre_[s];
-  t_pre_[s] = now;
+  if (p_.pairing == pairing_scheme::all_to_all || p_.pairing == pairing_scheme::nearest_pre_centered)
+    st.x_before = trace_at(st.x_before, st.t_pre, now, inv_tau_plus_, trace_update::add_one);
+  st.t_pre_previous = st.t_pre;
+  st.t_pre = now;
 }
 
-// Potentiation: the new postsynaptic spike pairs with earlier presynaptic spikes.
-void stdp_pair_rule::post(std::uint64_t s, tick_type now) {
-  double x = 0.0;
+// Potentiation drive of a postsynaptic spike at `now`: the presynaptic spikes it
+// pairs with, weighted by the window. Reads the postsynaptic side before this spike.
+double stdp_pair_rule::potentiation_drive(std::uint64_t s, std::uint64_t slot, tick_type now) const {
+  const synapse_state& st = state_[s];
   switch (p_.pairing) {
     case pairing_scheme::all_to_all:
     case pairing_scheme::nearest_pre_centered:
-      x = trace_at(x_before_[s], t_pre_[s], now, inv_tau_plus_, trace_update::add_one);
-      break;
+      return trace_at(st.x_before, st.t_pre, now, inv_tau_plus_, trace_update::add_one);
     case pairing_scheme::nearest_symmetric: {
-      const tick_type p = latest_before(t_pre_[s], t_pre_previous_[s], now);
-      if (p != no_spike) x = decay(now - p, inv_tau_plus_);
-      break;
+      const tick_type p = latest_before(st.t_pre, st.t_pre_previous, now);
+      return p != no_spike ? decay(now - p, inv_tau_plus_) : 0.0;
     }
     case pairing_scheme::nearest_restricted: {
       // Only if no other postsynaptic spike came after that presynaptic one.
-      const tick_type p = latest_before(t_pre_[s], t_pre_previous_[s], now);
-      if (p != no_spike && t_post_[s] <= p) x = decay(now - p, inv_tau_plus_);
-      break;
+      const tick_type p = latest_before(st.t_pre, st.t_pre_previous, now);
+      return p != no_spike && post_[slot].t_post <= p ? decay(now - p, inv_tau_plus_) : 0.0;
     }
   }
-  if (x > 0.0) w_.set(s, p_.dependence.facilitate(w_[s], x), now);
+  return 0.0;
+}
 
-  if (p_.pairing == pairing_scheme::nearest_pre_centered) {
-    // The first postsynaptic spike after a group of presynaptic ones consumes them;
-    // a presynaptic spike at exactly `now` was not paired and stays.
-    x_before_[s] = 0.0;
-    if (t_pre_[s] != now) t_pre_[s] = no_spike;
-  }
-  if (!y_before_.empty())
-    y_before_[s] = trace_at(y_before_[s], t_post_[s], now, inv_tau_minus_, trace_update::add_one);
-  if (!t_post_previous_.empty()) t_post_previous_[s] = t_post_[s];
-  t_post_[s] = now;
+// Pre-centred pairing: the first postsynaptic spike after a group of presynaptic
+// ones consumes them; a presynaptic spike at exactly `now` was not paired and stays.
+void stdp_pair_rule::consume_after_post(std::uint64_t s, tick_type now) {
+  if (p_.pairing != pairing_scheme::nearest_pre_centered) return;
+  synapse_state& st = state_[s];
+  st.x_before = 0.0;
+  if (st.t_pre != now) st.t_pre = no_spike;
+}
+
+void stdp_pair_rule::advance_post_side(std::uint64_t slot, tick_type now) {
+  post_state& q = post_[slot];
+  if (p_.pairing == pairing_scheme::all_to_all)
+    q.y_before = trace_at(q.y_before, q.t_post, now, inv_tau_minus_, trace_update::add_one);
+  q.t_post_previous = q.t_post;
+  q.t_post = now;
 }
 
 }  // namespace spikeq::plasticity

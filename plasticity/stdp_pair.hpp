@@ -9,11 +9,13 @@
 // next-latest partner, as in NEST.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "plasticity/plastic_weights.hpp"
 #include "plasticity/weight_dependence.hpp"
+#include "plasticity/weight_snapshot.hpp"
 
 namespace spikeq::plasticity {
 
@@ -27,32 +29,61 @@ struct stdp_pair_parameters {
   weight_bounds bounds;
 };
 
+// When every synapse of a projection has the same dendritic delay, all synapses of
+// one target neuron see its postsynaptic spikes at the same time, so the
+// postsynaptic side (trace, last spike ticks) is kept once per target neuron
+// instead of once per synapse: less memory, and one update per postsynaptic spike.
+struct shared_post_side {
+  std::span<const neuron_id_type> targets;  // the table's target of every synapse
+  neuron_id_type target_count = 0;
+};
+
 class stdp_pair_rule final : public plasticity_rule {
  public:
   // `table` is the projection's weight array (initial weights; kept in step).
-  stdp_pair_rule(const stdp_pair_parameters& p, double ms_per_tick, std::span<weight_type> table);
+  // Without `shared`, every synapse keeps its own postsynaptic side.
+  stdp_pair_rule(const stdp_pair_parameters& p, double ms_per_tick, std::span<weight_type> table,
+                 std::optional<shared_post_side> shared = std::nullopt);
 
   void on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) override;
   void on_post_arrival(tick_type now, neuron_id_type target,
                        std::span<const std::uint64_t> synapses) override;
-  std::span<const double> weights() const override { return w_.values(); }
+  double weight(std::uint64_t s) const override { return state_[s].w; }
+  std::span<const double> weights() const override { return gather_weights(state_, snapshot_); }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
 
  private:
+  // The postsynaptic side record synapse s reads.
+  std::uint64_t post_slot(std::uint64_t s) const { return targets_.empty() ? s : targets_[s]; }
   void pre(std::uint64_t s, tick_type now);
-  void post(std::uint64_t s, tick_type now);
+  double potentiation_drive(std::uint64_t s, std::uint64_t slot, tick_type now) const;
+  void consume_after_post(std::uint64_t s, tick_type now);
+  void advance_post_side(std::uint64_t slot, tick_type now);
 
   stdp_pair_parameters p_;
   double inv_tau_plus_;   // per tick
   double inv_tau_minus_;  // per tick
-  plastic_weights w_;
-  // Presynaptic side: trace before the last spike (all-to-all, pre-centred) and the
-  // ticks of the last two spikes (previous only for the nearest schemes).
-  std::vector<double> x_before_;
-  std::vector<tick_type> t_pre_, t_pre_previous_;
-  // Postsynaptic side, as seen by each synapse.
-  std::vector<double> y_before_;
-  std::vector<tick_type> t_post_, t_post_previous_;
+  weight_keeper w_;
+  // One record per synapse, so that a postsynaptic spike, which reaches synapses
+  // scattered through the table, touches one record: the weight and the
+  // presynaptic trace (x_before: just before the last pre spike; all-to-all and
+  // pre-centred), t_pre_previous only for the nearest schemes.
+  struct synapse_state {
+    double w;
+    double x_before;
+    tick_type t_pre;
+    tick_type t_pre_previous;
+  };
+  // The postsynaptic side, per target neuron (shared_post_side) or per synapse.
+  struct post_state {
+    double y_before;  // all-to-all
+    tick_type t_post;
+    tick_type t_post_previous;  // nearest schemes
+  };
+  std::vector<synapse_state> state_;
+  std::vector<post_state> post_;
+  std::span<const neuron_id_type> targets_;  // empty: post_ is per synapse
+  mutable std::vector<double> snapshot_;
 };
 
 }  // namespace spikeq::plasticity

@@ -60,33 +60,36 @@ stdp_triplet_rule::stdp_triplet_rule(const stdp_triplet_parameters& p, double ms
       inv_tau_minus_(ms_per_tick / p.tau_minus_ms),
       inv_tau_y_(ms_per_tick / p.tau_y_ms),
       w_(table, p.bounds),
-      r1_before_(table.size(), 0.0),
-      r2_before_(table.size(), 0.0),
-      o1_before_(table.size(), 0.0),
-      o2_before_(table.size(), 0.0),
-      t_pre_(table.size(), no_spike),
-      t_post_(table.size(), no_spike) {}
+      state_(table.size(), synapse_state{0.0, 0.0, 0.0, 0.0, 0.0, no_spike, no_spike}) {
+  for (std::uint64_t s = 0; s < state_.size(); ++s) state_[s].w = w_.initial(s);
+}
 
 void stdp_triplet_rule::on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) {
   for (std::uint64_t s = first; s < last; ++s) {
-    const double o1 = trace_at(o1_before_[s], t_post_[s], now, inv_tau_minus_, update_);
-    const double r2 = trace_at(r2_before_[s], t_pre_[s], now, inv_tau_x_, update_);
-    if (o1 > 0.0) w_.set(s, w_[s] - o1 * (p_.A2_minus + p_.A3_minus * r2), now);
-    r1_before_[s] = trace_at(r1_before_[s], t_pre_[s], now, inv_tau_plus_, update_);
-    r2_before_[s] = r2;
-    t_pre_[s] = now;
+    synapse_state& st = state_[s];
+    const double o1 = trace_at(st.o1_before, st.t_post, now, inv_tau_minus_, update_);
+    const double r2 = trace_at(st.r2_before, st.t_pre, now, inv_tau_x_, update_);
+    if (o1 > 0.0) st.w = w_.clip_and_log(s, st.w - o1 * (p_.A2_minus + p_.A3_minus * r2), now);
+    st.r1_before = trace_at(st.r1_before, st.t_pre, now, inv_tau_plus_, update_);
+    st.r2_before = r2;
+    st.t_pre = now;
+    w_.sync(s, st.w);
   }
 }
 
 void stdp_triplet_rule::on_post_arrival(tick_type now, neuron_id_type /*target*/,
                                         std::span<const std::uint64_t> synapses) {
-  for (const std::uint64_t s : synapses) {
-    const double r1 = trace_at(r1_before_[s], t_pre_[s], now, inv_tau_plus_, update_);
-    const double o2 = trace_at(o2_before_[s], t_post_[s], now, inv_tau_y_, update_);
-    if (r1 > 0.0) w_.set(s, w_[s] + r1 * (p_.A2_plus + p_.A3_plus * o2), now);
-    o1_before_[s] = trace_at(o1_before_[s], t_post_[s], now, inv_tau_minus_, update_);
-    o2_before_[s] = o2;
-    t_post_[s] = now;
+  constexpr std::size_t ahead = 8;  // records are scattered through the table
+  for (std::size_t k = 0; k < synapses.size(); ++k) {
+    if (k + ahead < synapses.size()) __builtin_prefetch(&state_[synapses[k + ahead]], 1);
+    const std::uint64_t s = synapses[k];
+    synapse_state& st = state_[s];
+    const double r1 = trace_at(st.r1_before, st.t_pre, now, inv_tau_plus_, update_);
+    const double o2 = trace_at(st.o2_before, st.t_post, now, inv_tau_y_, update_);
+    if (r1 > 0.0) st.w = w_.clip_and_log(s, st.w + r1 * (p_.A2_plus + p_.A3_plus * o2), now);
+    st.o1_before = trace_at(st.o1_before, st.t_post, now, inv_tau_minus_, update_);
+    st.o2_before = o2;
+    st.t_post = now;
   }
 }
 

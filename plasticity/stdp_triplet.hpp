@@ -13,6 +13,7 @@
 
 #include "plasticity/plastic_weights.hpp"
 #include "plasticity/trace.hpp"
+#include "plasticity/weight_snapshot.hpp"
 
 namespace spikeq::plasticity {
 
@@ -45,16 +46,24 @@ class stdp_triplet_rule final : public plasticity_rule {
   void on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) override;
   void on_post_arrival(tick_type now, neuron_id_type target,
                        std::span<const std::uint64_t> synapses) override;
-  std::span<const double> weights() const override { return w_.values(); }
+  double weight(std::uint64_t s) const override { return state_[s].w; }
+  std::span<const double> weights() const override { return gather_weights(state_, snapshot_); }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
 
  private:
   stdp_triplet_parameters p_;
   trace_update update_;
   double inv_tau_plus_, inv_tau_x_, inv_tau_minus_, inv_tau_y_;  // per tick
-  plastic_weights w_;
-  std::vector<double> r1_before_, r2_before_, o1_before_, o2_before_;
-  std::vector<tick_type> t_pre_, t_post_;
+  weight_keeper w_;
+  // One record per synapse: the weight and the detectors, each stored as its value
+  // just before its side's last spike.
+  struct synapse_state {
+    double w;
+    double r1_before, r2_before, o1_before, o2_before;
+    tick_type t_pre, t_post;
+  };
+  std::vector<synapse_state> state_;
+  mutable std::vector<double> snapshot_;
 };
 
 }  // namespace spikeq::plasticity

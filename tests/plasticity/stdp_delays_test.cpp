@@ -7,8 +7,11 @@
 // lambda 0.01, alpha 1.1, tau+ 20 ms, tau- 30 ms, Wmax 90), plus the triplet rule.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 #include <random>
+#include <type_traits>
 
 #include "core/kernel.hpp"
 #include "plasticity/stdp_pair.hpp"
@@ -58,7 +61,8 @@ trains make_trains(tick_type d_den_split) {
 
 template <typename Rule, typename Params>
 std::vector<double> run_kernel(const Params& p, const trains& t,
-                               const std::vector<tick_type>& dendritic_of_delay, double w0) {
+                               const std::vector<tick_type>& dendritic_of_delay, double w0,
+                               bool share_post_side = false) {
   network net;
   net.first_global_id = {0, n_pre};
   net.populations.push_back(std::make_unique<testing::scripted_source>(n_pre, t.pre));
@@ -75,7 +79,18 @@ std::vector<double> run_kernel(const Params& p, const trains& t,
       dendritic.push_back(dendritic_of_delay[static_cast<std::size_t>(
           std::find(d.begin(), d.end(), proj.synapses.block_delay[b]) - d.begin())]);
   proj.post = build_post_index(proj.synapses, n_post, dendritic);
-  auto rule = std::make_unique<Rule>(p, ref::ms_per_tick, std::span<weight_type>(proj.synapses.weight));
+  std::unique_ptr<Rule> rule;
+  if constexpr (std::is_same_v<Rule, stdp_pair_rule>) {
+    // With one dendritic delay for all synapses, also run the shared postsynaptic side.
+    const bool uniform =
+        std::adjacent_find(dendritic.begin(), dendritic.end(), std::not_equal_to<>()) == dendritic.end();
+    rule = std::make_unique<Rule>(p, ref::ms_per_tick, std::span<weight_type>(proj.synapses.weight),
+                                  share_post_side && uniform
+                                      ? std::optional(shared_post_side{proj.synapses.target, n_post})
+                                      : std::nullopt);
+  } else {
+    rule = std::make_unique<Rule>(p, ref::ms_per_tick, std::span<weight_type>(proj.synapses.weight));
+  }
   const Rule* r = rule.get();
   proj.rule = std::move(rule);
   net.projections.push_back(std::move(proj));
@@ -140,6 +155,8 @@ TEST(stdp_through_the_kernel, pair_rule_matches_the_reference_for_every_delay_co
     for (const tick_type d : delays()) den.push_back(c.d_den(d));
     const trains t = make_trains(ref::ms(0.1));
     const auto w = run_kernel<stdp_pair_rule>(p, t, den, 50.0);
+    // The shared postsynaptic side (one dendritic delay) gives identical weights.
+    EXPECT_EQ(run_kernel<stdp_pair_rule>(p, t, den, 50.0, true), w);
     for (neuron_id_type i = 0; i < n_pre; ++i)
       for (neuron_id_type j = 0; j < n_post; ++j) {
         const tick_type d = delays()[i * n_post + j];
