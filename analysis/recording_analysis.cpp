@@ -52,13 +52,15 @@ std::uint64_t node_count(const io::hdf5_reader& r, const std::string& group) {
   return n == 0 ? 0 : largest + 1;
 }
 
-void feed(const io::hdf5_reader& r, const std::string& group, spike_statistics_accumulator& acc) {
+void feed(const io::hdf5_reader& r, const std::string& group, spike_statistics_accumulator& acc,
+          rate_spectrum_accumulator& spectrum) {
   const std::uint64_t n = r.shape(group + "/timestamps").at(0);
   if (sorted_by_time(r, group)) {
     for (std::uint64_t offset = 0; offset < n; offset += chunk) {
       const std::uint64_t count = std::min(chunk, n - offset);
-      acc.add(r.read_doubles(group + "/timestamps", offset, count),
-              r.read_uint64s(group + "/node_ids", offset, count));
+      const auto times = r.read_doubles(group + "/timestamps", offset, count);
+      acc.add(times, r.read_uint64s(group + "/node_ids", offset, count));
+      spectrum.add(times);
     }
     return;
   }
@@ -75,6 +77,7 @@ void feed(const io::hdf5_reader& r, const std::string& group, spike_statistics_a
     i[k] = ids[order[k]];
   }
   acc.add(t, i);
+  spectrum.add(t);
 }
 
 }  // namespace
@@ -122,8 +125,10 @@ recording_statistics analyze_recording(const std::filesystem::path& file, const 
     if (neurons == 0)
       throw io::input_error({{file.string(), 0, 0, "population '" + name + "' has no neurons or spikes"}});
     spike_statistics_accumulator acc(neurons, {out.t_start_ms, out.t_stop_ms, request.bin_ms, 100});
-    feed(r, group, acc);
+    rate_spectrum_accumulator spectrum(out.t_start_ms, out.t_stop_ms);
+    feed(r, group, acc, spectrum);
     out.populations.push_back(acc.finish(name));
+    out.spectra.push_back(spectrum.finish(request.band_low_hz, request.band_high_hz));
   }
   return out;
 }

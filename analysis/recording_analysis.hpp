@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/rate_spectrum.hpp"
 #include "analysis/spike_statistics.hpp"
 
 namespace spikeq::analysis {
@@ -16,11 +17,13 @@ struct analysis_request {
   std::optional<double> t_start_ms;      // default 0
   std::optional<double> t_stop_ms;       // default: the run's t_stop (provenance), else the last spike
   double bin_ms = 5.0;
+  double band_low_hz = 30.0, band_high_hz = 80.0;  // rate-spectrum band (gamma)
 };
 
 struct recording_statistics {
   double t_start_ms = 0, t_stop_ms = 0, bin_ms = 0;
   std::vector<population_statistics> populations;
+  std::vector<spectrum_result> spectra;  // one per population, same order
 };
 
 // Throws io::input_error for a bad request (unknown population, empty window) and

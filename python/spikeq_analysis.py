@@ -155,3 +155,37 @@ def synchrony(times, ids, n_neurons, t_start, t_stop, bin_ms):
     c = binned_counts(times, ids, n_neurons, t_start, t_stop, bin_ms)
     individual = c.var(axis=1).mean()
     return float(np.sqrt(c.mean(axis=0).var() / individual)) if individual > 0 else float("nan")
+
+
+SPECTRUM_SEGMENT = 1024  # 1 ms bins per segment (1.024 s, 0.977 Hz resolution)
+
+
+def rate_spectrum(times, t_start, t_stop, band=(30.0, 80.0)):
+    """Power spectrum of the population rate (Welch 1967, no overlap): spike counts
+    of all neurons in 1 ms bins, segments of 1024 bins with their mean removed and
+    a Hann window, periodograms averaged. Returns (frequencies in Hz, power, peak
+    frequency at or above 2 Hz, fraction of the power at or above 2 Hz inside
+    `band` [low, high)). NaNs when the window is shorter than one segment.
+
+    With Elephant: ``elephant.spectral.welch_psd(rate_signal, n_segments=...,
+    window='hann', overlap=0)`` on the 1 ms population count."""
+    n_bins = int(np.floor((t_stop - t_start) / 1.0 + 1e-9))
+    t = np.asarray(times, dtype=float)
+    t = t[(t >= t_start) & (t < t_start + n_bins)]
+    counts = np.bincount(np.floor(t - t_start).astype(np.int64), minlength=n_bins).astype(float)
+    segments = n_bins // SPECTRUM_SEGMENT
+    if segments == 0:
+        return np.array([]), np.array([]), float("nan"), float("nan")
+    window = np.hanning(SPECTRUM_SEGMENT)
+    power = np.zeros(SPECTRUM_SEGMENT // 2 + 1)
+    for s in range(segments):
+        x = counts[s * SPECTRUM_SEGMENT:(s + 1) * SPECTRUM_SEGMENT]
+        power += np.abs(np.fft.rfft((x - x.mean()) * window)) ** 2 / segments
+    freq = np.fft.rfftfreq(SPECTRUM_SEGMENT, 1e-3)
+    above = freq >= 2.0
+    total = power[above].sum()
+    if not total > 0:
+        return freq, power, float("nan"), float("nan")
+    peak = float(freq[above][np.argmax(power[above])])
+    in_band = above & (freq >= band[0]) & (freq < band[1])
+    return freq, power, peak, float(power[in_band].sum() / total)

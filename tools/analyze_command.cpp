@@ -21,9 +21,17 @@ nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : 
 nlohmann::json to_json(const analysis::recording_statistics& s) {
   nlohmann::json out;
   out["window"] = {{"t_start", s.t_start_ms}, {"t_stop", s.t_stop_ms}, {"bin", s.bin_ms}, {"units", "ms"}};
-  out["units"] = {{"rate", "Hz"},       {"cv", "1"},          {"lv", "1"},
-                  {"fano_factor", "1"}, {"correlation", "1"}, {"synchrony_chi", "1"}};
-  for (const auto& p : s.populations) {
+  out["units"] = {{"rate", "Hz"},
+                  {"cv", "1"},
+                  {"lv", "1"},
+                  {"fano_factor", "1"},
+                  {"correlation", "1"},
+                  {"synchrony_chi", "1"},
+                  {"spectrum_peak", "Hz"},
+                  {"band_power_fraction", "1"}};
+  for (std::size_t k = 0; k < s.populations.size(); ++k) {
+    const auto& p = s.populations[k];
+    const auto& f = s.spectra[k];
     out["populations"][p.name] = {{"neurons", p.neurons},
                                   {"spikes", p.spikes},
                                   {"rate",
@@ -37,7 +45,12 @@ nlohmann::json to_json(const analysis::recording_statistics& s) {
                                   {"lv", {{"mean", number(p.mean_lv)}}},
                                   {"fano_factor", number(p.fano_factor)},
                                   {"mean_pairwise_correlation", number(p.mean_pairwise_correlation)},
-                                  {"synchrony_chi", number(p.synchrony_chi)}};
+                                  {"synchrony_chi", number(p.synchrony_chi)},
+                                  {"rate_spectrum",
+                                   {{"segments", f.segments},
+                                    {"peak", number(f.peak_hz)},
+                                    {"band", {f.band_low_hz, f.band_high_hz}},
+                                    {"band_power_fraction", number(f.band_power_fraction)}}}};
   }
   return out;
 }
@@ -54,7 +67,15 @@ void print_table(const analysis::recording_statistics& s, std::ostream& os) {
         p.name, p.neurons, p.spikes, p.mean_rate_hz, p.median_rate_hz,
         fmt::format("{:.2f}-{:.2f}", p.p5_rate_hz, p.p95_rate_hz), p.fraction_silent, p.mean_cv, p.mean_lv,
         p.fano_factor, p.mean_pairwise_correlation, p.synchrony_chi);
-  os << "CV and LV over neurons with >= 3 spikes; NaN where no neuron qualifies (docs/analysis.md).\n";
+  if (!s.spectra.empty()) {
+    os << fmt::format("{:<14} {:>9} {:>10} {:>22}\n", "rate spectrum", "segments", "peak Hz",
+                      fmt::format("power {:g}-{:g} Hz", s.spectra[0].band_low_hz, s.spectra[0].band_high_hz));
+    for (std::size_t k = 0; k < s.populations.size(); ++k)
+      os << fmt::format("{:<14} {:>9} {:>10.2f} {:>22.3f}\n", s.populations[k].name, s.spectra[k].segments,
+                        s.spectra[k].peak_hz, s.spectra[k].band_power_fraction);
+  }
+  os << "CV and LV over neurons with >= 3 spikes; NaN where no neuron qualifies; the spectrum needs\n"
+        "at least 1.024 s of window (docs/analysis.md).\n";
 }
 
 }  // namespace
@@ -62,7 +83,8 @@ void print_table(const analysis::recording_statistics& s, std::ostream& os) {
 int analyze_recording_command(const analyze_options& options) {
   try {
     const auto stats = analysis::analyze_recording(
-        options.recording, {options.populations, options.t_start_ms, options.t_stop_ms, options.bin_ms});
+        options.recording, {options.populations, options.t_start_ms, options.t_stop_ms, options.bin_ms,
+                            options.band_low_hz, options.band_high_hz});
     print_table(stats, std::cout);
     if (!options.json_path.empty()) {
       std::ofstream json(options.json_path);

@@ -13,6 +13,8 @@ struct analyze_options {
   std::vector<std::string> populations;
   std::optional<double> t_start_ms, t_stop_ms;
   double bin_ms = 5.0;
+  double band_low_hz = 30.0;  // rate-spectrum band (default gamma)
+  double band_high_hz = 80.0;
   std::string json_path;  // empty: no JSON
 };
 

@@ -61,6 +61,10 @@ int main(int argc, char** argv) try {
   analyze_cmd->add_option("--t-stop", analyze.t_stop_ms, "Window end in ms (default: the run's t_stop)");
   analyze_cmd->add_option("--bin", analyze.bin_ms, "Bin in ms for Fano factor, correlation, synchrony")
       ->default_val(5.0);
+  analyze_cmd->add_option("--band-low", analyze.band_low_hz, "Rate-spectrum band start in Hz")
+      ->default_val(30.0);
+  analyze_cmd->add_option("--band-high", analyze.band_high_hz, "Rate-spectrum band end in Hz")
+      ->default_val(80.0);
   analyze_cmd->add_option("--json", analyze.json_path, "Also write the statistics, with units, as JSON");
 
   try {

@@ -13,10 +13,10 @@ spikeq, source = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(source, "python"))
 import spikeq_analysis as sa  # noqa: E402
 
-T0, T1, BIN = 500.0, 1500.0, 5.0
+T0, T1, BIN = 500.0, 2600.0, 5.0  # 2 spectrum segments
 with tempfile.TemporaryDirectory() as d:
     out, js = os.path.join(d, "cuba.h5"), os.path.join(d, "stats.json")
-    subprocess.run([spikeq, "run", os.path.join(source, "examples/cuba.textproto"), "-o", out, "--t-stop", "1500",
+    subprocess.run([spikeq, "run", os.path.join(source, "examples/cuba.textproto"), "-o", out, "--t-stop", "2600",
                     "-q"], check=True)
     subprocess.run([spikeq, "analyze", out, "--t-start", str(T0), "--bin", str(BIN), "--json", js], check=True,
                    stdout=subprocess.DEVNULL)
@@ -41,6 +41,10 @@ with tempfile.TemporaryDirectory() as d:
         same(f"{name} Fano", s["fano_factor"], sa.fano_factor(t, ids, n, T0, T1, BIN))
         same(f"{name} correlation", s["mean_pairwise_correlation"], sa.mean_correlation(t, ids, n, T0, T1, BIN))
         same(f"{name} synchrony", s["synchrony_chi"], sa.synchrony(t, ids, n, T0, T1, BIN))
+        _, _, peak, band = sa.rate_spectrum(t, T0, T1)
+        spectrum = s["rate_spectrum"]
+        same(f"{name} spectrum peak", spectrum["peak"], peak)
+        same(f"{name} band power", spectrum["band_power_fraction"], band)
     if failures:
         print("\n".join(failures))
         sys.exit(1)
