@@ -42,6 +42,29 @@ std::optional<double> recorded_t_stop(const io::hdf5_reader& r) {
   return std::nullopt;
 }
 
+// The bounds of the rule on the projection whose weights are /edges/<name>, from the
+// resolved network stored as provenance ("<projection>.<target>" for a projection
+// onto several populations).
+std::optional<weight_bounds_range> rule_bounds(const io::hdf5_reader& r, const std::string& name) {
+  if (!r.exists("/provenance/network")) return std::nullopt;
+  try {
+    const auto file = io::parse_network_text(r.read_string("/provenance/network"), "/provenance/network");
+    for (const auto& pr : file.network.projection()) {
+      bool match = pr.name() == name;
+      for (const auto& t : pr.target())
+        match = match || (pr.target_size() > 1 && pr.name() + "." + t == name);
+      if (!match || !pr.has_plasticity()) continue;
+      const auto& pl = pr.plasticity();
+      if (pl.has_stdp()) return weight_bounds_range{pl.stdp().wmin(), pl.stdp().wmax()};
+      if (pl.has_stdp_triplet())
+        return weight_bounds_range{pl.stdp_triplet().wmin(), pl.stdp_triplet().wmax()};
+      if (pl.has_spnet_stdp()) return weight_bounds_range{pl.spnet_stdp().wmin(), pl.spnet_stdp().wmax()};
+    }
+  } catch (const io::input_error&) {
+  }
+  return std::nullopt;
+}
+
 std::uint64_t node_count(const io::hdf5_reader& r, const std::string& group) {
   if (r.has_attribute(group, "node_count")) return r.integer_attribute(group, "node_count").at(0);
   std::uint64_t largest = 0;  // other tools: 1 + the largest id
@@ -86,13 +109,16 @@ recording_statistics analyze_recording(const std::filesystem::path& file, const 
   const io::hdf5_reader r = open_recording(file);
   if (!r.exists("/spikes"))
     throw io::hdf5_error(file.string(), "/spikes", "no spike populations in this file");
+  recording_statistics out;
+  if (r.exists("/edges"))
+    for (const auto& name : r.members("/edges"))
+      out.weights.push_back(analyze_weights(r, name, rule_bounds(r, name)));
   std::vector<std::string> names = request.populations;
   const auto available = r.members("/spikes");
   if (names.empty()) names = available;
   for (const auto& name : names)
     if (std::find(available.begin(), available.end(), name) == available.end())
       throw io::input_error({{file.string(), 0, 0, "no spike population '" + name + "' in /spikes"}});
-  recording_statistics out;
   out.bin_ms = request.bin_ms;
   out.t_start_ms = request.t_start_ms.value_or(0.0);
   const auto run_t_stop = recorded_t_stop(r);

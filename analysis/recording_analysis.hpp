@@ -9,6 +9,7 @@
 
 #include "analysis/rate_spectrum.hpp"
 #include "analysis/spike_statistics.hpp"
+#include "analysis/weight_statistics.hpp"
 
 namespace spikeq::analysis {
 
@@ -23,7 +24,8 @@ struct analysis_request {
 struct recording_statistics {
   double t_start_ms = 0, t_stop_ms = 0, bin_ms = 0;
   std::vector<population_statistics> populations;
-  std::vector<spectrum_result> spectra;  // one per population, same order
+  std::vector<spectrum_result> spectra;               // one per population, same order
+  std::vector<projection_weight_statistics> weights;  // one per /edges group
 };
 
 // Throws io::input_error for a bad request (unknown population, empty window) and

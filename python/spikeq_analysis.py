@@ -189,3 +189,46 @@ def rate_spectrum(times, t_start, t_stop, band=(30.0, 80.0)):
     peak = float(freq[above][np.argmax(power[above])])
     in_band = above & (freq >= band[0]) & (freq < band[1])
     return freq, power, peak, float(power[in_band].sum() / total)
+
+
+def load_edges(path):
+    """Weights of every recorded projection: {name: dict(source, target, delay,
+    initial, final)} from /edges/<name> (SONATA edges; `initial` is spikeq's
+    initial_syn_weight, `final` the weights when the run ended)."""
+    out = {}
+    with _open(path) as f:
+        for name, g in f.get("edges", {}).items():
+            out[name] = dict(source=g["source_node_id"][:], target=g["target_node_id"][:],
+                             delay=g["0/delay"][:],
+                             initial=g["0/initial_syn_weight"][:] if "initial_syn_weight" in g["0"] else None,
+                             final=g["0/syn_weight"][:])
+    return out
+
+
+def weight_statistics(final, bounds=None, initial=None, report=None):
+    """What `spikeq analyze` reports for one projection: mean and SD (population)
+    of the final weights, fractions at the bounds, a 10-bin histogram over the
+    bounds (or the observed range), and the change between the first and last
+    frame of a weight report (frames x columns array) or, without one, from the
+    initial to the final weights."""
+    w = np.asarray(final, dtype=float)
+    w = w[~np.isnan(w)]
+    low, high = (bounds if bounds is not None else (w.min(), w.max()))
+    width = high - low
+    position = np.clip((w - low) / width * 10.0 if width > 0 else np.zeros_like(w), 0, 9)
+    stats = dict(mean=w.mean(), sd=w.std(), min=w.min(), max=w.max(),
+                 histogram=np.bincount(position.astype(np.int64), minlength=10))
+    if bounds is not None:
+        stats["fraction_at_lower"] = np.mean(w <= bounds[0])
+        stats["fraction_at_upper"] = np.mean(w >= bounds[1])
+    if report is not None and len(report) >= 2:
+        d = report[-1].astype(float) - report[0].astype(float)
+    elif initial is not None:
+        keep = ~np.isnan(np.asarray(final, dtype=float))
+        d = np.asarray(final, dtype=float)[keep] - np.asarray(initial, dtype=float)[keep]
+    else:
+        d = np.array([])
+    stats["mean_change"] = d.mean() if d.size else float("nan")
+    stats["mean_absolute_change"] = np.abs(d).mean() if d.size else float("nan")
+    stats["changed"] = int(np.count_nonzero(d))
+    return stats

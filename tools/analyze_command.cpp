@@ -52,7 +52,54 @@ nlohmann::json to_json(const analysis::recording_statistics& s) {
                                     {"band", {f.band_low_hz, f.band_high_hz}},
                                     {"band_power_fraction", number(f.band_power_fraction)}}}};
   }
+  for (const auto& w : s.weights) {
+    const auto summary = [](const analysis::weight_summary& x) {
+      return nlohmann::json{{"count", x.count},   {"missing", x.missing}, {"mean", number(x.mean)},
+                            {"sd", number(x.sd)}, {"min", number(x.min)}, {"max", number(x.max)}};
+    };
+    nlohmann::json j{
+        {"edges", w.edges},
+        {"initial", summary(w.initial)},
+        {"final", summary(w.final_weights)},
+        {"fraction_at_lower_bound", number(w.fraction_at_lower)},
+        {"fraction_at_upper_bound", number(w.fraction_at_upper)},
+        {"histogram",
+         {{"low", number(w.histogram_low)}, {"high", number(w.histogram_high)}, {"counts", w.histogram}}},
+        {"change",
+         {{"source", w.change_source},
+          {"from", number(w.change_from_ms)},
+          {"to", number(w.change_to_ms)},
+          {"mean", number(w.mean_change)},
+          {"mean_absolute", number(w.mean_absolute_change)},
+          {"changed", w.changed},
+          {"compared", w.compared}}}};
+    if (w.bounds) j["bounds"] = {w.bounds->w_min, w.bounds->w_max};
+    out["weights"][w.name] = j;
+  }
+  out["units"]["weight"] = "the target model's input unit (pA, mV or nS)";
+  out["units"]["change_times"] = "ms";
   return out;
+}
+
+void print_weights(const analysis::recording_statistics& s, std::ostream& os) {
+  for (const auto& w : s.weights) {
+    os << fmt::format("weights {} ({} synapses): final {:.4g} +- {:.4g} [{:.4g}, {:.4g}]", w.name, w.edges,
+                      w.final_weights.mean, w.final_weights.sd, w.final_weights.min, w.final_weights.max);
+    if (w.bounds)
+      os << fmt::format(", {:.1f} % at Wmin = {:g}, {:.1f} % at Wmax = {:g}", 100 * w.fraction_at_lower,
+                        w.bounds->w_min, 100 * w.fraction_at_upper, w.bounds->w_max);
+    os << '\n';
+    os << fmt::format("  histogram over [{:.4g}, {:.4g}]:", w.histogram_low, w.histogram_high);
+    for (const auto n : w.histogram) os << ' ' << n;
+    os << '\n';
+    if (w.change_source == "report")
+      os << fmt::format(
+          "  change from {} to {} ms (report, {} synapses): mean {:+.4g}, mean |change| {:.4g}, {} changed\n",
+          w.change_from_ms, w.change_to_ms, w.compared, w.mean_change, w.mean_absolute_change, w.changed);
+    else if (w.change_source == "edges")
+      os << fmt::format("  change initial to final: mean {:+.4g}, mean |change| {:.4g}, {} of {} changed\n",
+                        w.mean_change, w.mean_absolute_change, w.changed, w.compared);
+  }
 }
 
 void print_table(const analysis::recording_statistics& s, std::ostream& os) {
@@ -86,6 +133,7 @@ int analyze_recording_command(const analyze_options& options) {
         options.recording, {options.populations, options.t_start_ms, options.t_stop_ms, options.bin_ms,
                             options.band_low_hz, options.band_high_hz});
     print_table(stats, std::cout);
+    print_weights(stats, std::cout);
     if (!options.json_path.empty()) {
       std::ofstream json(options.json_path);
       if (!json) throw io::input_error({{options.json_path, 0, 0, "cannot write the JSON file"}});

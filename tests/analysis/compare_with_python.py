@@ -45,6 +45,25 @@ with tempfile.TemporaryDirectory() as d:
         spectrum = s["rate_spectrum"]
         same(f"{name} spectrum peak", spectrum["peak"], peak)
         same(f"{name} band power", spectrum["band_power_fraction"], band)
+    # Weights: a plastic run (Song 2000, 20 s) with a weight report.
+    plastic, pjs = os.path.join(d, "song.h5"), os.path.join(d, "song.json")
+    subprocess.run([spikeq, "run", os.path.join(source, "tests/data/plasticity/song2000.textproto"), "-o", plastic,
+                    "--t-stop", "20000", "-q"], check=True)
+    subprocess.run([spikeq, "analyze", plastic, "--json", pjs], check=True, stdout=subprocess.DEVNULL)
+    with open(pjs) as f:
+        pstats = json.load(f)
+    edges = sa.load_edges(plastic)["stdp"]
+    _, _, frames = sa.load_report(plastic, "stdp")
+    ref = sa.weight_statistics(edges["final"], bounds=(0.0, 0.1), initial=edges["initial"], report=frames)
+    w = pstats["weights"]["stdp"]
+    same("weight mean", w["final"]["mean"], ref["mean"])
+    same("weight sd", w["final"]["sd"], ref["sd"])
+    same("fraction at Wmin", w["fraction_at_lower_bound"], ref["fraction_at_lower"])
+    same("fraction at Wmax", w["fraction_at_upper_bound"], ref["fraction_at_upper"])
+    same("mean change (report)", w["change"]["mean"], ref["mean_change"])
+    same("mean |change| (report)", w["change"]["mean_absolute"], ref["mean_absolute_change"])
+    if list(w["histogram"]["counts"]) != list(ref["histogram"]):
+        failures.append(f"weight histogram: {w['histogram']['counts']} vs {list(ref['histogram'])}")
     if failures:
         print("\n".join(failures))
         sys.exit(1)
