@@ -25,6 +25,7 @@ import argparse
 import datetime
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -102,7 +103,14 @@ def main():
     duration_ms = args.duration_ms if args.duration_ms is not None else DEFAULT_DURATION_MS[args.network]
     networks = ["brunel_static", "brunel_plastic"] if args.network == "brunel" else [args.network]
 
-    out_dir = tempfile.mkdtemp(prefix="spikeq_bench_")
+    out_dir = tempfile.mkdtemp(prefix="spikeq_bench_")  # Brian2 builds, spikeq output; removed at the end
+    try:
+        run(args, duration_ms, networks, out_dir)
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def run(args, duration_ms, networks, out_dir):
     brian = {}
     for net in networks:
         brian[net] = brian2_nets.standalone_network(net, duration_ms, args.seed, os.path.join(out_dir, f"brian2_{net}"))

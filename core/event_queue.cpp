@@ -27,9 +27,7 @@ void event_queue::push(const event& e) {
   if (bucket < current_bucket_ + ring_.size() && bucket >= current_bucket_) {
     auto& b = slot(bucket);
     if (bucket == current_bucket_) {
-      // The current bucket is sorted and partly consumed: keep the unread part sorted.
-      const auto pos = std::upper_bound(b.begin() + static_cast<std::ptrdiff_t>(cursor_), b.end(), e);
-      b.insert(pos, e);
+      current_late_.push(e);  // the bucket is already sorted and partly consumed
     } else {
       b.push_back(e);
     }
@@ -59,8 +57,7 @@ void event_queue::pull_overflow_into_current() {
 bool event_queue::advance_to_next_nonempty_bucket() {
   while (true) {
     auto& b = slot(current_bucket_);
-    if (cursor_ < b.size()) return true;
-    in_ring_ -= cursor_;
+    if (cursor_ < b.size() || !current_late_.empty()) return true;
     b.clear();
     cursor_ = 0;
     if (size_ == 0) return false;
@@ -79,7 +76,14 @@ bool event_queue::advance_to_next_nonempty_bucket() {
 bool event_queue::pop(event& out) {
   if (size_ == 0) return false;
   if (!advance_to_next_nonempty_bucket()) return false;
-  out = slot(current_bucket_)[cursor_++];
+  const auto& b = slot(current_bucket_);
+  if (!current_late_.empty() && (cursor_ == b.size() || current_late_.top() < b[cursor_])) {
+    out = current_late_.top();
+    current_late_.pop();
+  } else {
+    out = b[cursor_++];
+  }
+  --in_ring_;
   --size_;
   return true;
 }

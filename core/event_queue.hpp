@@ -4,6 +4,9 @@
 // of buckets, each spanning `bucket_width` ticks; events beyond the ring's horizon
 // wait in an overflow heap and move into the ring as it advances. push and pop are
 // O(1) amortised for this workload; a bucket is sorted once, when it becomes current.
+// Events pushed into the current bucket after that (a spike source firing at the
+// tick being processed, inputs of a delay shorter than the bucket) go into a small
+// heap merged with the sorted bucket at pop: O(log n) each, however many arrive.
 //
 // Invariants:
 //   - No event is ever earlier than the last popped one (the kernel only schedules
@@ -47,7 +50,8 @@ class event_queue {
   std::priority_queue<event, std::vector<event>, later> overflow_;
   std::uint64_t current_bucket_ = 0;  // absolute bucket index (tick / width)
   std::size_t cursor_ = 0;            // next unread position in the current bucket
-  std::size_t in_ring_ = 0;
+  std::priority_queue<event, std::vector<event>, later> current_late_;  // pushed into the current bucket
+  std::size_t in_ring_ = 0;           // events in ring buckets, including current_late_
   std::size_t size_ = 0;
 };
 

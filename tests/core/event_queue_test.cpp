@@ -88,3 +88,31 @@ TEST(event_queue, rejects_events_in_the_past) {
 
 }  // namespace
 }  // namespace spikeq
+
+namespace spikeq {
+namespace {
+
+TEST(event_queue, events_pushed_into_the_current_bucket_while_popping_come_out_in_order) {
+  // Regression: a spike source firing many times within the bucket being processed
+  // used to insert into the sorted bucket (quadratic); now they go through a heap
+  // merged at pop, and the total order must hold.
+  event_queue q(1000, 10000);
+  for (std::uint32_t k = 0; k < 100; ++k) q.push({static_cast<tick_type>(10 * k), event_kind::wakeup, k, 0, 0});
+  std::vector<event> popped;
+  event e;
+  std::uint32_t next_id = 1000;
+  while (q.pop(e)) {
+    popped.push_back(e);
+    // Each of the first 500 pops schedules two events later in the same bucket.
+    if (next_id < 2000 && e.tick < 990) {
+      q.push({e.tick + 1, event_kind::spike_delivery, next_id++, 0, 0});
+      q.push({e.tick + 3, event_kind::wakeup, next_id++, 0, 0});
+    }
+  }
+  ASSERT_GT(popped.size(), 1000u);
+  for (std::size_t k = 1; k < popped.size(); ++k) ASSERT_TRUE(popped[k - 1] < popped[k]) << "at " << k;
+  EXPECT_TRUE(q.empty());
+}
+
+}  // namespace
+}  // namespace spikeq
