@@ -76,8 +76,14 @@ void iaf_psc_delta::receive(tick_type now, receptor_type /*receptor*/,
     advance(n, now);
     if (now < refractory_until_[n]) continue;  // NEST discards input while refractory
     V_mV_[n] += weights[k];
-    if (V_mV_[n] >= p_.V_th_mV) fire(n, now, out);
-    predict(n, now, out);
+    if (V_mV_[n] >= p_.V_th_mV) {
+      // Test the threshold after every input of this tick has arrived (a wake-up at
+      // the same tick runs after all deliveries): inputs at one tick add up, in any
+      // order, as they do within one of NEST's steps.
+      out.wakeups.push_back({now, n, ++version_[n]});
+    } else {
+      predict(n, now, out);
+    }
   }
 }
 

@@ -34,7 +34,7 @@ inline std::vector<std::pair<tick_type, neuron_id_type>> drive(population& pop, 
   };
   pop.start(out);
   collect(0);
-  std::sort(inputs.begin(), inputs.end(), [](const auto& a, const auto& b) { return a.tick < b.tick; });
+  std::stable_sort(inputs.begin(), inputs.end(), [](const auto& a, const auto& b) { return a.tick < b.tick; });
   std::size_t next_input = 0;
   const tick_type step = pop.step_ticks();
   tick_type next_step = step > 0 ? step : t_stop + 1;

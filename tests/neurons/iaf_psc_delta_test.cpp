@@ -39,6 +39,21 @@ TEST(iaf_psc_delta, hand_computed_input_sequence_gives_the_predicted_spike_ticks
   EXPECT_EQ(spikes[1].first, 5600);
 }
 
+TEST(iaf_psc_delta, inputs_at_one_tick_add_up_before_the_threshold_test_in_any_order) {
+  // NEST adds a step's inputs before testing the threshold. From V = -70: +20 then -10
+  // at one tick gives -60 (no spike), whichever arrives first; +20 alone fires.
+  for (const bool excitation_first : {true, false}) {
+    iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, grid);
+    std::vector<testing::timed_input> in{{2000, 0, 20.0f}, {2000, 0, -10.0f, receptor_type::inhibitory}};
+    if (!excitation_first) std::swap(in[0], in[1]);
+    EXPECT_TRUE(testing::drive(pop, 5000, in).empty()) << (excitation_first ? "excitation first" : "inhibition first");
+  }
+  iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, grid);
+  const auto spikes = testing::drive(pop, 5000, {{2000, 0, 20.0f}});
+  ASSERT_EQ(spikes.size(), 1u);
+  EXPECT_EQ(spikes[0].first, 2000);
+}
+
 TEST(iaf_psc_delta, constant_current_crossings_fall_on_the_first_tick_above_threshold) {
   // I_e = 2000 pA: V_inf = E_L + tau_m I_e / C_m = +10 mV. From -70 mV the threshold
   // -55 mV is reached after s* = tau_m ln(80 / 65) = 2.07639 ms; the spike is on the
