@@ -31,7 +31,8 @@ bool sorted_by_time(const io::hdf5_reader& r, const std::string& group) {
   return !v.empty() && v[0] == 2;
 }
 
-// The run's t_stop from the resolved network stored as provenance, if any.
+}  // namespace
+
 std::optional<double> recorded_t_stop(const io::hdf5_reader& r) {
   if (!r.exists("/provenance/network")) return std::nullopt;
   try {
@@ -64,6 +65,8 @@ std::optional<weight_bounds_range> rule_bounds(const io::hdf5_reader& r, const s
   }
   return std::nullopt;
 }
+
+namespace {
 
 std::uint64_t node_count(const io::hdf5_reader& r, const std::string& group) {
   if (r.has_attribute(group, "node_count")) return r.integer_attribute(group, "node_count").at(0);

@@ -10,6 +10,7 @@
 #include "analysis/rate_spectrum.hpp"
 #include "analysis/spike_statistics.hpp"
 #include "analysis/weight_statistics.hpp"
+#include "io/hdf5/hdf5_reader.hpp"
 
 namespace spikeq::analysis {
 
@@ -32,6 +33,9 @@ struct recording_statistics {
 // io::hdf5_error (naming the path inside the file) for a bad file. Accepts spike
 // groups sorted by time (streamed) or not (read whole and sorted), with `sorting` as
 // the SONATA enum, a string, or absent.
+// The run's t_stop from the resolved network stored as provenance, if any.
+std::optional<double> recorded_t_stop(const io::hdf5_reader& r);
+
 recording_statistics analyze_recording(const std::filesystem::path& file, const analysis_request& request);
 
 }  // namespace spikeq::analysis

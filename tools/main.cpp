@@ -1,9 +1,10 @@
-// spikeq command-line entry point: run, validate, inspect, analyze.
+// spikeq command-line entry point: run, validate, inspect, analyze, plot.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "tools/analyze_command.hpp"
 #include "tools/inspect_command.hpp"
+#include "tools/plot_command.hpp"
 #include "tools/run_command.hpp"
 
 namespace {
@@ -67,6 +68,17 @@ int main(int argc, char** argv) try {
       ->default_val(80.0);
   analyze_cmd->add_option("--json", analyze.json_path, "Also write the statistics, with units, as JSON");
 
+  spikeq::tools::plot_options plot;
+  auto* plot_cmd = app.add_subcommand("plot", "Figures of a recording (PNG, SVG or PDF by file extension)");
+  plot_cmd->add_option("recording", plot.recording, "HDF5 output of spikeq run")->required();
+  plot_cmd->add_option("--raster", plot.raster, "Spike raster, populations in colour bands");
+  plot_cmd->add_option("--rates", plot.rates, "Population rates over time");
+  plot_cmd->add_option("--isi", plot.isi, "ISI and CV histograms");
+  plot_cmd->add_option("--weights", plot.weights, "Weight histograms and weight-over-time traces");
+  plot_cmd->add_option("-p,--population", plot.populations, "Population(s) to draw (default: all)");
+  plot_cmd->add_option("--t-start", plot.t_start_ms, "Window start in ms (default 0)");
+  plot_cmd->add_option("--t-stop", plot.t_stop_ms, "Window end in ms (default: the run's t_stop)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -79,6 +91,7 @@ int main(int argc, char** argv) try {
   }
   if (*inspect_cmd) return spikeq::tools::inspect_file(inspect_path);
   if (*analyze_cmd) return spikeq::tools::analyze_recording_command(analyze);
+  if (*plot_cmd) return spikeq::tools::plot_recording_command(plot);
   return spikeq::tools::validate_network(validate_path);
 } catch (const std::exception& e) {
   std::cerr << "spikeq: internal error: " << e.what() << '\n';

@@ -1,0 +1,32 @@
+// The figures `spikeq plot` draws from a recording, each streaming the datasets in
+// chunks: a spike raster (populations in colour bands, drawn through a pixel
+// occupancy grid so that millions of spikes stay readable and vector files stay
+// small), population rates over time, ISI and CV histograms, and weights
+// (histograms of initial and final weights, traces of recorded synapses).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/hdf5/hdf5_reader.hpp"
+
+namespace spikeq::plot {
+
+struct plot_window {
+  std::vector<std::string> populations;  // empty: all
+  std::optional<double> t_start_ms, t_stop_ms;
+};
+
+// Each throws io::input_error for a bad request (unknown population, empty window,
+// nothing to draw) and io::hdf5_error naming the path inside the file.
+void draw_raster(const std::filesystem::path& recording, const plot_window& w,
+                 const std::filesystem::path& out);
+void draw_rates(const std::filesystem::path& recording, const plot_window& w,
+                const std::filesystem::path& out);
+void draw_isi(const std::filesystem::path& recording, const plot_window& w, const std::filesystem::path& out);
+void draw_weights(const std::filesystem::path& recording, const plot_window& w,
+                  const std::filesystem::path& out);
+
+}  // namespace spikeq::plot
