@@ -15,7 +15,7 @@ namespace spikeq::plot {
 
 void draw_isi(const std::filesystem::path& recording, const plot_window& w,
               const std::filesystem::path& out) {
-  const io::hdf5_reader r(recording);
+  const io::hdf5_reader r = open_recording(recording);
   const spike_selection sel = select_spikes(r, recording.string(), w);
   std::vector<histogram> isi(sel.populations.size(), histogram{0, 500, std::vector<double>(100, 0.0)});
   std::vector<histogram> cv(sel.populations.size(), histogram{0, 3, std::vector<double>(30, 0.0)});

@@ -15,7 +15,7 @@ namespace spikeq::plot {
 
 void draw_raster(const std::filesystem::path& recording, const plot_window& w,
                  const std::filesystem::path& out) {
-  const io::hdf5_reader r(recording);
+  const io::hdf5_reader r = open_recording(recording);
   const spike_selection sel = select_spikes(r, recording.string(), w);
   std::uint64_t total = 0;
   for (const auto& p : sel.populations) total += p.neurons;

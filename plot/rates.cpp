@@ -15,7 +15,7 @@ namespace spikeq::plot {
 
 void draw_rates(const std::filesystem::path& recording, const plot_window& w,
                 const std::filesystem::path& out) {
-  const io::hdf5_reader r(recording);
+  const io::hdf5_reader r = open_recording(recording);
   const spike_selection sel = select_spikes(r, recording.string(), w);
   const double span = sel.t_stop_ms - sel.t_start_ms;
   const double bin = std::max(1.0, span / 400.0);

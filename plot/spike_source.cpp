@@ -31,6 +31,14 @@ std::uint64_t node_count(const io::hdf5_reader& r, const std::string& group) {
 }
 }  // namespace
 
+io::hdf5_reader open_recording(const std::filesystem::path& file) {
+  try {
+    return io::hdf5_reader(file);
+  } catch (const io::hdf5_error&) {
+    return io::hdf5_reader(file, /*swmr=*/true);
+  }
+}
+
 spike_selection select_spikes(const io::hdf5_reader& r, const std::string& file, const plot_window& w) {
   if (!r.exists("/spikes")) throw io::hdf5_error(file, "/spikes", "no spike populations in this file");
   const auto available = r.members("/spikes");

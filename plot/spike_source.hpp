@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <span>
 #include <string>
@@ -23,6 +24,9 @@ struct spike_selection {
   std::vector<population_info> populations;
   double t_start_ms = 0, t_stop_ms = 0;
 };
+
+// Opens a recording, also one a run is still writing (SWMR read).
+io::hdf5_reader open_recording(const std::filesystem::path& file);
 
 spike_selection select_spikes(const io::hdf5_reader& r, const std::string& file, const plot_window& w);
 
