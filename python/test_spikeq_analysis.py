@@ -70,6 +70,29 @@ class spike_statistics(unittest.TestCase):
             np.testing.assert_array_equal(ids, [1, 1, 0])
             self.assertEqual(n, 2)
 
+    def test_rate_spectrum_finds_a_40_hz_rhythm(self):
+        # Poisson spikes with rate modulated as 1 + sin(2 pi 40 Hz t): the peak sits in
+        # the bin nearest 40 Hz (41 * 1000 / 1024 = 40.04 Hz), most power in 30-80 Hz.
+        rng = np.random.default_rng(5)
+        t = rng.uniform(0, 10240.0, 400000)
+        t = t[rng.uniform(size=t.size) < 0.5 * (1 + np.sin(2 * np.pi * 0.040 * t))]
+        _, _, peak, band = sa.rate_spectrum(t, 0.0, 10240.0)
+        self.assertAlmostEqual(peak, 41 * 1000 / 1024)
+        self.assertGreater(band, 0.5)
+        self.assertTrue(np.isnan(sa.rate_spectrum(t, 0.0, 1000.0)[2]))  # shorter than a segment
+
+    def test_weight_statistics_by_hand(self):
+        final = np.array([0.0, 0.0, 0.5, 1.0])
+        initial = np.array([0.5, 0.5, 0.5, 0.5])
+        s = sa.weight_statistics(final, bounds=(0.0, 1.0), initial=initial)
+        self.assertAlmostEqual(s["mean"], 0.375)
+        self.assertAlmostEqual(s["fraction_at_lower"], 0.5)
+        self.assertAlmostEqual(s["fraction_at_upper"], 0.25)
+        np.testing.assert_array_equal(s["histogram"], [2, 0, 0, 0, 0, 1, 0, 0, 0, 1])
+        self.assertAlmostEqual(s["mean_change"], -0.125)
+        self.assertAlmostEqual(s["mean_absolute_change"], 0.375)
+        self.assertEqual(s["changed"], 3)
+
 
 if __name__ == "__main__":
     unittest.main()
