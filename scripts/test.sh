@@ -8,6 +8,7 @@ if [ "${SPIKEQ_SANITIZE:-0}" = 1 ]; then
   build_dir=build/sanitize
   scripts/setup.sh "$build_dir" -DSPIKEQ_WERROR=ON -DSPIKEQ_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp
 else
   build_dir=build/release
   scripts/setup.sh "$build_dir" -DSPIKEQ_WERROR=ON
