@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "analysis/spike_reading.hpp"
 #include "io/diagnostics.hpp"
 #include "io/hdf5/hdf5_reader.hpp"
 #include "io/network_file.hpp"
@@ -12,25 +13,7 @@
 namespace spikeq::analysis {
 
 namespace {
-
-constexpr std::uint64_t chunk = 1 << 20;
-
-io::hdf5_reader open_recording(const std::filesystem::path& path) {
-  try {
-    return io::hdf5_reader(path);
-  } catch (const io::hdf5_error&) {
-    return io::hdf5_reader(path, /*swmr=*/true);  // a run still writing it
-  }
-}
-
-bool sorted_by_time(const io::hdf5_reader& r, const std::string& group) {
-  if (!r.has_attribute(group, "sorting")) return false;
-  if (r.attribute_class(group, "sorting") == H5T_STRING)
-    return r.string_attribute(group, "sorting") == "by_time";
-  const auto v = r.integer_attribute(group, "sorting");
-  return !v.empty() && v[0] == 2;
-}
-
+constexpr std::uint64_t chunk = spike_chunk;
 }  // namespace
 
 std::optional<double> recorded_t_stop(const io::hdf5_reader& r) {
@@ -65,48 +48,6 @@ std::optional<weight_bounds_range> rule_bounds(const io::hdf5_reader& r, const s
   }
   return std::nullopt;
 }
-
-namespace {
-
-std::uint64_t node_count(const io::hdf5_reader& r, const std::string& group) {
-  if (r.has_attribute(group, "node_count")) return r.integer_attribute(group, "node_count").at(0);
-  std::uint64_t largest = 0;  // other tools: 1 + the largest id
-  const std::uint64_t n = r.shape(group + "/node_ids").at(0);
-  for (std::uint64_t offset = 0; offset < n; offset += chunk)
-    for (const auto id : r.read_uint64s(group + "/node_ids", offset, std::min(chunk, n - offset)))
-      largest = std::max(largest, id);
-  return n == 0 ? 0 : largest + 1;
-}
-
-void feed(const io::hdf5_reader& r, const std::string& group, spike_statistics_accumulator& acc,
-          rate_spectrum_accumulator& spectrum) {
-  const std::uint64_t n = r.shape(group + "/timestamps").at(0);
-  if (sorted_by_time(r, group)) {
-    for (std::uint64_t offset = 0; offset < n; offset += chunk) {
-      const std::uint64_t count = std::min(chunk, n - offset);
-      const auto times = r.read_doubles(group + "/timestamps", offset, count);
-      acc.add(times, r.read_uint64s(group + "/node_ids", offset, count));
-      spectrum.add(times);
-    }
-    return;
-  }
-  auto times = r.read_doubles(group + "/timestamps");
-  auto ids = r.read_uint64s(group + "/node_ids");
-  std::vector<std::size_t> order(times.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
-  std::vector<double> t(times.size());
-  std::vector<std::uint64_t> i(ids.size());
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    t[k] = times[order[k]];
-    i[k] = ids[order[k]];
-  }
-  acc.add(t, i);
-  spectrum.add(t);
-}
-
-}  // namespace
 
 recording_statistics analyze_recording(const std::filesystem::path& file, const analysis_request& request) {
   const io::hdf5_reader r = open_recording(file);
@@ -155,7 +96,10 @@ recording_statistics analyze_recording(const std::filesystem::path& file, const 
       throw io::input_error({{file.string(), 0, 0, "population '" + name + "' has no neurons or spikes"}});
     spike_statistics_accumulator acc(neurons, {out.t_start_ms, out.t_stop_ms, request.bin_ms, 100});
     rate_spectrum_accumulator spectrum(out.t_start_ms, out.t_stop_ms);
-    feed(r, group, acc, spectrum);
+    for_each_spike_chunk(r, name, [&](std::span<const double> t, std::span<const std::uint64_t> ids) {
+      acc.add(t, ids);
+      spectrum.add(t);
+    });
     out.populations.push_back(acc.finish(name));
     out.spectra.push_back(spectrum.finish(request.band_low_hz, request.band_high_hz));
   }

@@ -15,7 +15,7 @@ namespace spikeq::plot {
 
 void draw_isi(const std::filesystem::path& recording, const plot_window& w,
               const std::filesystem::path& out) {
-  const io::hdf5_reader r = open_recording(recording);
+  const io::hdf5_reader r = analysis::open_recording(recording);
   const spike_selection sel = select_spikes(r, recording.string(), w);
   std::vector<histogram> isi(sel.populations.size(), histogram{0, 500, std::vector<double>(100, 0.0)});
   std::vector<histogram> cv(sel.populations.size(), histogram{0, 3, std::vector<double>(30, 0.0)});
@@ -23,22 +23,23 @@ void draw_isi(const std::filesystem::path& recording, const plot_window& w,
     const auto n = sel.populations[k].neurons;
     std::vector<double> last(n, -1.0), mean(n, 0.0), m2(n, 0.0);
     std::vector<std::uint64_t> count(n, 0);
-    for_each_chunk(r, sel.populations[k].name,
-                   [&](std::span<const double> t, std::span<const std::uint64_t> ids) {
-                     for (std::size_t i = 0; i < t.size(); ++i) {
-                       if (t[i] < sel.t_start_ms || t[i] >= sel.t_stop_ms || ids[i] >= n) continue;
-                       const auto id = ids[i];
-                       if (last[id] >= 0) {
-                         const double interval = t[i] - last[id];
-                         isi[k].add(interval);
-                         ++count[id];  // Welford over the neuron's intervals
-                         const double d = interval - mean[id];
-                         mean[id] += d / static_cast<double>(count[id]);
-                         m2[id] += d * (interval - mean[id]);
-                       }
-                       last[id] = t[i];
-                     }
-                   });
+    analysis::for_each_spike_chunk(r, sel.populations[k].name,
+                                   [&](std::span<const double> t, std::span<const std::uint64_t> ids) {
+                                     for (std::size_t i = 0; i < t.size(); ++i) {
+                                       if (t[i] < sel.t_start_ms || t[i] >= sel.t_stop_ms || ids[i] >= n)
+                                         continue;
+                                       const auto id = ids[i];
+                                       if (last[id] >= 0) {
+                                         const double interval = t[i] - last[id];
+                                         isi[k].add(interval);
+                                         ++count[id];  // Welford over the neuron's intervals
+                                         const double d = interval - mean[id];
+                                         mean[id] += d / static_cast<double>(count[id]);
+                                         m2[id] += d * (interval - mean[id]);
+                                       }
+                                       last[id] = t[i];
+                                     }
+                                   });
     for (std::uint64_t id = 0; id < n; ++id)
       if (count[id] >= 2 && mean[id] > 0)
         cv[k].add(std::sqrt(m2[id] / static_cast<double>(count[id])) / mean[id]);

@@ -15,7 +15,7 @@ namespace spikeq::plot {
 
 void draw_raster(const std::filesystem::path& recording, const plot_window& w,
                  const std::filesystem::path& out) {
-  const io::hdf5_reader r = open_recording(recording);
+  const io::hdf5_reader r = analysis::open_recording(recording);
   const spike_selection sel = select_spikes(r, recording.string(), w);
   std::uint64_t total = 0;
   for (const auto& p : sel.populations) total += p.neurons;
@@ -35,16 +35,18 @@ void draw_raster(const std::filesystem::path& recording, const plot_window& w,
   for (std::size_t k = 0; k < sel.populations.size(); ++k) {
     const auto& p = sel.populations[k];
     std::vector<std::uint8_t> occupied(columns * rows, 0);
-    for_each_chunk(r, p.name, [&](std::span<const double> t, std::span<const std::uint64_t> ids) {
-      for (std::size_t i = 0; i < t.size(); ++i) {
-        if (t[i] < sel.t_start_ms || t[i] >= sel.t_stop_ms || ids[i] >= p.neurons) continue;
-        const auto col =
-            std::min(columns - 1, static_cast<std::size_t>((t[i] - sel.t_start_ms) / span * columns));
-        const auto row = std::min(rows - 1, static_cast<std::size_t>(static_cast<double>(offset + ids[i]) /
-                                                                     static_cast<double>(total) * rows));
-        occupied[row * columns + col] = 1;
-      }
-    });
+    analysis::for_each_spike_chunk(
+        r, p.name, [&](std::span<const double> t, std::span<const std::uint64_t> ids) {
+          for (std::size_t i = 0; i < t.size(); ++i) {
+            if (t[i] < sel.t_start_ms || t[i] >= sel.t_stop_ms || ids[i] >= p.neurons) continue;
+            const auto col =
+                std::min(columns - 1, static_cast<std::size_t>((t[i] - sel.t_start_ms) / span * columns));
+            const auto row =
+                std::min(rows - 1, static_cast<std::size_t>(static_cast<double>(offset + ids[i]) /
+                                                            static_cast<double>(total) * rows));
+            occupied[row * columns + col] = 1;
+          }
+        });
     const colour col = palette(k);
     cairo_set_source_rgb(c.cr(), col.r, col.g, col.b);
     for (std::size_t row = 0; row < rows; ++row)

@@ -15,7 +15,7 @@ namespace spikeq::plot {
 
 void draw_rates(const std::filesystem::path& recording, const plot_window& w,
                 const std::filesystem::path& out) {
-  const io::hdf5_reader r = open_recording(recording);
+  const io::hdf5_reader r = analysis::open_recording(recording);
   const spike_selection sel = select_spikes(r, recording.string(), w);
   const double span = sel.t_stop_ms - sel.t_start_ms;
   const double bin = std::max(1.0, span / 400.0);
@@ -24,7 +24,7 @@ void draw_rates(const std::filesystem::path& recording, const plot_window& w,
   double highest = 0;
   for (std::size_t k = 0; k < sel.populations.size(); ++k) {
     const auto& p = sel.populations[k];
-    for_each_chunk(r, p.name, [&](std::span<const double> t, std::span<const std::uint64_t>) {
+    analysis::for_each_spike_chunk(r, p.name, [&](std::span<const double> t, std::span<const std::uint64_t>) {
       for (const double x : t)
         if (x >= sel.t_start_ms && x < sel.t_stop_ms)
           rate[k][std::min(bins - 1, static_cast<std::size_t>((x - sel.t_start_ms) / bin))] += 1.0;

@@ -7,11 +7,11 @@
 #include <limits>
 #include <vector>
 
+#include "analysis/spike_reading.hpp"
 #include "io/diagnostics.hpp"
 #include "plot/canvas.hpp"
 #include "plot/figures.hpp"
 #include "plot/histogram_panel.hpp"
-#include "plot/spike_source.hpp"
 
 namespace spikeq::plot {
 
@@ -29,7 +29,7 @@ void for_each_weight(const io::hdf5_reader& r, const std::string& dataset,
 
 void draw_weights(const std::filesystem::path& recording, const plot_window& /*w*/,
                   const std::filesystem::path& out) {
-  const io::hdf5_reader r = open_recording(recording);
+  const io::hdf5_reader r = analysis::open_recording(recording);
   if (!r.exists("/edges"))
     throw io::hdf5_error(recording.string(), "/edges",
                          "no weights in this file (record them with recording.weights)");
