@@ -14,7 +14,7 @@
 #include <span>
 #include <vector>
 
-#include "plasticity/plastic_weights.hpp"
+#include "plasticity/weight_keeper.hpp"
 #include "plasticity/weight_snapshot.hpp"
 
 namespace spikeq::plasticity {

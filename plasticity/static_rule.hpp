@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "plasticity/plastic_weights.hpp"
+#include "plasticity/weight_keeper.hpp"
 
 namespace spikeq::plasticity {
 

@@ -13,7 +13,7 @@
 #include <span>
 #include <vector>
 
-#include "plasticity/plastic_weights.hpp"
+#include "plasticity/weight_keeper.hpp"
 #include "plasticity/weight_dependence.hpp"
 #include "plasticity/weight_snapshot.hpp"
 

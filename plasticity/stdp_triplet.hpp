@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "plasticity/plastic_weights.hpp"
+#include "plasticity/weight_keeper.hpp"
 #include "plasticity/trace.hpp"
 #include "plasticity/weight_snapshot.hpp"
 

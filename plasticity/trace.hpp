@@ -22,7 +22,7 @@ inline double after_spike(double before, trace_update update) {
   return update == trace_update::add_one ? before + 1.0 : 1.0;
 }
 
-// Decay factor exp(-(ticks) / tau) with `ticks_per_tau` = tau in ticks.
+// Decay factor exp(-ticks / tau), given 1 / tau in ticks.
 inline double decay(tick_type ticks, double inverse_tau_ticks) {
   return std::exp(-static_cast<double>(ticks) * inverse_tau_ticks);
 }

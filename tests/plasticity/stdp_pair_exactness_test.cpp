@@ -146,7 +146,7 @@ TEST_P(pair_exactness, every_event_matches_brute_force_pairing) {
     stdp_pair_rule rule(rule_p, ms_per_tick, table);
     EXPECT_TRUE(replay_and_compare(rule, L, order, expected, 1e-12, 1e-15));
     // The float copy delivery reads is refreshed for a block when a spike passes it
-    // (plastic_weights.hpp): one more presynaptic spike for every synapse, after the trains.
+    // (weight_keeper.hpp): one more presynaptic spike for every synapse, after the trains.
     rule.on_pre_arrival(ref::ms(30000), 0, L.synapses());
     for (std::size_t s = 0; s < L.synapses(); ++s) {
       EXPECT_EQ(table[s], static_cast<weight_type>(rule.weights()[s])) << "table mirror of synapse " << s;
