@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/plasticity_rule.hpp"
+#include "plasticity/stdp_pair.hpp"
 #include "tests/plasticity/stdp_reference.hpp"
 
 namespace spikeq::plasticity::exactness {
@@ -172,6 +173,30 @@ inline int total_clip_hits(const std::vector<ref::result>& r) {
   int n = 0;
   for (const auto& x : r) n += x.clip_hits;
   return n;
+}
+
+inline const char* name_of(pairing_scheme s) {
+  switch (s) {
+    case pairing_scheme::all_to_all:
+      return "all_to_all";
+    case pairing_scheme::nearest_symmetric:
+      return "nearest_symmetric";
+    case pairing_scheme::nearest_pre_centered:
+      return "nearest_pre_centered";
+    case pairing_scheme::nearest_restricted:
+      return "nearest_restricted";
+  }
+  return "?";
+}
+
+// Weights from feeding equal-tick pre/post pre-first (`a`) and post-first (`b`) agree
+// to 1e-12 relative.
+inline void expect_same_weights(const std::vector<double>& a, const std::vector<double>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t s = 0; s < a.size(); ++s) {
+    EXPECT_TRUE(close(a[s], b[s], 1e-12, 1e-15))
+        << "synapse " << s << ": pre first " << a[s] << ", post first " << b[s];
+  }
 }
 
 }  // namespace spikeq::plasticity::exactness
