@@ -191,12 +191,14 @@ inline const char* name_of(pairing_scheme s) {
 
 // Weights from feeding equal-tick pre/post pre-first (`a`) and post-first (`b`) agree
 // to 1e-12 relative.
-inline void expect_same_weights(const std::vector<double>& a, const std::vector<double>& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t s = 0; s < a.size(); ++s) {
-    EXPECT_TRUE(close(a[s], b[s], 1e-12, 1e-15))
-        << "synapse " << s << ": pre first " << a[s] << ", post first " << b[s];
-  }
+inline ::testing::AssertionResult same_weights(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size())
+    return ::testing::AssertionFailure() << a.size() << " vs " << b.size() << " weights";
+  for (std::size_t s = 0; s < a.size(); ++s)
+    if (!close(a[s], b[s], 1e-12, 1e-15))
+      return ::testing::AssertionFailure()
+             << "synapse " << s << ": pre first " << a[s] << ", post first " << b[s];
+  return ::testing::AssertionSuccess();
 }
 
 }  // namespace spikeq::plasticity::exactness

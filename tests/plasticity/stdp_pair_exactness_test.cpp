@@ -156,8 +156,8 @@ TEST_P(pair_order, equal_tick_feeding_order_does_not_matter_when_updates_commute
   make_pair_parameters(c, rule_p, ref_p);
   std::vector<weight_type> t1(L.synapses(), static_cast<weight_type>(pair_w0)), t2 = t1;
   stdp_pair_rule a(rule_p, ms_per_tick, t1), b(rule_p, ms_per_tick, t2);
-  expect_same_weights(final_weights(a, L, equal_tick_order::pre_first),
-                      final_weights(b, L, equal_tick_order::post_first));
+  EXPECT_TRUE(same_weights(final_weights(a, L, equal_tick_order::pre_first),
+                           final_weights(b, L, equal_tick_order::post_first)));
 }
 
 std::vector<pair_case> all_pair_cases() {

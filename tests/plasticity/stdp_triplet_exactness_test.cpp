@@ -105,8 +105,8 @@ TEST_P(triplet_order, equal_tick_feeding_order_does_not_matter_when_unclipped) {
   const stdp_triplet_parameters p = make_triplet_parameters(c);
   std::vector<weight_type> t1(L.synapses(), static_cast<weight_type>(triplet_w0(c))), t2 = t1;
   stdp_triplet_rule a(p, ms_per_tick, t1), b(p, ms_per_tick, t2);
-  expect_same_weights(final_weights(a, L, equal_tick_order::pre_first),
-                      final_weights(b, L, equal_tick_order::post_first));
+  EXPECT_TRUE(same_weights(final_weights(a, L, equal_tick_order::pre_first),
+                           final_weights(b, L, equal_tick_order::post_first)));
 }
 
 std::vector<triplet_case> all_triplet_cases() {
