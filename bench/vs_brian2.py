@@ -2,7 +2,12 @@
 """spikeq vs Brian2 C++ standalone, side by side on the same network.
 
 Networks (bench/networks/*.textproto, Brian2 side in bench/brian2/benchmark_networks.py):
-  cuba, coba        Brette et al. 2007 benchmarks 2 and 1 (default 10 s of model time)
+  cuba, coba        Brette et al. 2007 benchmarks 2 and 1 (default 10 s of model time);
+                    Brian2 integrates COBA with exponential Euler, delay 0.1 ms
+  coba_euler        spikeq's same COBA network against Brian2 with forward Euler and no
+                    delay, its fastest sensible configuration (accuracy of each method:
+                    bench/coba_accuracy.py)
+  coba_both         coba and coba_euler in one run, alternating
   brunel_static     Brunel 2000, 10^4 neurons, 10^7 synapses (default 1 s of model time)
   brunel_plastic    the same with additive pair STDP on the 6.4 M E->E synapses
   brunel            both Brunel networks in one run, which adds the plastic / static
@@ -20,6 +25,7 @@ projections, from its run summary) per second of simulation wall time are report
 Usage (from the repository root, after scripts/setup.sh):
     /usr/bin/python3 bench/vs_brian2.py [--network cuba|coba|brunel_static|brunel_plastic|brunel]
         [--pairs 5] [--duration-ms MS] [--runtime] [--markdown]
+    (--network also takes coba_euler and coba_both)
 """
 import argparse
 import datetime
@@ -37,13 +43,18 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "bri
 import benchmark_networks as brian2_nets  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_DURATION_MS = {"cuba": 10000.0, "coba": 10000.0, "brunel_static": 1000.0, "brunel_plastic": 1000.0,
-                       "brunel": 1000.0}
+DEFAULT_DURATION_MS = {"cuba": 10000.0, "coba": 10000.0, "coba_euler": 10000.0, "coba_both": 10000.0,
+                       "brunel_static": 1000.0, "brunel_plastic": 1000.0, "brunel": 1000.0}
+# Brian2 configurations that spikeq answers with another network file's name.
+SPIKEQ_NETWORK = {"coba_euler": "coba"}
+# Options that run several configurations, alternating.
+GROUPS = {"brunel": ["brunel_static", "brunel_plastic"], "coba_both": ["coba", "coba_euler"]}
 
 
 def run_spikeq(binary, network, duration_ms, seed, out_dir):
     out = os.path.join(out_dir, f"{network}.h5")
-    cmd = [binary, "run", os.path.join(ROOT, f"bench/networks/{network}.textproto"), "-o", out,
+    textproto = SPIKEQ_NETWORK.get(network, network)
+    cmd = [binary, "run", os.path.join(ROOT, f"bench/networks/{textproto}.textproto"), "-o", out,
            "--t-stop", str(duration_ms), "--seed", str(seed)]
     # GNU time reports this process's own peak resident memory (Brian2's binary is
     # another child, so getrusage(RUSAGE_CHILDREN) would mix the two).
@@ -88,7 +99,8 @@ def median(runs, key):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spikeq", default=os.path.join(ROOT, "build/release/tools/spikeq"))
-    parser.add_argument("--network", choices=["cuba", "coba", "brunel_static", "brunel_plastic", "brunel"],
+    parser.add_argument("--network", choices=["cuba", "coba", "coba_euler", "coba_both", "brunel_static",
+                                              "brunel_plastic", "brunel"],
                         default="cuba")
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--duration-ms", type=float, default=None,
@@ -101,7 +113,7 @@ def main():
                              "+dirty if files outside bench/ are modified)")
     args = parser.parse_args()
     duration_ms = args.duration_ms if args.duration_ms is not None else DEFAULT_DURATION_MS[args.network]
-    networks = ["brunel_static", "brunel_plastic"] if args.network == "brunel" else [args.network]
+    networks = GROUPS.get(args.network, [args.network])
 
     out_dir = tempfile.mkdtemp(prefix="spikeq_bench_")  # Brian2 builds, spikeq output; removed at the end
     try:
@@ -175,8 +187,10 @@ def run(args, duration_ms, networks, out_dir):
                       f"{m['ratio']:.2f} | {plastic_static} | {m['events_per_s']:.3g} | "
                       f"{s_last['peak_mb']:.0f} MB / {b_last['peak_mb']:.0f} MB | {rates} |")
             else:
+                method = ", forward Euler, no delay" if net == "coba_euler" else ""
                 print(f"| {net} | {datetime.date.today()} | {rev} | {command} | "
-                      f"Brian2 {brian2_nets.b2.__version__} cpp_standalone | {m['s_time']:.3f} s | {m['b_time']:.3f} s | "
+                      f"Brian2 {brian2_nets.b2.__version__} cpp_standalone{method} | {m['s_time']:.3f} s | "
+                      f"{m['b_time']:.3f} s | "
                       f"{m['ratio']:.2f} | {s_last['peak_mb']:.0f} MB | {rates} |")
 
 

@@ -19,7 +19,6 @@ struct distribution {
   std::optional<double> min, max;  // normal: redraw outside [min, max]
   std::vector<double> values;      // list
 
-
   // Value of the element at position `index` (creation order; used by list and
   // cycle), drawing from `rng` when the distribution is random.
   double sample(random_stream& rng, std::uint64_t index) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
+#include <limits>
 #include <stdexcept>
 
 namespace spikeq {
@@ -54,16 +55,19 @@ void event_queue::pull_overflow_into_current() {
   }
 }
 
-bool event_queue::advance_to_next_nonempty_bucket() {
+bool event_queue::advance_to_next_nonempty_bucket(tick_type limit) {
+  // Never move past the bucket holding `limit`: events of the next window (ticks
+  // >= limit) may still be pushed after this call returns.
+  const auto last_allowed = static_cast<std::uint64_t>(limit / width_);
   while (true) {
     auto& b = slot(current_bucket_);
     if (cursor_ < b.size() || !current_late_.empty()) return true;
     b.clear();
     cursor_ = 0;
-    if (size_ == 0) return false;
+    if (size_ == 0 || current_bucket_ >= last_allowed) return false;
     if (in_ring_ == 0) {
       // Jump over empty time straight to the earliest overflow event.
-      current_bucket_ = static_cast<std::uint64_t>(overflow_.top().tick / width_);
+      current_bucket_ = std::min(static_cast<std::uint64_t>(overflow_.top().tick / width_), last_allowed);
     } else {
       ++current_bucket_;
     }
@@ -73,19 +77,24 @@ bool event_queue::advance_to_next_nonempty_bucket() {
   }
 }
 
-bool event_queue::pop(event& out) {
+bool event_queue::pop_before(tick_type limit, event& out) {
   if (size_ == 0) return false;
-  if (!advance_to_next_nonempty_bucket()) return false;
+  if (!advance_to_next_nonempty_bucket(limit)) return false;
   const auto& b = slot(current_bucket_);
-  if (!current_late_.empty() && (cursor_ == b.size() || current_late_.top() < b[cursor_])) {
-    out = current_late_.top();
+  const bool take_late = !current_late_.empty() && (cursor_ == b.size() || current_late_.top() < b[cursor_]);
+  const event& next = take_late ? current_late_.top() : b[cursor_];
+  if (next.tick >= limit) return false;
+  out = next;
+  if (take_late) {
     current_late_.pop();
   } else {
-    out = b[cursor_++];
+    ++cursor_;
   }
   --in_ring_;
   --size_;
   return true;
 }
+
+bool event_queue::pop(event& out) { return pop_before(std::numeric_limits<tick_type>::max(), out); }
 
 }  // namespace spikeq

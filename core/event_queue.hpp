@@ -32,6 +32,9 @@ class event_queue {
   void push(const event& e);
   // Pops the smallest event into `out`; returns false when the queue is empty.
   bool pop(event& out);
+  // Pops the smallest event into `out` if its tick is before `limit`; otherwise
+  // leaves the queue as it is (events at or after `limit` may still be pushed).
+  bool pop_before(tick_type limit, event& out);
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
 
@@ -41,7 +44,7 @@ class event_queue {
   };
 
   std::vector<event>& slot(std::uint64_t bucket) { return ring_[bucket & mask_]; }
-  bool advance_to_next_nonempty_bucket();
+  bool advance_to_next_nonempty_bucket(tick_type limit);
   void pull_overflow_into_current();
 
   tick_type width_;
@@ -51,7 +54,7 @@ class event_queue {
   std::uint64_t current_bucket_ = 0;  // absolute bucket index (tick / width)
   std::size_t cursor_ = 0;            // next unread position in the current bucket
   std::priority_queue<event, std::vector<event>, later> current_late_;  // pushed into the current bucket
-  std::size_t in_ring_ = 0;           // events in ring buckets, including current_late_
+  std::size_t in_ring_ = 0;  // events in ring buckets, including current_late_
   std::size_t size_ = 0;
 };
 

@@ -1,93 +1,81 @@
-// The discrete-event simulation loop of one shard.
+// The simulation loop: conservative parallel discrete-event simulation in windows
+// of the minimum delay.
 //
-// Order of work inside a window is entirely defined by the event order of
-// event.hpp: every event at tick T with a smaller key runs before one with a larger
-// key, and an event only ever schedules events with larger keys (deliveries at
-// T + delay with delay >= 1 tick; steps, pulses and samples at their next period).
-// A population's spikes at T are handed to the spike observer, then to the
-// plasticity rules of projections onto it (directly, or as post_arrival events when
-// the synapses have a dendritic delay), then one delivery event per (spike,
-// projection, distinct delay) is scheduled. Rules see each presynaptic spike just
-// before it is delivered (core/plasticity_rule.hpp states the time frame).
+// Neurons are partitioned into shards (core/shard_layout.hpp); each shard has its
+// own event queue and advances independently through a window [W, W + d_min):
+// no spike emitted inside the window can reach any neuron before W + d_min. At the
+// window's end the shards' spikes are exchanged (core/spike_exchange.hpp) in one
+// canonical order, recorders see them, and every shard schedules the deliveries to
+// its own neurons. Within a shard the order of events is the total order of
+// event.hpp restricted to its neurons, so every neuron, synapse and plastic rule
+// sees exactly the same sequence of events for any number of shards: results are
+// bit-identical whatever the thread count.
 //
-// Today a network runs as a single shard. The layout is chosen so that shards can
-// later each own a subset of target neurons and advance through windows of the
-// minimum delay independently, exchanging spikes between windows, with the same
-// per-tick order and therefore bit-identical results.
+// Window:  | shard 0: events W..W+d-1 |         | shard 0: deliveries, events ...
+//          | shard 1: events W..W+d-1 | exchange| shard 1: deliveries, events ...
+//          (in parallel)                (serial: merge, record, housekeeping)
 //
-// Thread safety: a kernel and its network are used from one thread.
+// Thread safety: run() uses up to `threads` threads (one task per shard) and calls
+// the hooks from the calling thread, except state_probe::sample.
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <span>
+#include <memory>
 #include <vector>
 
-#include "core/event_queue.hpp"
+#include "core/kernel_hooks.hpp"
 #include "core/network.hpp"
+#include "core/pulse_draws.hpp"
+#include "core/shard_layout.hpp"
+#include "core/shard_runner.hpp"
+#include "core/spike_exchange.hpp"
 
 namespace spikeq {
 
-// Receives every spike the network emits, population by population, in event order.
-class spike_observer {
- public:
-  virtual ~spike_observer() = default;
-  virtual void on_spikes(std::uint32_t population, tick_type tick,
-                         std::span<const neuron_id_type> neurons) = 0;
-};
-
-// Samples state periodically (after the population steps ending at the same tick).
-class state_probe {
- public:
-  virtual ~state_probe() = default;
-  virtual tick_type first_sample() const = 0;
-  virtual tick_type interval() const = 0;
-  virtual void sample(tick_type now) = 0;
-};
-
-struct kernel_hooks {
-  spike_observer* spikes = nullptr;
-  std::vector<state_probe*> probes;
-  // Called every housekeeping_interval ticks of model time (progress, flushing).
-  std::function<void(tick_type now)> housekeeping;
-  tick_type housekeeping_interval = 0;
-};
+class shard;
+struct probe_window;
 
 struct kernel_statistics {
   std::vector<std::uint64_t> spikes_per_population;
   std::uint64_t events = 0;
   std::uint64_t synaptic_events = 0;
+  std::uint64_t windows = 0;
 };
 
 class kernel {
  public:
-  // The network must outlive the kernel.
-  kernel(network& net, kernel_hooks hooks);
+  // The network must outlive the kernel. Runs net.shard_count shards on `threads`
+  // threads (0: all cores).
+  kernel(network& net, kernel_hooks hooks, unsigned threads = 1);
+  ~kernel();
 
   // Processes every event with tick <= t_stop. May be called once.
   void run(tick_type t_stop);
 
   const kernel_statistics& statistics() const { return stats_; }
+  tick_type window_ticks() const { return window_; }
+  std::size_t shard_count() const { return layout_.shard_count(); }
 
  private:
-  void schedule_initial_events(tick_type t_stop);
-  void dispatch(const event& e);
-  void deliver(const event& e);
-  void inject_pulses(const event& e);
-  void handle_output(std::uint32_t population, tick_type now);
-  void notify_post_spikes(std::uint32_t projection_index, tick_type now);
-  void schedule_if_due(const event& e);
+  void finish_window(tick_type window_end, tick_type t_stop);
+  void reset_probe_windows(tick_type window_start, tick_type window_end, tick_type t_stop);
+  void draw_window_pulses(tick_type window_start, tick_type window_end, tick_type t_stop);
 
   network& net_;
   kernel_hooks hooks_;
-  event_queue queue_;
+  shard_runner runner_;
+  shard_layout layout_;
+  tick_type window_;
+  std::vector<std::unique_ptr<shard>> shards_;
+  std::vector<probe_window> probe_windows_;
+  std::vector<pulse_owners> pulse_owners_;
+  std::vector<pulse_draws> pulse_draws_;
+  in_process_spike_exchange exchange_;
+  std::vector<std::vector<emitted_spike>> outboxes_;
+  std::span<const emitted_spike> exchanged_;
+  std::vector<neuron_id_type> observer_batch_;
+  tick_type next_housekeeping_ = 0;
   kernel_statistics stats_;
-  tick_type t_stop_ = 0;
-  event current_{};
-  population_output out_;
-  std::vector<std::uint64_t> pulse_picks_;
-  std::vector<neuron_id_type> pulse_targets_;
-  std::vector<weight_type> pulse_weights_;
 };
 
 }  // namespace spikeq

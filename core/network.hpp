@@ -55,9 +55,31 @@ struct random_pulse_source {
   std::uint32_t stream_object = 0;  // identifies this source in the random streams
 };
 
+// Every `interval` ticks in [start, stop), each chosen neuron of the target
+// population (all when `neurons` is empty) receives k ~ Poisson(mean) inputs of
+// `weight`, k from the stream (seed, poisson_input, stream_object,
+// stream_entity_offset + neuron): the neuron's index in the current source's
+// concatenated target space.
+struct poisson_drive {
+  std::string name;
+  std::uint32_t target_population = 0;
+  std::vector<neuron_id_type> neurons;
+  double mean = 0.0;  // inputs per neuron and interval
+  double weight = 0.0;
+  receptor_type receptor = receptor_type::excitatory;
+  tick_type interval = 1;
+  tick_type start = 0;
+  tick_type stop = 0;
+  std::uint32_t stream_object = 0;
+  std::uint32_t stream_entity_offset = 0;
+};
+
 struct network {
   time_grid grid;
   std::uint64_t seed = 0;
+  // Shards the populations were split into (core/sharded_population.hpp); the
+  // kernel runs this many. Results do not depend on it.
+  std::size_t shard_count = 1;
   std::vector<std::unique_ptr<population>> populations;
   std::vector<global_neuron_id_type> first_global_id;
   std::vector<projection> projections;
@@ -65,6 +87,7 @@ struct network {
   std::vector<std::vector<std::uint32_t>> incoming_plastic;  // by target population
   std::vector<current_schedule> currents;
   std::vector<random_pulse_source> pulses;
+  std::vector<poisson_drive> drives;
 
   std::uint64_t neuron_count() const;
   std::uint64_t synapse_count() const;

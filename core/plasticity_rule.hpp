@@ -22,9 +22,13 @@
 // d_den = 0 arrive at once). Rules define what equal-time pre/post pairs do
 // (docs/models/plasticity.md).
 //
-// Thread safety: a rule is called from the thread that owns its projection.
+// Thread safety: shards call a rule concurrently, each only for synapses ending on
+// its own neurons (pre arrivals for its part of a block, post arrivals of its
+// neurons, ticks for its synapses). A rule therefore keeps its state per synapse or
+// per target neuron, never in anything two synapses with different targets share.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -34,22 +38,46 @@
 namespace spikeq {
 
 // Every weight change a rule makes, when the run records them (NEST's
-// weight_recorder); the recorder drains it periodically.
-struct weight_change_log {
-  std::vector<tick_type> tick;
-  std::vector<std::uint64_t> synapse;  // forward-table index (the SONATA edge id)
-  std::vector<double> weight;
+// weight_recorder); the recorder drains it between windows. Shards append
+// concurrently, each into the buffer of the shard that owns the synapse, and
+// drain() returns the changes in (tick, synapse) order (changes of one synapse at
+// one tick in the order they happened), so the log is the same for any number of
+// shards.
+class weight_change_log {
+ public:
+  struct entry {
+    tick_type tick;
+    std::uint64_t synapse;  // forward-table index (the SONATA edge id)
+    double weight;
+  };
 
+  weight_change_log() : buffers_(1) {}
+  // owner[s] is the shard that owns synapse s; empty: everything on one shard.
+  void set_owners(std::vector<std::uint16_t> owner, std::size_t shards) {
+    owner_ = std::move(owner);
+    buffers_.assign(std::max<std::size_t>(shards, 1), {});
+  }
   void append(tick_type t, std::uint64_t s, double w) {
-    tick.push_back(t);
-    synapse.push_back(s);
-    weight.push_back(w);
+    buffers_[owner_.empty() ? 0 : owner_[s]].push_back({t, s, w});
   }
-  void clear() {
-    tick.clear();
-    synapse.clear();
-    weight.clear();
+  bool empty() const {
+    return std::all_of(buffers_.begin(), buffers_.end(), [](const auto& b) { return b.empty(); });
   }
+  // Moves every change logged so far into `out` (replacing its contents).
+  void drain(std::vector<entry>& out) {
+    out.clear();
+    for (auto& b : buffers_) {
+      out.insert(out.end(), b.begin(), b.end());
+      b.clear();
+    }
+    std::stable_sort(out.begin(), out.end(), [](const entry& x, const entry& y) {
+      return x.tick != y.tick ? x.tick < y.tick : x.synapse < y.synapse;
+    });
+  }
+
+ private:
+  std::vector<std::uint16_t> owner_;
+  std::vector<std::vector<entry>> buffers_;
 };
 
 class plasticity_rule {
@@ -66,7 +94,8 @@ class plasticity_rule {
 
   // Period of on_tick in ticks (0: no ticks). First tick at one period.
   virtual tick_type tick_interval() const { return 0; }
-  virtual void on_tick(tick_type /*now*/) {}
+  // A periodic update of `synapses` (ascending table indices: those one shard owns).
+  virtual void on_tick(tick_type /*now*/, std::span<const std::uint64_t> /*synapses*/) {}
   // A neuromodulator released on `channel` (reward, dopamine) at `now`.
   virtual void on_neuromodulator(tick_type /*now*/, std::uint32_t /*channel*/, double /*amount*/) {}
   // A sample, phase or task boundary (SAL phases, HLOP task ends).

@@ -13,6 +13,8 @@
 #include <cmath>
 #include <cstdint>
 #include <numbers>
+#include <span>
+#include <vector>
 
 namespace spikeq {
 
@@ -25,7 +27,24 @@ enum class stream_kind : std::uint32_t {
   poisson = 5,
   stimulus = 6,
   recording_sample = 7,
+  poisson_input = 8,
 };
+
+// Cumulative Poisson probabilities P(K <= k) for k = 0, 1, ... until they stop
+// growing (the tail below double precision), for random_stream::poisson.
+inline std::vector<double> poisson_cdf(double mean) {
+  std::vector<double> cdf;
+  double p = std::exp(-mean), cumulative = p;
+  cdf.push_back(cumulative);
+  for (std::uint32_t k = 1; k < 100000; ++k) {
+    p *= mean / k;
+    if (cumulative + p == cumulative && k > mean) break;
+    cumulative += p;
+    cdf.push_back(cumulative);
+  }
+  cdf.back() = 2.0;  // every u < 1 stops here
+  return cdf;
+}
 
 class random_stream {
  public:
@@ -63,6 +82,15 @@ class random_stream {
   }
 
   double exponential(double mean) { return -mean * std::log(uniform_open_low()); }
+
+  // Poisson-distributed count by inversion: the smallest k with u < cdf[k], for
+  // a table of cumulative probabilities (poisson_cdf) of a small mean; one uniform.
+  std::uint32_t poisson(std::span<const double> cdf) {
+    const double u = uniform();
+    std::uint32_t k = 0;
+    while (k + 1 < cdf.size() && u >= cdf[k]) ++k;
+    return k;
+  }
 
   // Uniform integer in [0, n), n > 0, without modulo bias (Lemire's method).
   std::uint64_t below(std::uint64_t n) {

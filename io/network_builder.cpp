@@ -10,6 +10,7 @@
 #include "io/population_factory.hpp"
 #include "synapses/connectors.hpp"
 #include "synapses/synapse_table_builder.hpp"
+#include "synapses/synapse_values.hpp"
 
 namespace spikeq::io {
 
@@ -47,6 +48,14 @@ connector_spec make_connector(const config::Projection& pr) {
                                     pr.fixed_number_post().allow_self_connections();
       spec.allow_multapses = pr.fixed_number_post().allow_multapses();
       break;
+    case config::Projection::kFixedTotalNumber:
+      spec.type = kind::fixed_total_number;
+      spec.n = pr.fixed_total_number().n();
+      spec.allow_self_connections = !pr.fixed_total_number().has_allow_self_connections() ||
+                                    pr.fixed_total_number().allow_self_connections();
+      spec.allow_multapses =
+          !pr.fixed_total_number().has_allow_multapses() || pr.fixed_total_number().allow_multapses();
+      break;
     case config::Projection::kFromList:
       spec.type = kind::from_list;
       for (const auto& c : pr.from_list().connection()) spec.pairs.emplace_back(c.source(), c.target());
@@ -57,31 +66,67 @@ connector_spec make_connector(const config::Projection& pr) {
   return spec;
 }
 
-// Per-connection values: the projection's distribution, overridden by explicit
-// values on from_list connections.
-std::vector<double> connection_values(const network_file& file, const config::Projection& pr,
-                                      int projection_index, const connection_rows& rows, bool weight,
-                                      stream_kind kind) {
-  const bool has_dist = weight ? pr.has_weight() : pr.has_delay();
-  const field_path where{{"projection", projection_index}, {weight ? "weight" : "delay"}};
-  std::vector<double> values(rows.target.size(), 0.0);
-  if (has_dist) {
+// Explicit from_list weights and delays override the projection's distributions.
+void set_list_values(const config::Projection& pr, distribution_values& values) {
+  if (!pr.has_from_list()) return;
+  const auto& list = pr.from_list().connection();
+  values.list_weight.resize(static_cast<std::size_t>(list.size()));
+  values.list_delay_ms.resize(static_cast<std::size_t>(list.size()));
+  for (int i = 0; i < list.size(); ++i) {
+    if (list[i].has_weight()) values.list_weight[static_cast<std::size_t>(i)] = list[i].weight();
+    if (list[i].has_delay()) values.list_delay_ms[static_cast<std::size_t>(i)] = list[i].delay();
+  }
+}
+
+// List distributions need exactly one value per connection.
+void check_list_lengths(const network_file& file, const config::Projection& pr, int k, std::uint64_t n) {
+  for (const bool weight : {true, false}) {
+    const bool has = weight ? pr.has_weight() : pr.has_delay();
     const config::Distribution& d = weight ? pr.weight() : pr.delay();
-    if (d.has_list() && static_cast<std::size_t>(d.list().values_size()) != rows.target.size())
+    if (has && d.has_list() && static_cast<std::uint64_t>(d.list().values_size()) != n)
       throw input_error(
-          {file.error_at(where, fmt::format("list has {} values but the projection made {} connections",
-                                            d.list().values_size(), rows.target.size()))});
-    values = sample_per_synapse(to_distribution(d), rows, file.network.simulation().seed(), kind,
-                                static_cast<std::uint32_t>(projection_index));
+          {file.error_at({{"projection", k}, {weight ? "weight" : "delay"}},
+                         fmt::format("list has {} values but the projection made {} connections",
+                                     d.list().values_size(), n))});
   }
-  if (pr.has_from_list()) {
-    for (std::size_t k = 0; k < rows.target.size(); ++k) {
-      const auto& c = pr.from_list().connection(static_cast<int>(rows.list_index[k]));
-      if (weight && c.has_weight()) values[k] = c.weight();
-      if (!weight && c.has_delay()) values[k] = c.delay();
+}
+
+// Connections, weights and delays straight into one table per target population.
+// Connectors generated source by source onto one population write each row into
+// its final place; the others are materialised first (4 bytes per connection).
+std::vector<synapse_table> make_tables(const network_file& file, const config::Projection& pr, int k,
+                                       const network& net, std::uint32_t n_sources, std::uint32_t n_targets,
+                                       std::int64_t self_offset, const std::vector<target_range>& ranges) {
+  const std::uint64_t seed = file.network.simulation().seed();
+  const connector_spec spec = make_connector(pr);
+  // A missing distribution means 0 (validation has required a weight and filled in
+  // the default delay by now).
+  distribution_values values(pr.has_weight() ? to_distribution(pr.weight()) : distribution{},
+                             pr.has_delay() ? to_distribution(pr.delay()) : distribution{}, net.grid, seed,
+                             static_cast<std::uint32_t>(k));
+  set_list_values(pr, values);
+  std::vector<synapse_table> tables;
+  try {
+    if (ranges.size() == 1 && row_generator::supports(spec.type) &&
+        spec.type != connector_spec::kind::fixed_probability) {
+      const row_generator gen(spec, n_sources, n_targets, self_offset, seed, static_cast<std::uint32_t>(k));
+      check_list_lengths(file, pr, k, connection_count(gen));
+      tables.push_back(build_synapse_table(gen, values));
+    } else {
+      const connection_rows rows =
+          generate_connections(spec, n_sources, n_targets, self_offset, seed, static_cast<std::uint32_t>(k));
+      check_list_lengths(file, pr, k, rows.target.size());
+      tables = build_synapse_tables(rows, values, ranges);
     }
+  } catch (const std::invalid_argument& e) {
+    throw input_error({file.error_at({{"projection", k}}, "projection '" + pr.name() + "': " + e.what())});
   }
-  return values;
+  if (const auto bad = values.first_bad_delay())
+    throw input_error(
+        {file.error_at({{"projection", k}, {"delay"}},
+                       fmt::format("projection '{}': a delay of {} ms is shorter than one resolution step",
+                                   pr.name(), bad->delay_ms))});
+  return tables;
 }
 
 void build_projection(const network_file& file, int k, network& net) {
@@ -98,31 +143,8 @@ void build_projection(const network_file& file, int k, network& net) {
     target_populations.push_back(idx);
     n_targets += net.populations[idx]->size();
   }
-  const std::uint64_t seed = file.network.simulation().seed();
-  connection_rows rows;
-  try {
-    rows = generate_connections(make_connector(pr), net.populations[source]->size(), n_targets, self_offset,
-                                seed, static_cast<std::uint32_t>(k));
-  } catch (const std::invalid_argument& e) {
-    throw input_error({file.error_at({{"projection", k}}, "projection '" + pr.name() + "': " + e.what())});
-  }
-  const auto weights = connection_values(file, pr, k, rows, true, stream_kind::weight);
-  // Delays in ticks; the millisecond values are released before the tables are built
-  // (construction memory peaks there).
-  std::vector<tick_type> delays;
-  {
-    const auto delays_ms = connection_values(file, pr, k, rows, false, stream_kind::delay);
-    delays.resize(delays_ms.size());
-    for (std::size_t s = 0; s < delays.size(); ++s) {
-      delays[s] = net.grid.to_ticks(delays_ms[s]);
-      if (delays[s] < 1)
-        throw input_error({file.error_at(
-            {{"projection", k}, {"delay"}},
-            fmt::format("projection '{}': a delay of {} ms is shorter than one resolution step", pr.name(),
-                        delays_ms[s]))});
-    }
-  }
-  auto tables = build_synapse_tables(rows, weights, delays, ranges);
+  auto tables =
+      make_tables(file, pr, k, net, net.populations[source]->size(), n_targets, self_offset, ranges);
   const receptor_type receptor = pr.receptor_type() == config::Projection::INHIBITORY
                                      ? receptor_type::inhibitory
                                      : receptor_type::excitatory;
@@ -162,6 +184,36 @@ void build_current_source(const network_file& file, int k, network& net) {
     net.pulses.push_back(std::move(src));
     return;
   }
+  if (cs.has_poisson_input()) {
+    const auto& g = cs.poisson_input();
+    const tick_type interval = std::max<tick_type>(1, net.grid.to_ticks(file.network.simulation().dt()));
+    std::uint64_t offset = 0;
+    for (const std::uint32_t t : targets) {
+      const std::uint32_t size = net.populations[t]->size();
+      poisson_drive drive;
+      drive.name = cs.name();
+      drive.target_population = t;
+      bool any = cs.neurons().empty();
+      for (const std::uint32_t n : cs.neurons())
+        if (n >= offset && n < offset + size) {
+          drive.neurons.push_back(static_cast<neuron_id_type>(n - offset));
+          any = true;
+        }
+      offset += size;
+      if (!any) continue;
+      drive.mean = g.rate() * net.grid.to_ms(interval) / 1000.0;
+      drive.weight = g.weight();
+      drive.receptor = g.weight() < 0 ? receptor_type::inhibitory : receptor_type::excitatory;
+      drive.interval = interval;
+      // Like random pulses, the first inputs fall in the step (start, start + dt].
+      drive.start = net.grid.to_ticks(g.start()) + interval;
+      drive.stop = g.has_stop() ? net.grid.to_ticks(g.stop()) : std::numeric_limits<tick_type>::max();
+      drive.stream_object = static_cast<std::uint32_t>(k);
+      drive.stream_entity_offset = static_cast<std::uint32_t>(offset - size);
+      net.drives.push_back(std::move(drive));
+    }
+    return;
+  }
   current_schedule sched;
   if (cs.has_dc_generator()) {
     const auto& g = cs.dc_generator();
@@ -198,15 +250,16 @@ void build_current_source(const network_file& file, int k, network& net) {
 
 }  // namespace
 
-network build_network(const network_file& file) {
+network build_network(const network_file& file, std::size_t shards) {
   const config::Network& cfg = file.network;
   network net;
+  net.shard_count = std::max<std::size_t>(shards, 1);
   net.grid = time_grid(cfg.simulation().resolution());
   net.seed = cfg.simulation().seed();
   global_neuron_id_type next_id = 0;
   for (int k = 0; k < cfg.population_size(); ++k) {
     net.populations.push_back(
-        make_population(cfg.population(k), static_cast<std::uint32_t>(k), net.grid, net.seed));
+        make_sharded_population(cfg.population(k), static_cast<std::uint32_t>(k), net.grid, net.seed, net.shard_count));
     net.first_global_id.push_back(next_id);
     next_id += cfg.population(k).size();
   }

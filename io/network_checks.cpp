@@ -182,7 +182,7 @@ void check_projection(Network& net, int k, const std::map<std::string, int>& ind
   if (pr.connector_case() == Projection::CONNECTOR_NOT_SET)
     c.error(here, "projection '" + pr.name() +
                       "' has no connector (all_to_all, one_to_one, fixed_probability, fixed_number_pre, "
-                      "fixed_number_post, from_list)");
+                      "fixed_number_post, fixed_total_number, from_list)");
   const std::uint64_t n_sources = src == index.end() ? 0 : net.population(src->second).size();
   if (pr.has_from_list()) {
     for (int i = 0; i < pr.from_list().connection_size(); ++i) {
@@ -196,6 +196,11 @@ void check_projection(Network& net, int k, const std::map<std::string, int>& ind
                 fmt::format("target {} is outside the target population (size {})", con.target(), n_targets));
     }
   }
+  if (pr.has_fixed_total_number() && pr.fixed_total_number().has_allow_multapses() &&
+      !pr.fixed_total_number().allow_multapses())
+    c.error(extend(here, {{"fixed_total_number"}, {"allow_multapses"}}),
+            "fixed_total_number needs allow_multapses: true (as in NEST: without multapses the "
+            "connections are no longer drawn independently)");
   if (pr.has_one_to_one() && src != index.end() && n_targets > 0 && n_sources != n_targets)
     c.error(extend(here, {{"one_to_one"}}),
             fmt::format("one_to_one needs equal sizes ({} sources, {} targets)", n_sources, n_targets));
@@ -294,7 +299,11 @@ void check_current_sources(Network& net, const std::map<std::string, int>& index
                             n_targets));
     if (cs.kind_case() == config::CurrentSource::KIND_NOT_SET)
       c.error(here,
-              "current source has no kind (dc_generator, step_current_generator, random_pulse_generator)");
+              "current source has no kind (dc_generator, step_current_generator, random_pulse_generator, "
+              "poisson_input)");
+    if (cs.has_poisson_input() && cs.poisson_input().has_stop() &&
+        cs.poisson_input().stop() <= cs.poisson_input().start())
+      c.error(extend(here, {{"poisson_input"}, {"stop"}}), "stop must be after start");
     if (cs.has_step_current_generator()) {
       const auto& s = cs.step_current_generator();
       if (s.amplitude_times_size() != s.amplitude_values_size())

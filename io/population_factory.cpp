@@ -1,5 +1,6 @@
 #include "io/population_factory.hpp"
 
+#include "core/sharded_population.hpp"
 #include "io/distribution_from_config.hpp"
 #include "neurons/iaf_cond_exp.hpp"
 #include "neurons/iaf_psc_delta.hpp"
@@ -14,14 +15,15 @@ namespace {
 
 // Initial values of one state variable, neuron by neuron, each from its own stream
 // keyed by (seed, population * 16 + variable, neuron).
-std::vector<double> initial_values(const config::Distribution& d, std::uint32_t size,
+std::vector<double> initial_values(const config::Distribution& d, std::uint32_t first, std::uint32_t size,
                                    std::uint32_t population_index, std::uint32_t variable,
                                    std::uint64_t seed) {
   const distribution dist = to_distribution(d);
   std::vector<double> values(size);
-  for (std::uint32_t n = 0; n < size; ++n) {
+  for (std::uint32_t k = 0; k < size; ++k) {
+    const std::uint32_t n = first + k;
     random_stream rng(seed, stream_kind::initial_state, population_index * 16 + variable, n);
-    values[n] = dist.sample(rng, n);
+    values[k] = dist.sample(rng, n);
   }
   return values;
 }
@@ -31,10 +33,10 @@ tick_type step_of(double dt_ms, time_grid grid) { return std::max<tick_type>(1, 
 }  // namespace
 
 std::unique_ptr<population> make_population(const config::Population& p, std::uint32_t index, time_grid grid,
-                                            std::uint64_t seed) {
-  const std::uint32_t n = p.size();
+                                            std::uint64_t seed, std::uint32_t first, std::uint32_t count) {
+  const std::uint32_t n = count;
   auto init = [&](const config::Distribution& d, std::uint32_t variable) {
-    return initial_values(d, n, index, variable, seed);
+    return initial_values(d, first, n, index, variable, seed);
   };
   if (p.has_iaf_psc_exp()) {
     const auto& m = p.iaf_psc_exp();
@@ -83,15 +85,24 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
     q.rate_Hz = g.rate();
     q.start_ms = g.start();
     if (g.has_stop()) q.stop_ms = g.stop();
-    return std::make_unique<poisson_generator>(p.name(), n, q, grid, seed, index);
+    return std::make_unique<poisson_generator>(p.name(), n, q, grid, seed, index, first);
   }
   const auto& g = p.spike_generator();
   std::vector<std::vector<tick_type>> trains(n);
   for (std::uint32_t k = 0; k < n; ++k) {
-    const auto& train = g.train(g.train_size() == 1 ? 0 : static_cast<int>(k));
+    const auto& train = g.train(g.train_size() == 1 ? 0 : static_cast<int>(first + k));
     for (const double t : train.spike_times()) trains[k].push_back(grid.to_ticks(t));
   }
   return std::make_unique<spike_generator>(p.name(), std::move(trains));
+}
+
+std::unique_ptr<population> make_sharded_population(const config::Population& p, std::uint32_t index,
+                                                    time_grid grid, std::uint64_t seed, std::size_t shards) {
+  const auto first = slice_boundaries(p.size(), shards);
+  std::vector<std::unique_ptr<population>> slices;
+  for (std::size_t s = 0; s < shards; ++s)
+    slices.push_back(make_population(p, index, grid, seed, first[s], first[s + 1] - first[s]));
+  return std::make_unique<sharded_population>(p.name(), std::move(slices), first);
 }
 
 }  // namespace spikeq::io

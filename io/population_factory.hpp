@@ -10,8 +10,14 @@
 namespace spikeq::io {
 
 // REQUIRES: the population has been resolved (defaults filled, validated).
-// `index` identifies the population in the random streams.
+// `index` identifies the population in the random streams. The object holds
+// neurons [first, first + count) of the population, with exactly the initial state
+// and random streams those neurons have in the whole population.
 std::unique_ptr<population> make_population(const config::Population& p, std::uint32_t index, time_grid grid,
-                                            std::uint64_t seed);
+                                            std::uint64_t seed, std::uint32_t first, std::uint32_t count);
+
+// The whole population, split into `shards` slices (core/sharded_population.hpp).
+std::unique_ptr<population> make_sharded_population(const config::Population& p, std::uint32_t index,
+                                                    time_grid grid, std::uint64_t seed, std::size_t shards);
 
 }  // namespace spikeq::io

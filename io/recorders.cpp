@@ -77,19 +77,31 @@ void spike_recorder::flush() {
     if (c) flush(*c);
 }
 
-state_recorder::state_recorder(const population& pop, std::size_t variable_index,
-                               std::vector<neuron_id_type> neurons, tick_type interval, frame_report& sink)
+state_recorder::state_recorder(const population& pop, std::uint32_t population_index,
+                               std::size_t variable_index, std::vector<neuron_id_type> neurons,
+                               tick_type interval, frame_report& sink)
     : pop_(pop),
+      population_index_(population_index),
       variable_(variable_index),
       neurons_(std::move(neurons)),
       interval_(interval),
       sink_(sink),
-      values_(neurons_.size()),
       frame_(neurons_.size()) {}
 
-void state_recorder::sample(tick_type now) {
-  pop_.sample(variable_, now, neurons_, values_);
-  for (std::size_t k = 0; k < values_.size(); ++k) frame_[k] = static_cast<float>(values_[k]);
+void state_recorder::sample(tick_type now, std::span<const std::uint32_t> columns,
+                            std::span<double> frame) const {
+  // Scratch per thread: shards sample concurrently.
+  thread_local std::vector<neuron_id_type> neurons;
+  thread_local std::vector<double> values;
+  neurons.clear();
+  for (const std::uint32_t c : columns) neurons.push_back(neurons_[c]);
+  values.resize(neurons.size());
+  pop_.sample(variable_, now, neurons, values);
+  for (std::size_t k = 0; k < columns.size(); ++k) frame[columns[k]] = values[k];
+}
+
+void state_recorder::write(tick_type /*now*/, std::span<const double> frame) {
+  for (std::size_t k = 0; k < frame.size(); ++k) frame_[k] = static_cast<float>(frame[k]);
   sink_.append_frame(frame_);
 }
 

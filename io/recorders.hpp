@@ -50,20 +50,24 @@ class spike_recorder final : public spike_observer {
 class state_recorder final : public state_probe {
  public:
   // REQUIRES: variable_index < pop.recordables().size(); interval >= 1 tick.
-  state_recorder(const population& pop, std::size_t variable_index, std::vector<neuron_id_type> neurons,
-                 tick_type interval, frame_report& sink);
+  state_recorder(const population& pop, std::uint32_t population_index, std::size_t variable_index,
+                 std::vector<neuron_id_type> neurons, tick_type interval, frame_report& sink);
 
   tick_type first_sample() const override { return 0; }
   tick_type interval() const override { return interval_; }
-  void sample(tick_type now) override;
+  std::size_t column_count() const override { return neurons_.size(); }
+  std::uint32_t owner_population() const override { return population_index_; }
+  neuron_id_type column_neuron(std::size_t column) const override { return neurons_[column]; }
+  void sample(tick_type now, std::span<const std::uint32_t> columns, std::span<double> frame) const override;
+  void write(tick_type now, std::span<const double> frame) override;
 
  private:
   const population& pop_;
+  std::uint32_t population_index_;
   std::size_t variable_;
   std::vector<neuron_id_type> neurons_;
   tick_type interval_;
   frame_report& sink_;
-  std::vector<double> values_;
   std::vector<float> frame_;
 };
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/random_stream.hpp"
+#include "core/shard_layout.hpp"
 #include "io/diagnostics.hpp"
 
 namespace spikeq::io {
@@ -114,6 +115,13 @@ weight_recorder::weight_recorder(network& net, std::uint32_t projection_index,
   }
   if (cfg.events() && proj.rule) {
     events_ = &out.add_weight_event_log(name);
+    if (net.shard_count > 1) {
+      const shard_layout layout(net, net.shard_count);
+      std::vector<std::uint16_t> owner(table.synapse_count());
+      for (std::uint64_t e = 0; e < owner.size(); ++e)
+        owner[e] = static_cast<std::uint16_t>(layout.owner(proj.target_population, table.target[e]));
+      log_.set_owners(std::move(owner), net.shard_count);
+    }
     proj.rule->set_change_log(&log_);
   }
 }
@@ -128,19 +136,38 @@ std::span<const double> weight_recorder::current_weights() {
   return rule ? rule->weights() : std::span<const double>(static_weights_);
 }
 
-void weight_recorder::sample(tick_type /*now*/) {
+std::uint32_t weight_recorder::owner_population() const {
+  return net_.projections[projection_].target_population;
+}
+
+neuron_id_type weight_recorder::column_neuron(std::size_t column) const {
+  return net_.projections[projection_].synapses.target[columns_[column]];
+}
+
+void weight_recorder::sample(tick_type /*now*/, std::span<const std::uint32_t> columns,
+                             std::span<double> frame) const {
   const auto& rule = net_.projections[projection_].rule;
-  for (std::size_t c = 0; c < columns_.size(); ++c)
-    frame_[c] = static_cast<float>(rule ? rule->weight(columns_[c]) : static_weights_[columns_[c]]);
+  for (const std::uint32_t c : columns)
+    frame[c] = rule ? rule->weight(columns_[c]) : static_weights_[columns_[c]];
+}
+
+void weight_recorder::write(tick_type /*now*/, std::span<const double> frame) {
+  for (std::size_t c = 0; c < frame.size(); ++c) frame_[c] = static_cast<float>(frame[c]);
   report_->append_frame(frame_);
 }
 
 void weight_recorder::flush() {
-  if (events_ == nullptr || log_.tick.empty()) return;
-  log_times_ms_.resize(log_.tick.size());
-  for (std::size_t i = 0; i < log_.tick.size(); ++i) log_times_ms_[i] = grid_.to_ms(log_.tick[i]);
-  events_->append(log_times_ms_, log_.synapse, log_.weight);
-  log_.clear();
+  if (events_ == nullptr || log_.empty()) return;
+  log_.drain(drained_);
+  log_times_ms_.resize(drained_.size());
+  log_synapses_.resize(drained_.size());
+  log_weights_.resize(drained_.size());
+  for (std::size_t i = 0; i < drained_.size(); ++i) {
+    log_times_ms_[i] = grid_.to_ms(drained_[i].tick);
+    log_synapses_[i] = drained_[i].synapse;
+    log_weights_[i] = drained_[i].weight;
+  }
+  events_->append(log_times_ms_, log_synapses_, log_weights_);
 }
 
 void weight_recorder::finish() {

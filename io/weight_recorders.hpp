@@ -33,7 +33,11 @@ class weight_recorder final : public state_probe {
   bool has_report() const { return report_ != nullptr; }
   tick_type first_sample() const override { return 0; }
   tick_type interval() const override { return interval_; }
-  void sample(tick_type now) override;
+  std::size_t column_count() const override { return columns_.size(); }
+  std::uint32_t owner_population() const override;
+  neuron_id_type column_neuron(std::size_t column) const override;
+  void sample(tick_type now, std::span<const std::uint32_t> columns, std::span<double> frame) const override;
+  void write(tick_type now, std::span<const double> frame) override;
 
   // Hands logged weight changes to the output file (call before output_file::flush).
   void flush();
@@ -54,7 +58,10 @@ class weight_recorder final : public state_probe {
   std::vector<float> frame_;
   std::vector<double> static_weights_;  // a static projection's table weights, widened
   weight_change_log log_;
+  std::vector<weight_change_log::entry> drained_;
   std::vector<double> log_times_ms_;
+  std::vector<std::uint64_t> log_synapses_;
+  std::vector<double> log_weights_;
 };
 
 // One recorder per recording.weights entry of `file`.

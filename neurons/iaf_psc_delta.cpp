@@ -15,7 +15,16 @@ iaf_psc_delta::iaf_psc_delta(std::string name, neuron_id_type size, const iaf_ps
       last_update_(size, 0),
       refractory_until_(size, 0),
       I_stim_pA_(size, 0.0),
-      version_(size, 0) {}
+      version_(size, 0) {
+  decay_.resize(tabulated_ticks);
+  for (tick_type k = 0; k < tabulated_ticks; ++k) decay_[k] = std::exp(-grid_.to_ms(k) / p_.tau_m_ms);
+}
+
+double iaf_psc_delta::decay(tick_type elapsed) const {
+  // The table holds exactly what the expression gives, so results do not change.
+  if (elapsed < tabulated_ticks) return decay_[static_cast<std::size_t>(elapsed)];
+  return std::exp(-grid_.to_ms(elapsed) / p_.tau_m_ms);
+}
 
 double iaf_psc_delta::membrane_potential(neuron_id_type n, tick_type now) const {
   if (now < refractory_until_[n]) return p_.V_reset_mV;
@@ -27,7 +36,7 @@ double iaf_psc_delta::membrane_potential(neuron_id_type n, tick_type now) const 
   }
   if (now == from) return V;
   const double v_inf = V_inf(n);
-  return v_inf + (V - v_inf) * std::exp(-grid_.to_ms(now - from) / p_.tau_m_ms);
+  return v_inf + (V - v_inf) * decay(now - from);
 }
 
 void iaf_psc_delta::advance(neuron_id_type n, tick_type now) {

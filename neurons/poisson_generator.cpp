@@ -4,7 +4,8 @@ namespace spikeq {
 
 poisson_generator::poisson_generator(std::string name, neuron_id_type size,
                                      const poisson_generator_parameters& p, time_grid grid,
-                                     std::uint64_t seed, std::uint32_t stream_object)
+                                     std::uint64_t seed, std::uint32_t stream_object,
+                                     neuron_id_type first_neuron)
     : spike_source(std::move(name), size),
       p_(p),
       grid_(grid),
@@ -13,7 +14,7 @@ poisson_generator::poisson_generator(std::string name, neuron_id_type size,
       version_(size, 0) {
   streams_.reserve(size);
   for (neuron_id_type n = 0; n < size; ++n)
-    streams_.emplace_back(seed, stream_kind::poisson, stream_object, n);
+    streams_.emplace_back(seed, stream_kind::poisson, stream_object, first_neuron + n);
 }
 
 void poisson_generator::schedule_next(neuron_id_type n, population_output& out) {

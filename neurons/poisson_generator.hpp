@@ -21,9 +21,12 @@ struct poisson_generator_parameters {
 
 class poisson_generator final : public spike_source {
  public:
-  // `stream_object` identifies this population in the random streams.
+  // `stream_object` identifies this population in the random streams; the object
+  // holds neurons [first_neuron, first_neuron + size) of it (a shard's slice), whose
+  // streams are keyed by those indices.
   poisson_generator(std::string name, neuron_id_type size, const poisson_generator_parameters& p,
-                    time_grid grid, std::uint64_t seed, std::uint32_t stream_object);
+                    time_grid grid, std::uint64_t seed, std::uint32_t stream_object,
+                    neuron_id_type first_neuron = 0);
 
   std::string_view model() const override { return "poisson_generator"; }
   void start(population_output& out) override;

@@ -39,7 +39,7 @@ class spnet_stdp_rule final : public plasticity_rule {
   void on_post_arrival(tick_type now, neuron_id_type target,
                        std::span<const std::uint64_t> synapses) override;
   tick_type tick_interval() const override { return update_ticks_; }
-  void on_tick(tick_type now) override;
+  void on_tick(tick_type now, std::span<const std::uint64_t> synapses) override;
   double weight(std::uint64_t s) const override { return state_[s].w; }
   std::span<const double> weights() const override { return gather_weights(state_, snapshot_); }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }

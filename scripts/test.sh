@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # README command 2: set up, build in Release (warnings are errors), run every test.
 # Usage: scripts/test.sh [ctest args...]   e.g. scripts/test.sh -L unit
-# Environment: SPIKEQ_SANITIZE=1 builds and tests with ASan+UBSan in build/sanitize.
+# Environment: SPIKEQ_SANITIZE=1 builds and tests with ASan+UBSan in build/sanitize;
+# SPIKEQ_SANITIZE=thread with ThreadSanitizer in build/tsan (CI runs the threaded
+# tests there: scripts/test.sh -L threads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "${SPIKEQ_SANITIZE:-0}" = 1 ]; then
+if [ "${SPIKEQ_SANITIZE:-0}" = thread ]; then
+  build_dir=build/tsan
+  scripts/setup.sh "$build_dir" -DSPIKEQ_WERROR=ON -DSPIKEQ_SANITIZE=thread -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+elif [ "${SPIKEQ_SANITIZE:-0}" = 1 ]; then
   build_dir=build/sanitize
   scripts/setup.sh "$build_dir" -DSPIKEQ_WERROR=ON -DSPIKEQ_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -38,8 +38,16 @@ int main(int argc, char** argv) try {
       ->required();
   run_cmd->add_option("--t-stop", run.t_stop_ms, "Simulated time in ms (overrides simulation.t_stop)");
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides simulation.seed)");
-  run_cmd->add_option("--threads", run.threads, "Worker threads (this version: 1)")->default_val(1);
+  run_cmd
+      ->add_option(
+          "--threads", run.threads,
+          "Threads (and shards) for the simulation; 0: all cores. Results are identical for any count")
+      ->default_val(1)
+      ->check(CLI::Range(0, 1024));
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
+  run_cmd->add_flag("--stats", run.stats,
+                    "Also print construction time, peak memory, bytes per synapse, synaptic events per "
+                    "second, real-time factor and threads (printed even with --quiet)");
 
   std::string validate_path;
   auto* validate_cmd =

@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "core/kernel.hpp"
 #include "io/hdf5/hdf5_handle.hpp"
 #include "io/hdf5/output_file.hpp"
+#include "io/memory_guard.hpp"
 #include "io/network_builder.hpp"
 #include "io/recorders.hpp"
 #include "io/resolve.hpp"
@@ -57,7 +59,9 @@ void attach_recorders(const io::network_file& file, const network& net, io::outp
     std::vector<std::uint64_t> node_ids(neurons.begin(), neurons.end());
     auto& sink = out.add_frame_report(group, s.variable(), pop.recordable_unit(variable), node_ids, 0.0,
                                       net.grid.to_ms(interval));
-    states.push_back(std::make_unique<io::state_recorder>(pop, variable, std::move(neurons), interval, sink));
+    states.push_back(std::make_unique<io::state_recorder>(
+        pop, static_cast<std::uint32_t>(net.find_population(s.population())), variable, std::move(neurons),
+        interval, sink));
   }
 }
 
@@ -65,10 +69,9 @@ int run_checked(const run_options& options) {
   const auto t0 = clock_type::now();
   // From here on Ctrl-C stops the run at its next housekeeping point.
   const interruption_guard interruption;
-  if (options.threads != 1)
-    throw io::input_error(
-        {{"--threads", 0, 0,
-          fmt::format("{} threads requested; this version runs networks on 1 thread", options.threads)}});
+  // One shard per thread; the results do not depend on the count.
+  const unsigned threads = options.threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                                                : static_cast<unsigned>(options.threads);
   const std::filesystem::path output(options.output_path);
   const auto out_dir = output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(out_dir))
@@ -78,7 +81,8 @@ int run_checked(const run_options& options) {
 
   io::network_file file = io::read_network_file(options.network_path);
   io::resolve_network(file, {options.t_stop_ms, options.seed});
-  network net = io::build_network(file);
+  const auto estimate = io::check_memory_fits(file);  // before anything big is allocated
+  network net = io::build_network(file, threads);
   const double build_s = seconds_since(t0);
 
   std::unique_ptr<io::output_file> created;
@@ -97,6 +101,7 @@ int run_checked(const run_options& options) {
   out.set_string_attribute("/provenance", "spikeq_version", SPIKEQ_VERSION);
   out.set_string_attribute("/provenance", "command_line", options.command_line);
   out.set_string_attribute("/provenance", "network_file", options.network_path);
+  out.set_string_attribute("/provenance", "threads", std::to_string(threads));
   out.set_string_attribute("/provenance", "seed", std::to_string(file.network.simulation().seed()));
   out.start_streaming();
 
@@ -126,7 +131,7 @@ int run_checked(const run_options& options) {
     }
   };
   hooks.housekeeping_interval = std::max<tick_type>(1, net.grid.to_ticks(10.0));
-  kernel k(net, hooks);
+  kernel k(net, hooks, threads);
   const auto t_sim = clock_type::now();
   try {
     k.run(net.grid.to_ticks(t_stop_ms));
@@ -149,6 +154,9 @@ int run_checked(const run_options& options) {
 
   if (!options.quiet)
     print_run_summary(std::cout, net, k.statistics(), t_stop_ms, build_s, sim_s, options.output_path);
+  if (options.stats)
+    print_run_statistics(std::cout, net, k.statistics(),
+                         {build_s, sim_s, t_stop_ms, threads, estimate.peak_bytes});
   return 0;
 }
 
@@ -177,6 +185,7 @@ int validate_network(const std::string& network_path) {
   return with_exit_codes([&] {
     io::network_file file = io::read_network_file(network_path);
     io::resolve_network(file);
+    io::check_memory_fits(file);
     const network net = io::build_network(file);
     io::check_state_recordings(file, net);
     std::cout << fmt::format("{}: ok ({} populations, {} neurons, {} projections, {} synapses)\n",

@@ -14,6 +14,7 @@ struct run_options {
   std::optional<std::uint64_t> seed;
   unsigned threads = 1;
   bool quiet = false;
+  bool stats = false;        // print construction time, memory and speed figures (even with quiet)
   std::string command_line;  // stored in the output for provenance
 };
 

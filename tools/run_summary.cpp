@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "tools/process_memory.hpp"
+
 namespace spikeq::tools {
 
 void print_run_summary(std::ostream& os, const network& net, const kernel_statistics& stats, double t_stop_ms,
@@ -21,6 +23,42 @@ void print_run_summary(std::ostream& os, const network& net, const kernel_statis
     os << fmt::format("{:<20} {:>10} {:>12} {:>12.3f}\n", p.name(), p.size(), n, rate);
   }
   os << fmt::format("total spikes: {}; output: {}\n", total, output_path);
+}
+
+std::uint64_t synapse_table_bytes(const network& net) {
+  std::uint64_t bytes = 0;
+  for (const auto& p : net.projections) {
+    const auto& t = p.synapses;
+    bytes += t.source_first_block.size() * sizeof(t.source_first_block[0]) +
+             t.block_first_synapse.size() * sizeof(t.block_first_synapse[0]) +
+             t.block_delay.size() * sizeof(t.block_delay[0]) + t.target.size() * sizeof(t.target[0]) +
+             t.weight.size() * sizeof(t.weight[0]);
+  }
+  return bytes;
+}
+
+void print_run_statistics(std::ostream& os, const network& net, const kernel_statistics& stats,
+                          const run_performance& perf) {
+  constexpr double mib = 1024.0 * 1024.0;
+  const double synapses = static_cast<double>(net.synapse_count());
+  const auto per_synapse = [&](double bytes) {
+    return synapses > 0 ? fmt::format("{:.2f}", bytes / synapses) : std::string("n/a");
+  };
+  const double table = static_cast<double>(synapse_table_bytes(net));
+  os << fmt::format("construction time: {:.3f} s\n", perf.build_s);
+  if (const auto peak = peak_resident_bytes()) {
+    const auto p = static_cast<double>(*peak);
+    os << fmt::format("peak resident memory: {:.1f} MiB (estimated before building: {:.1f} MiB)\n", p / mib,
+                      perf.estimated_peak_bytes / mib);
+    os << fmt::format("bytes per synapse, peak resident: {}\n", per_synapse(p));
+  }
+  os << fmt::format("synapse tables: {:.1f} MiB\n", table / mib);
+  os << fmt::format("bytes per synapse, synapse tables: {}\n", per_synapse(table));
+  os << fmt::format("synaptic events per wall second: {:.4g}\n",
+                    perf.simulate_s > 0 ? static_cast<double>(stats.synaptic_events) / perf.simulate_s : 0.0);
+  os << fmt::format("real-time factor (wall / model time): {:.4g}\n",
+                    perf.t_stop_ms > 0 ? perf.simulate_s / (perf.t_stop_ms / 1000.0) : 0.0);
+  os << fmt::format("threads: {}\n", perf.threads);
 }
 
 }  // namespace spikeq::tools

@@ -9,6 +9,10 @@ for every ordered pair i != j, refractory 5 ms, delay 0.1 ms, dt = 0.1 ms.
   C = 200 pF, g_L = 10 nS, E_L = -60, E_E = 0, E_I = -80 mV, V_th = -50, V_reset = -60 mV,
   jumps 6 / 67 nS, tau_E = 5 ms, tau_I = 10 ms; the original scripts' random initial
   state V = E_L + (5 N - 5) mV, g_E = (1.5 N + 4) 10 nS, g_I = (12 N + 20) 10 nS.
+  Integrated with exponential Euler, delay 0.1 ms.
+- coba_euler: the same network with forward Euler and no synaptic delay, Brian2's
+  fastest sensible configuration (issue 8); spikeq runs its one COBA network against
+  both. bench/coba_accuracy.py states what each method costs in accuracy.
 
 - brunel_static / brunel_plastic (benchmarks.md network 5, bench/networks/brunel_*.textproto):
   Brunel (2000) with delta synapses, 8000 E + 2000 I, tau_m dV/dt = -V, tau_m = 20 ms,
@@ -37,7 +41,7 @@ import numpy as np
 
 N_EXC, N_INH = 3200, 800
 # (excitatory, inhibitory) neurons of each network; neurons [0, exc) are excitatory.
-SIZES = {"cuba": (N_EXC, N_INH), "coba": (N_EXC, N_INH), "brunel_static": (8000, 2000),
+SIZES = {"cuba": (N_EXC, N_INH), "coba": (N_EXC, N_INH), "coba_euler": (N_EXC, N_INH), "brunel_static": (8000, 2000),
          "brunel_plastic": (8000, 2000)}
 NETWORKS = list(SIZES)
 
@@ -60,7 +64,7 @@ def build_network(name, seed):
     b2.defaultclock.dt = 0.1 * ms
     if name.startswith("brunel"):
         return _brunel(plastic=name == "brunel_plastic")
-    if name == "coba":
+    if name in ("coba", "coba_euler"):
         namespace = dict(taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV, El=-60 * mV, Ee=0 * mV,
                          Ei=-80 * mV, gl=10 * nS, C=200 * pF, we=6 * nS, wi=67 * nS)
         eqs = """
@@ -69,11 +73,12 @@ def build_network(name, seed):
         dgi/dt = -gi / taui : siemens
         """
         neurons = b2.NeuronGroup(N_EXC + N_INH, eqs, threshold="v > Vt", reset="v = Vr", refractory=5 * ms,
-                                 method="exponential_euler", namespace=namespace)
+                                 method="euler" if name == "coba_euler" else "exponential_euler",
+                                 namespace=namespace)
         neurons.v = "El + (randn() * 5 - 5) * mV"
         neurons.ge = "(randn() * 1.5 + 4) * 10 * nS"
         neurons.gi = "(randn() * 12 + 20) * 10 * nS"
-        return _connect(neurons, namespace)
+        return _connect(neurons, namespace, delay=None if name == "coba_euler" else 0.1 * ms)
     namespace = dict(taum=20 * ms, taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV, El=-49 * mV,
                      we=1.62 * mV, wi=-9 * mV)
     eqs = """
@@ -86,14 +91,13 @@ def build_network(name, seed):
     neurons.v = "Vr + rand() * (Vt - Vr)"
     neurons.ge = 0 * mV
     neurons.gi = 0 * mV
-    return _connect(neurons, namespace)
+    return _connect(neurons, namespace, delay=0.1 * ms)
 
 
-def _connect(neurons, namespace):
-    from brian2 import ms
-
-    exc = b2.Synapses(neurons, neurons, on_pre="ge += we", delay=0.1 * ms, namespace=namespace)
-    inh = b2.Synapses(neurons, neurons, on_pre="gi += wi", delay=0.1 * ms, namespace=namespace)
+def _connect(neurons, namespace, delay):
+    """E and I synapses with p = 0.02; `delay` None: none (input acts in the next step)."""
+    exc = b2.Synapses(neurons, neurons, on_pre="ge += we", delay=delay, namespace=namespace)
+    inh = b2.Synapses(neurons, neurons, on_pre="gi += wi", delay=delay, namespace=namespace)
     exc.connect(f"i < {N_EXC} and i != j", p=0.02)
     inh.connect(f"i >= {N_EXC} and i != j", p=0.02)
     monitor = b2.SpikeMonitor(neurons, record=False)  # counts only

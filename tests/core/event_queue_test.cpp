@@ -72,8 +72,8 @@ TEST(event_queue, same_tick_orders_by_kind_then_keys) {
   q.push({5, event_kind::current_change, 0, 0, 0});
   const auto popped = drain(q);
   ASSERT_EQ(popped.size(), 4u);
-  EXPECT_EQ(popped[0].a, 2u);
-  EXPECT_EQ(popped[1].a, 7u);
+  EXPECT_EQ(popped[0].primary, 2u);
+  EXPECT_EQ(popped[1].primary, 7u);
   EXPECT_EQ(popped[2].kind, event_kind::population_step);
   EXPECT_EQ(popped[3].kind, event_kind::current_change);
 }

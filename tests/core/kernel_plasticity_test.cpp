@@ -44,7 +44,7 @@ class logging_rule final : public plasticity_rule {
     for (const auto s : synapses) calls.push_back({'p', now, s});
   }
   tick_type tick_interval() const override { return tick_interval_; }
-  void on_tick(tick_type now) override { calls.push_back({'t', now, 0}); }
+  void on_tick(tick_type now, std::span<const std::uint64_t>) override { calls.push_back({'t', now, 0}); }
   double weight(std::uint64_t s) const override { return w_[s]; }
   std::span<const double> weights() const override { return w_; }
   void set_change_log(weight_change_log*) override {}

@@ -83,13 +83,14 @@ TEST(cli, unknown_option_and_help) {
   EXPECT_NE(top.out.find("validate"), std::string::npos);
 }
 
-TEST(cli, more_than_one_thread_is_refused_for_now) {
+TEST(cli, a_thread_count_beyond_1024_is_refused) {
   const auto dir = scratch_dir("threads");
   const auto r = run_spikeq("run '" + source_path("examples/delay_demo.textproto") + "' -o '" +
-                                (dir / "o.h5").string() + "' --threads 2",
+                                (dir / "o.h5").string() + "' --threads 5000",
                             dir);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("1 thread"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--threads"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "o.h5"));
 }
 
 TEST(cli, output_path_problems_are_bad_input) {

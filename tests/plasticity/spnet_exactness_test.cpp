@@ -2,6 +2,8 @@
 // bookkeeping (rules.md §6).
 #include <gtest/gtest.h>
 
+#include <numeric>
+
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -101,6 +103,8 @@ TEST(spnet_stdp, matches_literal_spnet_loop) {
               << ", w " << rule.weights()[k] << " vs " << w[k];
     }
   };
+  std::vector<std::uint64_t> all_synapses(net.synapses.size());
+  std::iota(all_synapses.begin(), all_synapses.end(), std::uint64_t{0});
   for (int t = 0; t <= seconds * 1000; ++t) {
     const tick_type now = ref::ms(t);
     for (std::size_t k = 0; k < net.synapses.size();) {
@@ -113,7 +117,7 @@ TEST(spnet_stdp, matches_literal_spnet_loop) {
       if (t_fired >= 0 && fires[net.synapses[k].pre][t_fired]) rule.on_pre_arrival(now, k, end);
       k = end;
     }
-    if (t > 0 && now % rule.tick_interval() == 0) rule.on_tick(now);
+    if (t > 0 && now % rule.tick_interval() == 0) rule.on_tick(now, all_synapses);
     if (t < seconds * 1000) {
       for (int i = 0; i < net.neurons; ++i)
         if (fires[i][t] && !into[i].empty())

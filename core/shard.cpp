@@ -1,0 +1,301 @@
+#include "core/shard.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace spikeq {
+
+shard::shard(std::size_t index, network& net, const shard_layout& layout, const kernel_hooks& hooks,
+             std::vector<probe_window>& probe_windows, const std::vector<pulse_draws>& pulses,
+             tick_type bucket_width, tick_type horizon)
+    : index_(index),
+      net_(net),
+      layout_(layout),
+      hooks_(hooks),
+      probe_windows_(probe_windows),
+      pulses_(pulses),
+      queue_(bucket_width, horizon) {
+  stats_.spikes_per_population.assign(net.populations.size(), 0);
+  current_neurons_.resize(net.currents.size());
+  current_applies_.assign(net.currents.size(), false);
+  for (std::size_t c = 0; c < net.currents.size(); ++c) {
+    const current_schedule& cs = net.currents[c];
+    const population_share& share = layout.share(cs.target_population, index);
+    if (share.empty()) continue;
+    if (cs.neurons.empty()) {
+      current_applies_[c] = true;  // all neurons of the slice
+      continue;
+    }
+    for (const neuron_id_type n : cs.neurons)
+      if (n >= share.first && n < share.end) current_neurons_[c].push_back(n - share.first);
+    current_applies_[c] = !current_neurons_[c].empty();
+  }
+  drives_.resize(net.drives.size());
+  for (std::size_t d = 0; d < net.drives.size(); ++d) {
+    const poisson_drive& drive = net.drives[d];
+    const population_share& share = layout.share(drive.target_population, index);
+    drive_part& part = drives_[d];
+    part.cdf = poisson_cdf(drive.mean);
+    const auto add = [&](neuron_id_type n) {
+      part.neurons.push_back(n - share.first);
+      part.streams.emplace_back(net.seed, stream_kind::poisson_input, drive.stream_object,
+                                drive.stream_entity_offset + n);
+    };
+    if (drive.neurons.empty()) {
+      for (neuron_id_type n = share.first; n < share.end; ++n) add(n);
+    } else {
+      for (const neuron_id_type n : drive.neurons)
+        if (n >= share.first && n < share.end) add(n);
+    }
+  }
+  tick_synapses_.resize(net.projections.size());
+  for (std::size_t p = 0; p < net.projections.size(); ++p) {
+    const projection& proj = net.projections[p];
+    if (!proj.rule || proj.rule->tick_interval() <= 0) continue;
+    const population_share& share = layout.share(proj.target_population, index);
+    const auto& target = proj.synapses.target;
+    for (std::uint64_t s = 0; s < target.size(); ++s)
+      if (target[s] >= share.first && target[s] < share.end) tick_synapses_[p].push_back(s);
+  }
+}
+
+void shard::schedule_if_due(const event& e) {
+  if (e.tick <= t_stop_) queue_.push(e);
+}
+
+void shard::start(tick_type t_stop) {
+  t_stop_ = t_stop;
+  for (std::uint32_t k = 0; k < net_.populations.size(); ++k) {
+    population* slice = layout_.share(k, index_).slice;
+    if (slice == nullptr) continue;
+    if (slice->step_ticks() > 0) schedule_if_due(event::step(slice->step_ticks(), k));
+    out_.clear();
+    slice->start(out_);
+    handle_output(k, 0);
+  }
+  for (std::uint32_t c = 0; c < net_.currents.size(); ++c)
+    if (current_applies_[c] && !net_.currents[c].tick.empty())
+      schedule_if_due(event::current_change(net_.currents[c].tick[0], c, 0));
+  for (std::uint32_t k = 0; k < net_.pulses.size(); ++k) {
+    const auto& p = net_.pulses[k];
+    const bool owns_a_target =
+        std::any_of(p.target_populations.begin(), p.target_populations.end(),
+                    [&](std::uint32_t t) { return !layout_.share(t, index_).empty(); });
+    if (owns_a_target && p.start < p.stop) schedule_if_due(event::stimulus(p.start, k, 0));
+  }
+  for (std::uint32_t d = 0; d < net_.drives.size(); ++d) {
+    const poisson_drive& drive = net_.drives[d];
+    if (!drives_[d].neurons.empty() && drive.start < drive.stop)
+      schedule_if_due(event::poisson_input(drive.start, d, 0));
+  }
+  for (std::uint32_t p = 0; p < net_.projections.size(); ++p)
+    if (!tick_synapses_[p].empty())
+      schedule_if_due(event::plasticity_tick(net_.projections[p].rule->tick_interval(), p));
+  for (std::uint32_t k = 0; k < hooks_.probes.size(); ++k)
+    if (!probe_windows_[k].shard_columns[index_].empty())
+      schedule_if_due(event::record(hooks_.probes[k]->first_sample(), k));
+}
+
+void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
+  for (const emitted_spike& spike : spikes) {
+    const global_neuron_id_type source = net_.first_global_id[spike.population] + spike.neuron;
+    for (const std::uint32_t p : net_.outgoing[spike.population]) {
+      const projection& proj = net_.projections[p];
+      const population_share& share = layout_.share(proj.target_population, index_);
+      if (share.empty()) continue;
+      const synapse_table& table = proj.synapses;
+      const bool owns_all = share.first == 0 && share.end == net_.populations[proj.target_population]->size();
+      for (std::uint32_t b = table.source_first_block[spike.neuron];
+           b < table.source_first_block[spike.neuron + 1]; ++b) {
+        // Targets within a block ascend: the block reaches this shard unless it
+        // lies wholly before or after the shard's slice.
+        if (!owns_all && (table.target[table.block_first_synapse[b + 1] - 1] < share.first ||
+                          table.target[table.block_first_synapse[b]] >= share.end))
+          continue;
+        schedule_if_due(event::delivery(spike.tick + table.block_delay[b], source, p, b));
+      }
+    }
+  }
+}
+
+void shard::advance(tick_type window_end) {
+  event e;
+  while (queue_.pop_before(window_end, e)) {
+    current_ = e;
+    ++stats_.events;
+    dispatch(e);
+  }
+}
+
+void shard::dispatch(const event& e) {
+  switch (e.kind) {
+    case event_kind::spike_delivery:
+      deliver(e);
+      break;
+    case event_kind::post_arrival: {
+      const projection& proj = net_.projections[e.projection()];
+      proj.rule->on_post_arrival(e.tick, e.target(), proj.post.block(e.block()));
+      break;
+    }
+    case event_kind::plasticity_tick: {
+      auto& rule = *net_.projections[e.projection()].rule;
+      rule.on_tick(e.tick, tick_synapses_[e.projection()]);
+      schedule_if_due(event::plasticity_tick(e.tick + rule.tick_interval(), e.projection()));
+      break;
+    }
+    case event_kind::stimulus_input:
+      inject_pulses(e);
+      break;
+    case event_kind::poisson_input:
+      inject_poisson(e);
+      break;
+    case event_kind::wakeup:
+      wake(e);
+      break;
+    case event_kind::population_step: {
+      population& slice = *layout_.share(e.population(), index_).slice;
+      out_.clear();
+      slice.step(e.tick, out_);
+      handle_output(e.population(), e.tick);
+      schedule_if_due(event::step(e.tick + slice.step_ticks(), e.population()));
+      break;
+    }
+    case event_kind::current_change: {
+      const std::uint32_t c = e.source_index();
+      const current_schedule& cs = net_.currents[c];
+      out_.clear();
+      layout_.share(cs.target_population, index_)
+          .slice->set_current(e.tick, current_neurons_[c], cs.amplitude[e.occurrence()], out_);
+      handle_output(cs.target_population, e.tick);
+      if (e.occurrence() + 1 < cs.tick.size())
+        schedule_if_due(event::current_change(cs.tick[e.occurrence() + 1], c, e.occurrence() + 1));
+      break;
+    }
+    case event_kind::record: {
+      const std::uint32_t k = e.source_index();
+      const state_probe& probe = *hooks_.probes[k];
+      probe_window& w = probe_windows_[k];
+      probe.sample(e.tick, w.shard_columns[index_], {w.row(e.tick), w.columns});
+      schedule_if_due(event::record(e.tick + probe.interval(), k));
+      break;
+    }
+    case event_kind::housekeeping:
+      throw std::logic_error("housekeeping runs between windows, not in a shard");
+  }
+}
+
+void shard::deliver(const event& e) {
+  const projection& proj = net_.projections[e.projection()];
+  const synapse_table& table = proj.synapses;
+  const population_share& share = layout_.share(proj.target_population, index_);
+  const neuron_id_type* targets = table.target.data();
+  std::uint64_t first = table.block_first_synapse[e.block()];
+  std::uint64_t last = table.block_first_synapse[e.block() + 1];
+  if (share.first > 0 || share.end < net_.populations[proj.target_population]->size()) {
+    first =
+        static_cast<std::uint64_t>(std::lower_bound(targets + first, targets + last, share.first) - targets);
+    last = static_cast<std::uint64_t>(std::lower_bound(targets + first, targets + last, share.end) - targets);
+    if (first == last) return;
+  }
+  stats_.synaptic_events += last - first;
+  if (proj.rule) proj.rule->on_pre_arrival(e.tick, first, last);
+  std::span<const neuron_id_type> local(targets + first, last - first);
+  if (share.first > 0) {
+    local_targets_.resize(local.size());
+    for (std::size_t k = 0; k < local.size(); ++k) local_targets_[k] = local[k] - share.first;
+    local = local_targets_;
+  }
+  out_.clear();
+  share.slice->receive(e.tick, proj.receptor, local, {table.weight.data() + first, last - first}, out_);
+  handle_output(proj.target_population, e.tick);
+}
+
+void shard::wake(const event& e) {
+  const auto& first = net_.first_global_id;
+  const auto k = static_cast<std::uint32_t>(std::upper_bound(first.begin(), first.end(), e.neuron()) -
+                                            first.begin() - 1);
+  const population_share& share = layout_.share(k, index_);
+  out_.clear();
+  share.slice->wakeup(e.tick, e.neuron() - first[k] - share.first, e.version(), out_);
+  handle_output(k, e.tick);
+}
+
+void shard::inject_pulses(const event& e) {
+  const random_pulse_source& src = net_.pulses[e.source_index()];
+  const auto occurrence = static_cast<std::uint64_t>((e.tick - src.start) / src.interval);
+  const auto picks = pulses_[e.source_index()].of(occurrence, src.count, index_);
+  // Population by population, each in draw order, as a single shard delivers them.
+  std::uint64_t offset = 0;
+  for (const std::uint32_t t : src.target_populations) {
+    const population_share& share = layout_.share(t, index_);
+    const std::uint64_t lo = offset + share.first, hi = offset + share.end;
+    offset += net_.populations[t]->size();
+    local_targets_.clear();
+    for (const std::uint64_t pick : picks)
+      if (pick >= lo && pick < hi) local_targets_.push_back(static_cast<neuron_id_type>(pick - lo));
+    if (local_targets_.empty()) continue;
+    pulse_weights_.assign(local_targets_.size(), static_cast<weight_type>(src.amplitude));
+    out_.clear();
+    share.slice->receive(e.tick, receptor_type::excitatory, local_targets_, pulse_weights_, out_);
+    handle_output(t, e.tick);
+  }
+  const tick_type next = e.tick + src.interval;
+  if (next < src.stop) schedule_if_due(event::stimulus(next, e.source_index(), e.occurrence() + 1));
+}
+
+void shard::inject_poisson(const event& e) {
+  const poisson_drive& drive = net_.drives[e.source_index()];
+  drive_part& part = drives_[e.source_index()];
+  local_targets_.clear();
+  pulse_weights_.clear();
+  for (std::size_t k = 0; k < part.neurons.size(); ++k) {
+    const std::uint32_t count = part.streams[k].poisson(part.cdf);
+    if (count == 0) continue;
+    local_targets_.push_back(part.neurons[k]);
+    pulse_weights_.push_back(static_cast<weight_type>(count * drive.weight));
+  }
+  if (!local_targets_.empty()) {
+    out_.clear();
+    layout_.share(drive.target_population, index_)
+        .slice->receive(e.tick, drive.receptor, local_targets_, pulse_weights_, out_);
+    handle_output(drive.target_population, e.tick);
+  }
+  const tick_type next = e.tick + drive.interval;
+  if (next < drive.stop) schedule_if_due(event::poisson_input(next, e.source_index(), e.occurrence() + 1));
+}
+
+// Offset-0 groups (d_den = 0) learn now; the others are scheduled at now + 2 d_den.
+void shard::notify_post_spikes(std::uint32_t p, tick_type now) {
+  const projection& proj = net_.projections[p];
+  const post_index& index = proj.post;
+  for (const neuron_id_type n : out_.spikes) {
+    for (std::uint64_t b = index.target_first_block[n]; b < index.target_first_block[n + 1]; ++b) {
+      if (index.block_offset[b] == 0)
+        proj.rule->on_post_arrival(now, n, index.block(b));
+      else
+        schedule_if_due(
+            event::post_arrival(now + index.block_offset[b], n, p, static_cast<std::uint32_t>(b)));
+    }
+  }
+}
+
+void shard::handle_output(std::uint32_t population, tick_type now) {
+  const population_share& share = layout_.share(population, index_);
+  const global_neuron_id_type first = net_.first_global_id[population] + share.first;
+  for (const auto& w : out_.wakeups) {
+    const event wake = event::wakeup(w.tick, first + w.neuron, w.version);
+    if (!(current_ < wake))
+      throw std::logic_error("population '" + net_.populations[population]->name() +
+                             "' requested a wake-up that is not later than the current event");
+    schedule_if_due(wake);
+  }
+  if (out_.spikes.empty()) return;
+  // From here on spikes carry population indices.
+  for (auto& n : out_.spikes) n += share.first;
+  stats_.spikes_per_population[population] += out_.spikes.size();
+  for (const neuron_id_type n : out_.spikes) outbox_.push_back({now, population, n});
+  if (population < net_.incoming_plastic.size())
+    for (const std::uint32_t p : net_.incoming_plastic[population]) notify_post_spikes(p, now);
+}
+
+}  // namespace spikeq

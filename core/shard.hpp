@@ -1,0 +1,83 @@
+// One shard: the neurons it owns (one slice of every population), the synapses
+// ending on them, their plastic state, and an event queue holding only their
+// events. A shard advances through a window on its own and touches no memory
+// another shard writes; see core/kernel.hpp for the window protocol.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/event_queue.hpp"
+#include "core/kernel_hooks.hpp"
+#include "core/network.hpp"
+#include "core/probe_window.hpp"
+#include "core/pulse_draws.hpp"
+#include "core/random_stream.hpp"
+#include "core/shard_layout.hpp"
+#include "core/spike_exchange.hpp"
+
+namespace spikeq {
+
+struct shard_statistics {
+  std::vector<std::uint64_t> spikes_per_population;
+  std::uint64_t events = 0;
+  std::uint64_t synaptic_events = 0;
+};
+
+class shard {
+ public:
+  shard(std::size_t index, network& net, const shard_layout& layout, const kernel_hooks& hooks,
+        std::vector<probe_window>& probe_windows, const std::vector<pulse_draws>& pulses,
+        tick_type bucket_width, tick_type horizon);
+
+  // Schedules the first events (steps, generator wake-ups, stimuli, ticks, samples).
+  void start(tick_type t_stop);
+  // Schedules the deliveries of `spikes` (in canonical order) to this shard's neurons.
+  void schedule_deliveries(std::span<const emitted_spike> spikes);
+  // Processes every event with tick < window_end.
+  void advance(tick_type window_end);
+
+  std::vector<emitted_spike>& outbox() { return outbox_; }
+  const shard_statistics& statistics() const { return stats_; }
+
+ private:
+  void dispatch(const event& e);
+  void deliver(const event& e);
+  void inject_pulses(const event& e);
+  void inject_poisson(const event& e);
+  void wake(const event& e);
+  void handle_output(std::uint32_t population, tick_type now);
+  void notify_post_spikes(std::uint32_t projection_index, tick_type now);
+  void schedule_if_due(const event& e);
+
+  std::size_t index_;
+  network& net_;
+  const shard_layout& layout_;
+  const kernel_hooks& hooks_;
+  std::vector<probe_window>& probe_windows_;
+  const std::vector<pulse_draws>& pulses_;
+  event_queue queue_;
+  shard_statistics stats_;
+  tick_type t_stop_ = 0;
+  event current_{};
+  population_output out_;
+  std::vector<emitted_spike> outbox_;
+  // Per current schedule: the neurons of this shard's slice it drives (local
+  // indices), and whether it drives any.
+  std::vector<std::vector<neuron_id_type>> current_neurons_;
+  std::vector<bool> current_applies_;
+  // Per projection with periodic ticks: the synapses ending on this shard's neurons.
+  std::vector<std::vector<std::uint64_t>> tick_synapses_;
+  // Per Poisson drive: the slice's driven neurons (local indices) and their streams.
+  struct drive_part {
+    std::vector<neuron_id_type> neurons;
+    std::vector<random_stream> streams;
+    std::vector<double> cdf;  // of the per-step count
+  };
+  std::vector<drive_part> drives_;
+  std::vector<neuron_id_type> local_targets_;
+  std::vector<weight_type> pulse_weights_;
+};
+
+}  // namespace spikeq

@@ -1,0 +1,52 @@
+#include "synapses/synapse_values.hpp"
+
+#include <tuple>
+
+namespace spikeq {
+
+namespace {
+
+// Index of connection i of a row for list and cycle distributions.
+std::uint64_t value_index(const distribution& d, std::uint64_t first, std::size_t i,
+                          std::span<const std::uint64_t> list_index) {
+  if (d.type == distribution::kind::cycle) return i;
+  if (d.type == distribution::kind::list && !list_index.empty()) return list_index[i];
+  return first + i;
+}
+
+}  // namespace
+
+void distribution_values::fill(std::uint32_t source, std::uint64_t first,
+                               std::span<const std::uint32_t> targets,
+                               std::span<const std::uint64_t> list_index, std::span<double> weights,
+                               std::span<tick_type> delays) const {
+  random_stream weight_rng(seed_, stream_kind::weight, projection_, source);
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    weights[i] = weight_.sample(weight_rng, value_index(weight_, first, i, list_index));
+    if (!list_index.empty() && list_index[i] < list_weight.size() && list_weight[list_index[i]])
+      weights[i] = *list_weight[list_index[i]];
+  }
+  random_stream delay_rng(seed_, stream_kind::delay, projection_, source);
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    double ms = delay_.sample(delay_rng, value_index(delay_, first, i, list_index));
+    if (!list_index.empty() && list_index[i] < list_delay_ms.size() && list_delay_ms[list_index[i]])
+      ms = *list_delay_ms[list_index[i]];
+    delays[i] = grid_.to_ticks(ms);
+    if (delays[i] < 1) {
+      note_bad_delay({source, i, ms});
+      delays[i] = 1;
+    }
+  }
+}
+
+void distribution_values::note_bad_delay(const bad_delay& bad) const {
+  const std::lock_guard lock(bad_mutex_);
+  if (!bad_ || std::tie(bad.source, bad.position) < std::tie(bad_->source, bad_->position)) bad_ = bad;
+}
+
+std::optional<bad_delay> distribution_values::first_bad_delay() const {
+  const std::lock_guard lock(bad_mutex_);
+  return bad_;
+}
+
+}  // namespace spikeq

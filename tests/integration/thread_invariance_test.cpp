@@ -1,0 +1,65 @@
+// Runs are bit-identical whatever the thread count (issue 8; docs/architecture.md,
+// "Shards and windows"): the same network and seed give byte-identical /spikes,
+// /edges, /report and /weight_events with 1 to 7 threads, for every model, source,
+// stimulus, rule and recording, including shards that own no neurons, a network
+// without projections and a minimum delay of one tick.
+#include "tests/integration/thread_invariance.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/integration/cli_runner.hpp"
+
+namespace spikeq::testing {
+namespace {
+
+TEST(thread_invariance, every_model_rule_and_recording_for_1_2_3_4_and_7_threads) {
+  expect_identical_for_threads("mixed", source_path("tests/data/threads/mixed.textproto"), "",
+                               {1, 2, 3, 4, 7});
+}
+
+TEST(thread_invariance, network_without_projections) {
+  expect_identical_for_threads("noproj", source_path("tests/data/threads/no_projections.textproto"), "",
+                               {1, 2, 5});
+}
+
+TEST(thread_invariance, minimum_delay_equal_to_the_resolution) {
+  expect_identical_for_threads("dmin", source_path("tests/data/threads/delay_equals_resolution.textproto"),
+                               "", {1, 2, 3});
+}
+
+TEST(thread_invariance, more_threads_than_neurons) {
+  // 23 threads for populations of 3 to 13 neurons: most shards own nothing.
+  expect_identical_for_threads("many", source_path("tests/data/threads/no_projections.textproto"), "",
+                               {1, 23});
+}
+
+TEST(thread_invariance, default_example) {
+  expect_identical_for_threads("default", source_path("examples/default.textproto"), "--t-stop 500",
+                               {1, 2, 4});
+}
+
+TEST(thread_invariance, polychronization_network_10_s) {
+  // spnet's once-a-second update on each shard's synapses, axonal delays, random
+  // thalamic input drawn identically by every shard.
+  expect_identical_for_threads("poly", source_path("examples/polychronization.textproto"), "--t-stop 10000",
+                               {1, 2, 4});
+}
+
+TEST(thread_invariance, zero_threads_means_every_core) {
+  const auto dir = scratch_dir("threads_zero");
+  const auto r = run_spikeq("run '" + source_path("tests/data/threads/no_projections.textproto") + "' -o '" +
+                                (dir / "out.h5").string() + "' --threads 0 --stats",
+                            dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("threads: " + std::to_string(std::max(1u, std::thread::hardware_concurrency()))),
+            std::string::npos)
+      << r.out;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace spikeq::testing
