@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the Potjans & Diesmann (2014) cortical microcircuit as a spikeq network.
 
-    examples/microcircuit.py --scale 0.1 [--k-scale 1] [--background poisson|poisson_input|dc]
+    examples/microcircuit.py --scale 0.1 [--k-scale 1] [--background poisson_input|poisson|dc]
                              [--v0 original|optimized] [-o FILE]
 
 Parameters follow the paper (Potjans & Diesmann 2014, Cereb. Cortex 24:785, Tables
@@ -11,8 +11,10 @@ paper's connection probabilities, normally distributed weights (10 % relative SD
 sign kept, L4e->L2/3e doubled) and delays (1.5 ms E / 0.75 ms I, 50 % relative SD,
 at least one 0.1 ms step), and Poisson background at 8 Hz x K_ext: "poisson" as
 one poisson_generator neuron per neuron (one_to_one, 1.5 ms delay, NEST's example),
-"poisson_input" as a current_source drawing each neuron's input count per step
-(the same statistics at a fraction of the cost), or "dc", its mean as a current.
+"poisson_input" (the default) as a current_source drawing each neuron's input
+count per step (the same statistics as NEST's generator, at a fraction of the
+cost: 1.2e9 input spikes per second at full scale are not events), or "dc", its
+mean as a current.
 
 Scaling: --scale multiplies the population sizes. --k-scale multiplies the
 in-degrees; by default (1) every neuron keeps the full-scale in-degree, so the
@@ -164,7 +166,7 @@ def main():
     parser.add_argument("--scale", type=float, default=0.1, help="population sizes x SCALE (default 0.1)")
     parser.add_argument("--k-scale", type=float, default=1.0,
                         help="in-degrees x K_SCALE, with NEST's weight and DC compensation (default 1)")
-    parser.add_argument("--background", choices=["poisson", "poisson_input", "dc"], default="poisson")
+    parser.add_argument("--background", choices=["poisson_input", "poisson", "dc"], default="poisson_input")
     parser.add_argument("--v0", choices=["original", "optimized"], default="original")
     parser.add_argument("-o", "--output", help="output file (default: standard output)")
     args = parser.parse_args()

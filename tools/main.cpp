@@ -2,6 +2,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#if defined(__SANITIZE_THREAD__)
+#include <tbb/global_control.h>
+#endif
+
 #include "tools/analyze_command.hpp"
 #include "tools/inspect_command.hpp"
 #include "tools/plot_command.hpp"
@@ -21,6 +25,12 @@ std::string joined_arguments(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+#if defined(__SANITIZE_THREAD__)
+  // libtbb is not instrumented, so ThreadSanitizer cannot see its synchronisation
+  // and would report false races: under TSan, TBB (construction) runs on one
+  // thread, and the kernel's shards on core/shard_runner's instrumented pool.
+  const tbb::global_control serial_tbb(tbb::global_control::max_allowed_parallelism, 1);
+#endif
   CLI::App app{
       "spikeq: event-driven spiking neural network simulator.\n"
       "Networks are Protocol Buffers text files (see docs/network_format.md);\n"

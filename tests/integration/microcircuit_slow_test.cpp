@@ -1,4 +1,4 @@
-// The shipped microcircuit example (scale 0.1, full in-degrees, Poisson background)
+// The shipped microcircuit example (scale 0.1, full in-degrees, poisson_input background)
 // for 0.6 s: every population's rate after the initial transient lies within a
 // factor 3 of the published full-scale rate. Measured at 0.5-1.5 s with seed 55,
 // scale 0.1 gives 0.89x (L4e) to 1.84x (L2/3e) the published values
