@@ -104,11 +104,17 @@ void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
       const population_share& share = layout_.share(proj.target_population, index_);
       if (share.empty()) continue;
       const synapse_table& table = proj.synapses;
+      if (table.shards == layout_.shard_count()) {
+        // The table keeps this shard's blocks of each source together.
+        for (std::uint32_t b = table.first_block(spike.neuron, static_cast<std::uint32_t>(index_));
+             b < table.end_block(spike.neuron, static_cast<std::uint32_t>(index_)); ++b)
+          schedule_if_due(event::delivery(spike.tick + table.block_delay[b], source, p, b));
+        continue;
+      }
+      // A table not split by shard (built by hand): targets within a block ascend,
+      // so a block reaches this shard unless it lies wholly outside its slice.
       const bool owns_all = share.first == 0 && share.end == net_.populations[proj.target_population]->size();
-      for (std::uint32_t b = table.source_first_block[spike.neuron];
-           b < table.source_first_block[spike.neuron + 1]; ++b) {
-        // Targets within a block ascend: the block reaches this shard unless it
-        // lies wholly before or after the shard's slice.
+      for (std::uint32_t b = table.source_begin(spike.neuron); b < table.source_end(spike.neuron); ++b) {
         if (!owns_all && (table.target[table.block_first_synapse[b + 1] - 1] < share.first ||
                           table.target[table.block_first_synapse[b]] >= share.end))
           continue;
@@ -191,7 +197,8 @@ void shard::deliver(const event& e) {
   const neuron_id_type* targets = table.target.data();
   std::uint64_t first = table.block_first_synapse[e.block()];
   std::uint64_t last = table.block_first_synapse[e.block() + 1];
-  if (share.first > 0 || share.end < net_.populations[proj.target_population]->size()) {
+  if (table.shards != layout_.shard_count() &&
+      (share.first > 0 || share.end < net_.populations[proj.target_population]->size())) {
     first =
         static_cast<std::uint64_t>(std::lower_bound(targets + first, targets + last, share.first) - targets);
     last = static_cast<std::uint64_t>(std::lower_bound(targets + first, targets + last, share.end) - targets);

@@ -111,12 +111,13 @@ std::vector<synapse_table> make_tables(const network_file& file, const config::P
         spec.type != connector_spec::kind::fixed_probability) {
       const row_generator gen(spec, n_sources, n_targets, self_offset, seed, static_cast<std::uint32_t>(k));
       check_list_lengths(file, pr, k, connection_count(gen));
-      tables.push_back(build_synapse_table(gen, values));
+      tables.push_back(
+          build_synapse_table(gen, values, n_targets, static_cast<std::uint32_t>(net.shard_count)));
     } else {
       const connection_rows rows =
           generate_connections(spec, n_sources, n_targets, self_offset, seed, static_cast<std::uint32_t>(k));
       check_list_lengths(file, pr, k, rows.target.size());
-      tables = build_synapse_tables(rows, values, ranges);
+      tables = build_synapse_tables(rows, values, ranges, static_cast<std::uint32_t>(net.shard_count));
     }
   } catch (const std::invalid_argument& e) {
     throw input_error({file.error_at({{"projection", k}}, "projection '" + pr.name() + "': " + e.what())});
@@ -258,8 +259,8 @@ network build_network(const network_file& file, std::size_t shards) {
   net.seed = cfg.simulation().seed();
   global_neuron_id_type next_id = 0;
   for (int k = 0; k < cfg.population_size(); ++k) {
-    net.populations.push_back(
-        make_sharded_population(cfg.population(k), static_cast<std::uint32_t>(k), net.grid, net.seed, net.shard_count));
+    net.populations.push_back(make_sharded_population(cfg.population(k), static_cast<std::uint32_t>(k),
+                                                      net.grid, net.seed, net.shard_count));
     net.first_global_id.push_back(next_id);
     next_id += cfg.population(k).size();
   }

@@ -15,8 +15,9 @@ namespace {
 
 // Edge ids of the report: the listed ones, a reproducible random sample, or all;
 // ordered by target neuron, then edge id, as the SONATA mapping groups them.
+template <class TargetOf>
 std::vector<std::uint64_t> report_columns(const config::WeightRecording& cfg, const synapse_table& table,
-                                          std::uint64_t seed, std::uint32_t projection) {
+                                          std::uint64_t seed, std::uint32_t projection, TargetOf target_of) {
   const std::uint64_t n = table.synapse_count();
   std::vector<std::uint64_t> ids;
   if (cfg.synapses_size() > 0) {
@@ -39,7 +40,7 @@ std::vector<std::uint64_t> report_columns(const config::WeightRecording& cfg, co
       throw std::invalid_argument("edge id " + std::to_string(e) + " is beyond the projection's " +
                                   std::to_string(n) + " synapses");
   std::sort(ids.begin(), ids.end(), [&](std::uint64_t a, std::uint64_t b) {
-    return std::pair(table.target[a], a) < std::pair(table.target[b], b);
+    return std::pair(target_of(a), a) < std::pair(target_of(b), b);
   });
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
@@ -69,17 +70,28 @@ weight_recorder::weight_recorder(network& net, std::uint32_t projection_index,
   const std::string name = weight_group_name(proj.name);
   if (!proj.rule) static_weights_.assign(table.weight.begin(), table.weight.end());
 
+  // Edge ids follow the canonical (source, delay, target) order whatever the
+  // shard count (core/synapse_table.hpp); the table stores synapses shard by shard.
+  if (table.shards > 1) storage_of_ = canonical_order(table);
   {
     const std::uint64_t n = table.synapse_count();
+    std::vector<std::uint64_t> source_at(n);
+    std::vector<double> delay_at(n);
+    for (std::uint32_t s = 0; s < table.source_count(); ++s)
+      for (std::uint32_t b = table.source_begin(s); b < table.source_end(s); ++b)
+        for (std::uint64_t e = table.block_first_synapse[b]; e < table.block_first_synapse[b + 1]; ++e) {
+          source_at[e] = s;
+          delay_at[e] = grid_.to_ms(table.block_delay[b]);
+        }
     std::vector<std::uint64_t> source(n), target(n);
     std::vector<double> delay_ms(n);
-    for (std::uint32_t s = 0; s + 1 < table.source_first_block.size(); ++s)
-      for (std::uint32_t b = table.source_first_block[s]; b < table.source_first_block[s + 1]; ++b)
-        for (std::uint64_t e = table.block_first_synapse[b]; e < table.block_first_synapse[b + 1]; ++e) {
-          source[e] = s;
-          delay_ms[e] = grid_.to_ms(table.block_delay[b]);
-        }
-    std::copy(table.target.begin(), table.target.end(), target.begin());
+    for (std::uint64_t e = 0; e < n; ++e) {
+      const std::uint64_t at = storage(e);
+      source[e] = source_at[at];
+      target[e] = table.target[at];
+      delay_ms[e] = delay_at[at];
+    }
+    const auto initial = canonical_weights();
     edge_topology topology;
     topology.source_population = net.populations[proj.source_population]->name();
     topology.target_population = net.populations[proj.target_population]->name();
@@ -88,20 +100,21 @@ weight_recorder::weight_recorder(network& net, std::uint32_t projection_index,
     topology.source = source;
     topology.target = target;
     topology.delay_ms = delay_ms;
-    topology.initial_weight = current_weights();
+    topology.initial_weight = initial;
     edges_ = &out.add_edge_population(name, topology);
   }
 
   if (cfg.has_interval()) {
     interval_ = std::max<tick_type>(1, grid_.to_ticks(cfg.interval()));
-    columns_ = report_columns(cfg, table, net.seed, projection_index);
+    columns_ = report_columns(cfg, table, net.seed, projection_index,
+                              [&](std::uint64_t e) { return table.target[storage(e)]; });
     if (!columns_.empty() && columns_.back() > std::numeric_limits<std::uint32_t>::max())
       throw std::invalid_argument(
           "a synapse report holds edge ids below 2^32 (SONATA element_ids are uint32)");
     frame_mapping mapping;
     for (const auto e : columns_) {
-      if (mapping.node_ids.empty() || mapping.node_ids.back() != table.target[e]) {
-        mapping.node_ids.push_back(table.target[e]);
+      if (mapping.node_ids.empty() || mapping.node_ids.back() != table.target[storage(e)]) {
+        mapping.node_ids.push_back(table.target[storage(e)]);
         mapping.index_pointers.push_back(mapping.element_ids.size());
       }
       mapping.element_ids.push_back(static_cast<std::uint32_t>(e));
@@ -115,6 +128,10 @@ weight_recorder::weight_recorder(network& net, std::uint32_t projection_index,
   }
   if (cfg.events() && proj.rule) {
     events_ = &out.add_weight_event_log(name);
+    if (!storage_of_.empty()) {
+      canonical_of_.resize(storage_of_.size());
+      for (std::uint64_t e = 0; e < storage_of_.size(); ++e) canonical_of_[storage_of_[e]] = e;
+    }
     if (net.shard_count > 1) {
       const shard_layout layout(net, net.shard_count);
       std::vector<std::uint16_t> owner(table.synapse_count());
@@ -131,9 +148,12 @@ weight_recorder::~weight_recorder() {
   if (events_ != nullptr && rule) rule->set_change_log(nullptr);
 }
 
-std::span<const double> weight_recorder::current_weights() {
+std::vector<double> weight_recorder::canonical_weights() {
   const auto& rule = net_.projections[projection_].rule;
-  return rule ? rule->weights() : std::span<const double>(static_weights_);
+  const std::span<const double> stored = rule ? rule->weights() : std::span<const double>(static_weights_);
+  std::vector<double> w(stored.size());
+  for (std::uint64_t e = 0; e < w.size(); ++e) w[e] = stored[storage(e)];
+  return w;
 }
 
 std::uint32_t weight_recorder::owner_population() const {
@@ -141,14 +161,16 @@ std::uint32_t weight_recorder::owner_population() const {
 }
 
 neuron_id_type weight_recorder::column_neuron(std::size_t column) const {
-  return net_.projections[projection_].synapses.target[columns_[column]];
+  return net_.projections[projection_].synapses.target[storage(columns_[column])];
 }
 
 void weight_recorder::sample(tick_type /*now*/, std::span<const std::uint32_t> columns,
                              std::span<double> frame) const {
   const auto& rule = net_.projections[projection_].rule;
-  for (const std::uint32_t c : columns)
-    frame[c] = rule ? rule->weight(columns_[c]) : static_weights_[columns_[c]];
+  for (const std::uint32_t c : columns) {
+    const std::uint64_t at = storage(columns_[c]);
+    frame[c] = rule ? rule->weight(at) : static_weights_[at];
+  }
 }
 
 void weight_recorder::write(tick_type /*now*/, std::span<const double> frame) {
@@ -159,6 +181,13 @@ void weight_recorder::write(tick_type /*now*/, std::span<const double> frame) {
 void weight_recorder::flush() {
   if (events_ == nullptr || log_.empty()) return;
   log_.drain(drained_);
+  if (!canonical_of_.empty()) {
+    // Logged by storage index; the file holds edge ids, in (time, edge id) order.
+    for (auto& d : drained_) d.synapse = canonical_of_[d.synapse];
+    std::stable_sort(drained_.begin(), drained_.end(), [](const auto& x, const auto& y) {
+      return x.tick != y.tick ? x.tick < y.tick : x.synapse < y.synapse;
+    });
+  }
   log_times_ms_.resize(drained_.size());
   log_synapses_.resize(drained_.size());
   log_weights_.resize(drained_.size());
@@ -172,7 +201,7 @@ void weight_recorder::flush() {
 
 void weight_recorder::finish() {
   flush();
-  edges_->write_final_weights(current_weights());
+  edges_->write_final_weights(canonical_weights());
 }
 
 std::vector<std::unique_ptr<weight_recorder>> make_weight_recorders(const network_file& file, network& net,

@@ -45,7 +45,10 @@ class weight_recorder final : public state_probe {
   void finish();
 
  private:
-  std::span<const double> current_weights();
+  // The rule's (or table's) weights in edge id order.
+  std::vector<double> canonical_weights();
+  // Storage index of edge id e.
+  std::uint64_t storage(std::uint64_t e) const { return storage_of_.empty() ? e : storage_of_[e]; }
 
   network& net_;
   std::uint32_t projection_;
@@ -54,7 +57,9 @@ class weight_recorder final : public state_probe {
   frame_report* report_ = nullptr;
   weight_event_log* events_ = nullptr;
   tick_type interval_ = 0;
-  std::vector<std::uint64_t> columns_;  // edge ids of the report's columns
+  std::vector<std::uint64_t> columns_;       // edge ids of the report's columns
+  std::vector<std::uint64_t> storage_of_;    // edge id -> storage index (empty: the same)
+  std::vector<std::uint64_t> canonical_of_;  // storage index -> edge id, for event logs
   std::vector<float> frame_;
   std::vector<double> static_weights_;  // a static projection's table weights, widened
   weight_change_log log_;

@@ -79,6 +79,22 @@ void sort_row(row_scratch& sc) {
                   [&](std::uint32_t k) { return static_cast<std::size_t>(sc.delay[k] - lo); });
 }
 
+// The shard that owns target `local` of a population of `size` neurons split by
+// slice_boundaries (core/sharded_population.hpp): the first size % shards slices
+// have one neuron more.
+class shard_of {
+ public:
+  shard_of(std::uint32_t size, std::uint32_t shards)
+      : base_(size / shards), extra_(size % shards), big_end_((size / shards + 1) * (size % shards)) {}
+  std::uint32_t operator()(std::uint32_t local) const {
+    if (local < big_end_) return local / (base_ + 1);
+    return extra_ + (local - big_end_) / base_;
+  }
+
+ private:
+  std::uint32_t base_, extra_, big_end_;
+};
+
 // Where each table's synapses of each source start: offsets[r][s], n_sources + 1 each.
 using table_offsets = std::vector<std::vector<std::uint64_t>>;
 
@@ -104,64 +120,73 @@ void resize_for_fill(std::vector<T>& v, std::size_t n) {
 template <class Fetch>
 std::vector<synapse_table> fill_tables(std::uint32_t n_sources, const table_offsets& offsets,
                                        const std::vector<target_range>& ranges, const synapse_values& values,
-                                       Fetch fetch) {
+                                       std::uint32_t shards, Fetch fetch) {
   const std::size_t n_tables = ranges.size();
   std::vector<synapse_table> tables(n_tables);
+  for (auto& t : tables) t.shards = shards;
   for (std::size_t r = 0; r < n_tables; ++r) {
     resize_for_fill(tables[r].target, offsets[r][n_sources]);
     resize_for_fill(tables[r].weight, offsets[r][n_sources]);
   }
   const std::uint32_t n_chunks = (n_sources + sources_per_task - 1) / sources_per_task;
   std::vector<std::vector<block_chunk>> chunks(n_tables, std::vector<block_chunk>(n_chunks));
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n_chunks),
-                    [&](const tbb::blocked_range<std::uint32_t>& cr) {
-                      row_scratch sc;
-                      for (std::uint32_t chunk = cr.begin(); chunk < cr.end(); ++chunk) {
-                        const std::uint32_t begin = chunk * sources_per_task;
-                        const std::uint32_t end = std::min(n_sources, begin + sources_per_task);
-                        for (std::uint32_t s = begin; s < end; ++s) {
-                          sc.target.clear();
-                          sc.list_index.clear();
-                          const std::uint64_t first = fetch(s, sc);
-                          const std::size_t n = sc.target.size();
-                          // Row positions are 32-bit in the sort keys.
-                          if (n > std::numeric_limits<std::uint32_t>::max())
-                            throw std::invalid_argument("a source makes more than 2^32 connections");
-                          sc.weight.resize(n);
-                          sc.delay.resize(n);
-                          values.fill(s, first, sc.target, sc.list_index, sc.weight, sc.delay);
-                          for (std::size_t r = 0; r < n_tables; ++r) {
-                            const target_range range = ranges[r];
-                            sc.order.clear();
-                            for (std::uint32_t k = 0; k < n; ++k)
-                              if (sc.target[k] >= range.offset && sc.target[k] - range.offset < range.size)
-                                sc.order.push_back(k);
-                            sort_row(sc);
-                            synapse_table& table = tables[r];
-                            block_chunk& out = chunks[r][chunk];
-                            std::uint64_t pos = offsets[r][s];
-                            std::uint32_t blocks = 0;
-                            for (std::size_t i = 0; i < sc.order.size(); ++i, ++pos) {
-                              const std::uint32_t k = sc.order[i];
-                              if (i == 0 || sc.delay[k] != out.block_delay.back()) {
-                                out.block_delay.push_back(sc.delay[k]);
-                                out.block_size.push_back(0);
-                                ++blocks;
-                              }
-                              ++out.block_size.back();
-                              table.target[pos] = sc.target[k] - range.offset;
-                              table.weight[pos] = static_cast<weight_type>(sc.weight[k]);
-                            }
-                            out.blocks_per_source.push_back(blocks);
-                          }
-                        }
-                      }
-                    });
+  tbb::parallel_for(
+      tbb::blocked_range<std::uint32_t>(0, n_chunks), [&](const tbb::blocked_range<std::uint32_t>& cr) {
+        row_scratch sc;
+        for (std::uint32_t chunk = cr.begin(); chunk < cr.end(); ++chunk) {
+          const std::uint32_t begin = chunk * sources_per_task;
+          const std::uint32_t end = std::min(n_sources, begin + sources_per_task);
+          for (std::uint32_t s = begin; s < end; ++s) {
+            sc.target.clear();
+            sc.list_index.clear();
+            const std::uint64_t first = fetch(s, sc);
+            const std::size_t n = sc.target.size();
+            // Row positions are 32-bit in the sort keys.
+            if (n > std::numeric_limits<std::uint32_t>::max())
+              throw std::invalid_argument("a source makes more than 2^32 connections");
+            sc.weight.resize(n);
+            sc.delay.resize(n);
+            values.fill(s, first, sc.target, sc.list_index, sc.weight, sc.delay);
+            for (std::size_t r = 0; r < n_tables; ++r) {
+              const target_range range = ranges[r];
+              sc.order.clear();
+              for (std::uint32_t k = 0; k < n; ++k)
+                if (sc.target[k] >= range.offset && sc.target[k] - range.offset < range.size)
+                  sc.order.push_back(k);
+              sort_row(sc);
+              const shard_of owner(range.size, shards);
+              if (shards > 1)
+                counting_pass(sc, shards,
+                              [&](std::uint32_t k) { return owner(sc.target[k] - range.offset); });
+              synapse_table& table = tables[r];
+              block_chunk& out = chunks[r][chunk];
+              std::uint64_t pos = offsets[r][s];
+              const std::size_t counts_at = out.blocks_per_source.size();
+              out.blocks_per_source.resize(counts_at + shards, 0);
+              std::uint32_t shard = 0;
+              for (std::size_t i = 0; i < sc.order.size(); ++i, ++pos) {
+                const std::uint32_t k = sc.order[i];
+                const std::uint32_t local = sc.target[k] - range.offset;
+                const std::uint32_t here = shards > 1 ? owner(local) : 0;
+                if (i == 0 || here != shard || sc.delay[k] != out.block_delay.back()) {
+                  shard = here;
+                  out.block_delay.push_back(sc.delay[k]);
+                  out.block_size.push_back(0);
+                  ++out.blocks_per_source[counts_at + shard];
+                }
+                ++out.block_size.back();
+                table.target[pos] = local;
+                table.weight[pos] = static_cast<weight_type>(sc.weight[k]);
+              }
+            }
+          }
+        }
+      });
   for (std::size_t r = 0; r < n_tables; ++r) {
     synapse_table& table = tables[r];
     std::size_t n_blocks = 0;
     for (const auto& c : chunks[r]) n_blocks += c.block_delay.size();
-    table.source_first_block.reserve(n_sources + 1);
+    table.source_first_block.reserve(std::size_t{n_sources} * shards + 1);
     table.source_first_block.push_back(0);
     table.block_first_synapse.reserve(n_blocks + 1);
     table.block_first_synapse.push_back(0);
@@ -200,7 +225,8 @@ class array_values final : public synapse_values {
 }  // namespace
 
 std::vector<synapse_table> build_synapse_tables(const connection_rows& rows, const synapse_values& values,
-                                                const std::vector<target_range>& ranges) {
+                                                const std::vector<target_range>& ranges,
+                                                std::uint32_t shards) {
   const auto n_sources = static_cast<std::uint32_t>(rows.first.size() - 1);
   table_offsets offsets(ranges.size(), std::vector<std::uint64_t>(n_sources + 1, 0));
   tbb::parallel_for(
@@ -213,7 +239,7 @@ std::vector<synapse_table> build_synapse_tables(const connection_rows& rows, con
                 ++offsets[r][s + 1];
       });
   for (auto& o : offsets) std::partial_sum(o.begin(), o.end(), o.begin());
-  return fill_tables(n_sources, offsets, ranges, values, [&](std::uint32_t s, row_scratch& sc) {
+  return fill_tables(n_sources, offsets, ranges, values, shards, [&](std::uint32_t s, row_scratch& sc) {
     sc.target.assign(rows.target.begin() + static_cast<std::ptrdiff_t>(rows.first[s]),
                      rows.target.begin() + static_cast<std::ptrdiff_t>(rows.first[s + 1]));
     if (!rows.list_index.empty())
@@ -229,12 +255,13 @@ std::uint64_t connection_count(const row_generator& rows) {
   return n;
 }
 
-synapse_table build_synapse_table(const row_generator& rows, const synapse_values& values) {
+synapse_table build_synapse_table(const row_generator& rows, const synapse_values& values,
+                                  std::uint32_t target_count, std::uint32_t shards) {
   const std::uint32_t n_sources = rows.n_sources();
   table_offsets offsets(1, std::vector<std::uint64_t>(n_sources + 1, 0));
   for (std::uint32_t s = 0; s < n_sources; ++s) offsets[0][s + 1] = offsets[0][s] + rows.row_size(s);
-  const std::vector<target_range> all{{0, std::numeric_limits<std::uint32_t>::max()}};
-  auto tables = fill_tables(n_sources, offsets, all, values, [&](std::uint32_t s, row_scratch& sc) {
+  const std::vector<target_range> all{{0, target_count}};
+  auto tables = fill_tables(n_sources, offsets, all, values, shards, [&](std::uint32_t s, row_scratch& sc) {
     rows.append_row(s, sc.target, sc.marks);
     return offsets[0][s];
   });
@@ -265,7 +292,7 @@ std::vector<synapse_table> build_synapse_tables(const connection_rows& rows,
                                                 const std::vector<double>& weights,
                                                 const std::vector<tick_type>& delay_ticks,
                                                 const std::vector<target_range>& ranges) {
-  return build_synapse_tables(rows, array_values(weights, delay_ticks), ranges);
+  return build_synapse_tables(rows, array_values(weights, delay_ticks), ranges, 1);
 }
 
 }  // namespace spikeq

@@ -28,14 +28,17 @@ struct target_range {
   std::uint32_t size = 0;
 };
 
-// Tables from materialised connections, one per range.
+// Tables from materialised connections, one per range, each target population
+// split into `shards` slices (core/synapse_table.hpp orders synapses by them).
 std::vector<synapse_table> build_synapse_tables(const connection_rows& rows, const synapse_values& values,
-                                                const std::vector<target_range>& ranges);
+                                                const std::vector<target_range>& ranges,
+                                                std::uint32_t shards = 1);
 
 // Generates each source's row on the fly, straight into the table of the single
 // target range (no per-synapse temporary at all).
-// REQUIRES: rows.sizes_known(); range covers the generator's whole target space.
-synapse_table build_synapse_table(const row_generator& rows, const synapse_values& values);
+// REQUIRES: rows.sizes_known(); the generator's targets are [0, target_count).
+synapse_table build_synapse_table(const row_generator& rows, const synapse_values& values,
+                                  std::uint32_t target_count, std::uint32_t shards = 1);
 
 // Number of connections a generator with known row sizes makes.
 std::uint64_t connection_count(const row_generator& rows);

@@ -118,7 +118,7 @@ TEST(synapse_table_builder, generated_rows_match_materialised_rows) {
     synapse_table b;
     {
       tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
-      b = build_synapse_table(row_generator(spec, 1000, 1000, 0, 5, 3), values);
+      b = build_synapse_table(row_generator(spec, 1000, 1000, 0, 5, 3), values, 1000);
     }
     ASSERT_EQ(a.size(), 1u);
     EXPECT_EQ(a[0].target, b.target);
@@ -139,7 +139,7 @@ TEST(synapse_table_builder, delays_below_one_tick_are_reported_for_the_first_con
   delay.a = 0.0;
   delay.b = 0.2;
   const distribution_values values(weight, delay, time_grid(0.1), 1, 0);
-  build_synapse_table(row_generator(total(10'000), 100, 100, -1, 1, 0), values);
+  build_synapse_table(row_generator(total(10'000), 100, 100, -1, 1, 0), values, 100);
   const auto bad = values.first_bad_delay();
   ASSERT_TRUE(bad);
   EXPECT_LT(bad->delay_ms, 0.05);
