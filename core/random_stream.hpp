@@ -10,6 +10,7 @@
 
 #include <Random123/philox.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -85,9 +86,14 @@ class random_stream {
 
   // Poisson-distributed count by inversion: the smallest k with u < cdf[k], for
   // a table of cumulative probabilities (poisson_cdf) of a small mean; one uniform.
+  // The first entries are counted without branches (a walk mispredicts about once
+  // per draw), the rare tail by walking on.
   std::uint32_t poisson(std::span<const double> cdf) {
+    constexpr std::size_t unrolled = 8;
     const double u = uniform();
     std::uint32_t k = 0;
+    const std::size_t head = std::min(cdf.size(), unrolled);
+    for (std::size_t j = 0; j < head; ++j) k += u >= cdf[j];
     while (k + 1 < cdf.size() && u >= cdf[k]) ++k;
     return k;
   }

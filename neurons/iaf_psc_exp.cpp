@@ -18,7 +18,8 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
       I_ex_pA_(init.I_syn_ex_pA),
       I_in_pA_(init.I_syn_in_pA),
       I_stim_pA_(size, 0.0),
-      refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))) {
+      refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))),
+      pending_(size) {
   const double h = grid.to_ms(step_ticks);
   P11_ex_ = std::exp(-h / p.tau_syn_ex_ms);
   P11_in_ = std::exp(-h / p.tau_syn_in_ms);

@@ -61,7 +61,7 @@ class iaf_psc_exp final : public population {
   bool has_stimulus_ = false;
   refractory_list refractory_;
   // Input buffer: synaptic input that arrived during the current step.
-  pending_inputs pending_;
+  input_accumulator pending_;
 };
 
 }  // namespace spikeq
