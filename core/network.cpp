@@ -20,14 +20,14 @@ std::uint64_t network::synapse_count() const {
 tick_type network::min_delay() const {
   tick_type d = std::numeric_limits<tick_type>::max();
   for (const auto& p : projections)
-    for (tick_type x : p.synapses.block_delay) d = std::min(d, x);
+    for (const tick_type x : p.synapses.block_delay) d = std::min(d, x);
   return d == std::numeric_limits<tick_type>::max() ? 0 : d;
 }
 
 tick_type network::max_delay() const {
   tick_type d = 0;
   for (const auto& p : projections)
-    for (tick_type x : p.synapses.block_delay) d = std::max(d, x);
+    for (const tick_type x : p.synapses.block_delay) d = std::max(d, x);
   return d;
 }
 

@@ -24,11 +24,15 @@
 
 namespace spikeq {
 
+// Delays of blocks in ticks; 32 bits (35 minutes at the default 1 us tick) save
+// 4 bytes per block (~0.2 bytes per synapse in the microcircuit).
+using block_delay_type = std::int32_t;
+
 struct synapse_table {
   std::uint32_t shards = 1;
   std::vector<std::uint32_t> source_first_block;
   std::vector<std::uint64_t> block_first_synapse;
-  std::vector<tick_type> block_delay;
+  std::vector<block_delay_type> block_delay;
   std::vector<neuron_id_type> target;
   std::vector<weight_type> weight;
 

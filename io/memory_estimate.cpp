@@ -12,7 +12,7 @@ namespace {
 // Bytes per element of the structures that grow with the network. Each names the
 // vector(s) it stands for, so a change of layout is easy to follow here.
 constexpr double table_bytes_per_synapse = 8;  // synapse_table::target (4) + weight (4)
-constexpr double bytes_per_block = 16;         // block_first_synapse (8) + block_delay (8)
+constexpr double bytes_per_block = 12;         // block_first_synapse (8) + block_delay (4)
 constexpr double bytes_per_source = 4;         // source_first_block
 // Construction temporaries (synapses/synapse_table_builder.hpp): connectors generated
 // source by source onto one population write straight into the table and need none;

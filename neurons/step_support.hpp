@@ -42,7 +42,8 @@ class pending_inputs {
 class input_accumulator {
  public:
   explicit input_accumulator(std::size_t size) : excitatory_(size, 0.0), inhibitory_(size, 0.0) {}
-  void add(receptor_type receptor, std::span<const neuron_id_type> targets, std::span<const weight_type> weights) {
+  void add(receptor_type receptor, std::span<const neuron_id_type> targets,
+           std::span<const weight_type> weights) {
     double* sum = (receptor == receptor_type::excitatory ? excitatory_ : inhibitory_).data();
     for (std::size_t k = 0; k < targets.size(); ++k) sum[targets[k]] += weights[k];
   }

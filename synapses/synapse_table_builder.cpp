@@ -170,6 +170,9 @@ std::vector<synapse_table> fill_tables(std::uint32_t n_sources, const table_offs
                 const std::uint32_t here = shards > 1 ? owner(local) : 0;
                 if (i == 0 || here != shard || sc.delay[k] != out.block_delay.back()) {
                   shard = here;
+                  if (sc.delay[k] > std::numeric_limits<block_delay_type>::max())
+                    throw std::invalid_argument("a delay of " + std::to_string(sc.delay[k]) +
+                                                " ticks is longer than synapse tables hold (2^31 - 1 ticks)");
                   out.block_delay.push_back(sc.delay[k]);
                   out.block_size.push_back(0);
                   ++out.blocks_per_source[counts_at + shard];
@@ -196,7 +199,7 @@ std::vector<synapse_table> fill_tables(std::uint32_t n_sources, const table_offs
         table.source_first_block.push_back(table.source_first_block.back() + b);
       for (const std::uint32_t sz : c.block_size)
         table.block_first_synapse.push_back(table.block_first_synapse.back() + sz);
-      table.block_delay.insert(table.block_delay.end(), c.block_delay.begin(), c.block_delay.end());
+      for (const tick_type d : c.block_delay) table.block_delay.push_back(static_cast<block_delay_type>(d));
       c = block_chunk{};
     }
   }

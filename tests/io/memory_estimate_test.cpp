@@ -24,7 +24,8 @@ network_file resolved(const std::string& text) {
 
 double bytes_of(const synapse_table& t) {
   return 4.0 * static_cast<double>(t.source_first_block.size() + t.target.size() + t.weight.size()) +
-         8.0 * static_cast<double>(t.block_first_synapse.size() + t.block_delay.size());
+         8.0 * static_cast<double>(t.block_first_synapse.size()) +
+         4.0 * static_cast<double>(t.block_delay.size());
 }
 
 const char* const connectors = R"(
