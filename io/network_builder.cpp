@@ -164,6 +164,23 @@ void build_projection(const network_file& file, int k, network& net) {
   }
 }
 
+// Calls add(population, its offset in the source's concatenated target space, the
+// chosen neurons in it) for every target population the current source reaches;
+// no neurons chosen means all of them.
+template <class Add>
+void for_each_target(const config::CurrentSource& cs, const std::vector<std::uint32_t>& targets,
+                     const network& net, Add add) {
+  std::uint64_t offset = 0;
+  for (const std::uint32_t t : targets) {
+    const std::uint32_t size = net.populations[t]->size();
+    std::vector<neuron_id_type> chosen;
+    for (const std::uint32_t n : cs.neurons())
+      if (n >= offset && n < offset + size) chosen.push_back(static_cast<neuron_id_type>(n - offset));
+    if (cs.neurons().empty() || !chosen.empty()) add(t, offset, std::move(chosen));
+    offset += size;
+  }
+}
+
 void build_current_source(const network_file& file, int k, network& net) {
   const auto& cs = file.network.current_source(k);
   std::vector<std::uint32_t> targets;
@@ -188,31 +205,23 @@ void build_current_source(const network_file& file, int k, network& net) {
   if (cs.has_poisson_input()) {
     const auto& g = cs.poisson_input();
     const tick_type interval = std::max<tick_type>(1, net.grid.to_ticks(file.network.simulation().dt()));
-    std::uint64_t offset = 0;
-    for (const std::uint32_t t : targets) {
-      const std::uint32_t size = net.populations[t]->size();
-      poisson_drive drive;
-      drive.name = cs.name();
-      drive.target_population = t;
-      bool any = cs.neurons().empty();
-      for (const std::uint32_t n : cs.neurons())
-        if (n >= offset && n < offset + size) {
-          drive.neurons.push_back(static_cast<neuron_id_type>(n - offset));
-          any = true;
-        }
-      offset += size;
-      if (!any) continue;
-      drive.mean = g.rate() * net.grid.to_ms(interval) / 1000.0;
-      drive.weight = g.weight();
-      drive.receptor = g.weight() < 0 ? receptor_type::inhibitory : receptor_type::excitatory;
-      drive.interval = interval;
-      // Like random pulses, the first inputs fall in the step (start, start + dt].
-      drive.start = net.grid.to_ticks(g.start()) + interval;
-      drive.stop = g.has_stop() ? net.grid.to_ticks(g.stop()) : std::numeric_limits<tick_type>::max();
-      drive.stream_object = static_cast<std::uint32_t>(k);
-      drive.stream_entity_offset = static_cast<std::uint32_t>(offset - size);
-      net.drives.push_back(std::move(drive));
-    }
+    for_each_target(
+        cs, targets, net, [&](std::uint32_t t, std::uint64_t offset, std::vector<neuron_id_type> chosen) {
+          poisson_drive drive;
+          drive.name = cs.name();
+          drive.target_population = t;
+          drive.neurons = std::move(chosen);
+          drive.mean = g.rate() * net.grid.to_ms(interval) / 1000.0;
+          drive.weight = g.weight();
+          drive.receptor = g.weight() < 0 ? receptor_type::inhibitory : receptor_type::excitatory;
+          drive.interval = interval;
+          // Like random pulses, the first inputs fall in the step (start, start + dt].
+          drive.start = net.grid.to_ticks(g.start()) + interval;
+          drive.stop = g.has_stop() ? net.grid.to_ticks(g.stop()) : std::numeric_limits<tick_type>::max();
+          drive.stream_object = static_cast<std::uint32_t>(k);
+          drive.stream_entity_offset = static_cast<std::uint32_t>(offset);
+          net.drives.push_back(std::move(drive));
+        });
     return;
   }
   current_schedule sched;
@@ -232,21 +241,13 @@ void build_current_source(const network_file& file, int k, network& net) {
     }
   }
   // One schedule per target population, with the chosen neurons mapped into it.
-  std::uint64_t offset = 0;
-  for (const std::uint32_t t : targets) {
-    const std::uint32_t size = net.populations[t]->size();
+  for_each_target(cs, targets, net, [&](std::uint32_t t, std::uint64_t, std::vector<neuron_id_type> chosen) {
     current_schedule part = sched;
     part.name = cs.name();
     part.target_population = t;
-    bool any = cs.neurons().empty();
-    for (const std::uint32_t n : cs.neurons())
-      if (n >= offset && n < offset + size) {
-        part.neurons.push_back(static_cast<neuron_id_type>(n - offset));
-        any = true;
-      }
-    if (any) net.currents.push_back(std::move(part));
-    offset += size;
-  }
+    part.neurons = std::move(chosen);
+    net.currents.push_back(std::move(part));
+  });
 }
 
 }  // namespace
