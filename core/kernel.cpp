@@ -67,7 +67,7 @@ kernel::kernel(network& net, kernel_hooks hooks, unsigned threads)
   const tick_type width = choose_bucket_width(net), horizon = choose_horizon(net);
   for (std::size_t s = 0; s < shards; ++s)
     shards_.push_back(
-        std::make_unique<shard>(s, net_, layout_, hooks_, probe_windows_, pulse_draws_, width, horizon));
+        std::make_unique<shard>(s, net_, layout_, hooks_, probe_windows_, pulse_draws_, width, horizon, window_));
   outboxes_.resize(shards);
 }
 

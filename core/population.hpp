@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/input_ring.hpp"
 #include "core/types.hpp"
 
 namespace spikeq {
@@ -74,6 +75,10 @@ class population {
   // from `now` on; an empty `neurons` means all of them.
   virtual void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude,
                            population_output& out) = 0;
+
+  // Time-stepped models that take static input ahead of time (core/input_ring.hpp)
+  // return their ring; the kernel sizes it and fills it at window exchanges.
+  virtual input_ring* step_input() { return nullptr; }
 
   // Names of recordable state variables (NEST names, e.g. "V_m") and their units;
   // a variable is addressed by its index in this list.

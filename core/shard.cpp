@@ -7,7 +7,7 @@ namespace spikeq {
 
 shard::shard(std::size_t index, network& net, const shard_layout& layout, const kernel_hooks& hooks,
              std::vector<probe_window>& probe_windows, const std::vector<pulse_draws>& pulses,
-             tick_type bucket_width, tick_type horizon)
+             tick_type bucket_width, tick_type horizon, tick_type window)
     : index_(index),
       net_(net),
       layout_(layout),
@@ -47,6 +47,26 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
       for (const neuron_id_type n : drive.neurons)
         if (n >= share.first && n < share.end) add(n);
     }
+  }
+  // Static projections onto time-stepped slices with an input ring; each ring
+  // holds enough steps for the longest delay onto it plus a window.
+  ring_delivery_.assign(net.projections.size(), false);
+  std::vector<tick_type> ring_reach(net.populations.size(), 0);
+  for (std::size_t p = 0; p < net.projections.size(); ++p) {
+    const projection& proj = net.projections[p];
+    population* slice = layout.share(proj.target_population, index).slice;
+    if (proj.rule || slice == nullptr || slice->step_ticks() <= 0 || slice->step_input() == nullptr ||
+        proj.synapses.shards != layout.shard_count())
+      continue;
+    ring_delivery_[p] = true;
+    for (const tick_type d : proj.synapses.block_delay)
+      ring_reach[proj.target_population] = std::max(ring_reach[proj.target_population], d);
+  }
+  for (std::uint32_t k = 0; k < net.populations.size(); ++k) {
+    if (ring_reach[k] == 0) continue;
+    population& slice = *layout.share(k, index).slice;
+    const tick_type step = slice.step_ticks();
+    slice.step_input()->resize(slice.size(), static_cast<std::size_t>((ring_reach[k] + window) / step + 3));
   }
   tick_synapses_.resize(net.projections.size());
   for (std::size_t p = 0; p < net.projections.size(); ++p) {
@@ -104,6 +124,10 @@ void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
       const population_share& share = layout_.share(proj.target_population, index_);
       if (share.empty()) continue;
       const synapse_table& table = proj.synapses;
+      if (ring_delivery_[p]) {
+        add_to_ring(spike, proj, share);
+        continue;
+      }
       if (table.shards == layout_.shard_count()) {
         // The table keeps this shard's blocks of each source together.
         for (std::uint32_t b = table.first_block(spike.neuron, static_cast<std::uint32_t>(index_));
@@ -121,6 +145,24 @@ void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
         schedule_if_due(event::delivery(spike.tick + table.block_delay[b], source, p, b));
       }
     }
+  }
+}
+
+void shard::add_to_ring(const emitted_spike& spike, const projection& proj, const population_share& share) {
+  const synapse_table& table = proj.synapses;
+  input_ring& ring = *share.slice->step_input();
+  const tick_type step = share.slice->step_ticks();
+  const auto shard = static_cast<std::uint32_t>(index_);
+  for (std::uint32_t b = table.first_block(spike.neuron, shard); b < table.end_block(spike.neuron, shard);
+       ++b) {
+    const tick_type arrival = spike.tick + table.block_delay[b];
+    if (arrival > t_stop_) continue;
+    // Input arriving at tick t belongs to the step (T - dt, T] with T the first
+    // step end at or after t, as a delivery event at t would.
+    double* sum = ring.slot(static_cast<std::uint64_t>((arrival + step - 1) / step), proj.receptor);
+    const std::uint64_t first = table.block_first_synapse[b], last = table.block_first_synapse[b + 1];
+    for (std::uint64_t e = first; e < last; ++e) sum[table.target[e] - share.first] += table.weight[e];
+    stats_.synaptic_events += last - first;
   }
 }
 

@@ -29,7 +29,7 @@ class shard {
  public:
   shard(std::size_t index, network& net, const shard_layout& layout, const kernel_hooks& hooks,
         std::vector<probe_window>& probe_windows, const std::vector<pulse_draws>& pulses,
-        tick_type bucket_width, tick_type horizon);
+        tick_type bucket_width, tick_type horizon, tick_type window);
 
   // Schedules the first events (steps, generator wake-ups, stimuli, ticks, samples).
   void start(tick_type t_stop);
@@ -50,6 +50,7 @@ class shard {
   void handle_output(std::uint32_t population, tick_type now);
   void notify_post_spikes(std::uint32_t projection_index, tick_type now);
   void schedule_if_due(const event& e);
+  void add_to_ring(const emitted_spike& spike, const projection& proj, const population_share& share);
 
   std::size_t index_;
   network& net_;
@@ -67,6 +68,9 @@ class shard {
   // indices), and whether it drives any.
   std::vector<std::vector<neuron_id_type>> current_neurons_;
   std::vector<bool> current_applies_;
+  // Per projection: delivered at the exchange into the target slice's input ring
+  // (static synapses onto a time-stepped model that has one) rather than by events.
+  std::vector<bool> ring_delivery_;
   // Per projection with periodic ticks: the synapses ending on this shard's neurons.
   std::vector<std::vector<std::uint64_t>> tick_synapses_;
   // Per Poisson drive: the slice's driven neurons (local indices) and their streams.

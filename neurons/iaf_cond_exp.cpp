@@ -30,7 +30,7 @@ iaf_cond_exp::iaf_cond_exp(std::string name, neuron_id_type size, const iaf_cond
                  std::exp(-h / p.tau_syn_in_ms)};
 }
 
-void iaf_cond_exp::step(tick_type /*now*/, population_output& out) {
+void iaf_cond_exp::step(tick_type now, population_output& out) {
   // 1. Exponential Euler for V with the conductances frozen at their step-midpoint
   //    values (exact for constant conductances, second order overall); the
   //    conductances decay exactly.
@@ -40,6 +40,7 @@ void iaf_cond_exp::step(tick_type /*now*/, population_output& out) {
   refractory_.clamp(V_mV_, p_.V_reset_mV);
   // 3. Conductance jumps of the input that arrived during the step.
   pending_.apply_and_clear(g_ex_nS_, g_in_nS_);
+  ring_.drain(static_cast<std::uint64_t>(now / step_ticks_), g_ex_nS_, g_in_nS_);
   // 4. Threshold.
   for_each_above(V_mV_, p_.V_th_mV, [&](std::size_t k) {
     V_mV_[k] = p_.V_reset_mV;

@@ -41,6 +41,7 @@ class iaf_cond_exp final : public population {
   std::string_view model() const override { return "iaf_cond_exp"; }
   tick_type step_ticks() const override { return step_ticks_; }
   void step(tick_type now, population_output& out) override;
+  input_ring* step_input() override { return &ring_; }
   void receive(tick_type now, receptor_type receptor, std::span<const neuron_id_type> targets,
                std::span<const weight_type> weights, population_output& out) override;
   void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude_pA,
@@ -61,6 +62,8 @@ class iaf_cond_exp final : public population {
   std::vector<double> V_mV_, g_ex_nS_, g_in_nS_, I_stim_pA_;
   bool has_stimulus_ = false;
   refractory_list refractory_;
+  // Static input added ahead of time, by step.
+  input_ring ring_;
   // Input buffer: conductance jumps that arrived during the current step.
   pending_inputs pending_;
 };

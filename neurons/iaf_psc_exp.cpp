@@ -30,7 +30,7 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
   for (neuron_id_type n = 0; n < size; ++n) V_rel_mV_[n] = init.V_m_mV[n] - p.E_L_mV;
 }
 
-void iaf_psc_exp::step(tick_type /*now*/, population_output& out) {
+void iaf_psc_exp::step(tick_type now, population_output& out) {
   const std::size_t n = size();
   const double reset = p_.V_reset_mV - p_.E_L_mV;
   // 1. Free propagation of V over the step with the currents at its start, then the
@@ -42,6 +42,7 @@ void iaf_psc_exp::step(tick_type /*now*/, population_output& out) {
   refractory_.clamp(V_rel_mV_, reset);
   // 3. Input that arrived during the step makes the currents jump at its end.
   pending_.apply_and_clear(I_ex_pA_, I_in_pA_);
+  ring_.drain(static_cast<std::uint64_t>(now / step_ticks_), I_ex_pA_, I_in_pA_);
   // 4. Threshold.
   for_each_above(V_rel_mV_, p_.V_th_mV - p_.E_L_mV, [&](std::size_t k) {
     V_rel_mV_[k] = reset;

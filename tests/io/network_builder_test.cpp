@@ -3,16 +3,39 @@
 #include "io/network_builder.hpp"
 
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
+#include <tuple>
+
+#include "core/sharded_population.hpp"
 #include "io/resolve.hpp"
 
 namespace spikeq::io {
 namespace {
 
-network build(const std::string& text) {
+network build(const std::string& text, std::size_t shards = 1) {
   auto file = parse_network_text(text, "net.textproto");
   resolve_network(file);
-  return build_network(file);
+  return build_network(file, shards);
+}
+
+// One synapse in canonical terms: (source, delay, target, weight).
+using edge = std::tuple<std::uint32_t, tick_type, neuron_id_type, weight_type>;
+
+// The table's synapses in edge id order (core/synapse_table.hpp, canonical_order).
+std::vector<edge> canonical_edges(const synapse_table& t) {
+  std::vector<std::uint32_t> source(t.synapse_count());
+  std::vector<tick_type> delay(t.synapse_count());
+  for (std::uint32_t s = 0; s < t.source_count(); ++s)
+    for (std::uint32_t b = t.source_begin(s); b < t.source_end(s); ++b)
+      for (std::uint64_t e = t.block_first_synapse[b]; e < t.block_first_synapse[b + 1]; ++e) {
+        source[e] = s;
+        delay[e] = t.block_delay[b];
+      }
+  std::vector<edge> edges;
+  for (const std::uint64_t e : canonical_order(t))
+    edges.emplace_back(source[e], delay[e], t.target[e], t.weight[e]);
+  return edges;
 }
 
 const char* const two_populations = R"(
@@ -59,6 +82,35 @@ TEST(network_builder, same_seed_builds_identical_tables) {
     EXPECT_EQ(a.projections[k].synapses.target, b.projections[k].synapses.target);
     EXPECT_EQ(a.projections[k].synapses.weight, b.projections[k].synapses.weight);
     EXPECT_EQ(a.projections[k].synapses.block_delay, b.projections[k].synapses.block_delay);
+  }
+}
+
+TEST(network_builder, shards_and_build_threads_change_the_layout_not_the_synapses) {
+  // Tables grouped by target shard (1, 2, 3, 7 shards; 1 and 2 build threads) hold
+  // exactly the synapses, in edge id order, of the one-shard table; every block of a
+  // shard targets only neurons of that shard's slice.
+  std::vector<edge> reference[3];
+  {
+    const tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+    const network a = build(two_populations, 1);
+    for (std::size_t k = 0; k < 3; ++k) reference[k] = canonical_edges(a.projections[k].synapses);
+  }
+  for (const std::size_t shards : {1, 2, 3, 7}) {
+    const tbb::global_control two(tbb::global_control::max_allowed_parallelism, 2);
+    const network b = build(two_populations, shards);
+    for (std::size_t k = 0; k < 3; ++k) {
+      const synapse_table& t = b.projections[k].synapses;
+      EXPECT_EQ(t.shards, shards);
+      EXPECT_EQ(canonical_edges(t), reference[k]) << shards << " shards, projection " << k;
+      const auto first = slice_boundaries(b.populations[b.projections[k].target_population]->size(), shards);
+      for (std::uint32_t s = 0; s < t.source_count(); ++s)
+        for (std::uint32_t shard = 0; shard < shards; ++shard)
+          for (std::uint32_t blk = t.first_block(s, shard); blk < t.end_block(s, shard); ++blk)
+            for (std::uint64_t e = t.block_first_synapse[blk]; e < t.block_first_synapse[blk + 1]; ++e) {
+              EXPECT_GE(t.target[e], first[shard]);
+              EXPECT_LT(t.target[e], first[shard + 1]);
+            }
+    }
   }
 }
 
