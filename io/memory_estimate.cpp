@@ -122,7 +122,7 @@ double rule_bytes(const config::Plasticity& p, double synapses, double targets, 
 }
 
 projection_memory estimate_projection(const config::Network& net, int index,
-                                      const std::map<std::string, double>& sizes) {
+                                      const std::map<std::string, double>& sizes, std::size_t shards) {
   const auto& pr = net.projection(index);
   projection_memory m;
   m.name = pr.name();
@@ -136,10 +136,13 @@ projection_memory estimate_projection(const config::Network& net, int index,
   // One table per target population, holding its share of the synapses.
   for (const auto& t : pr.target()) {
     const double share = n_targets > 0 ? m.synapses * size_of(sizes, t) / n_targets : 0.0;
-    const double per_source = n_sources > 0 ? share / n_sources : 0.0;
-    const double blocks = n_sources * expected_distinct(per_source, delays);
+    // Tables keep each source's synapses per target shard, each shard with its own
+    // delay blocks (core/synapse_table.hpp).
+    const auto s = static_cast<double>(std::max<std::size_t>(shards, 1));
+    const double per_source_shard = n_sources > 0 ? share / n_sources / s : 0.0;
+    const double blocks = n_sources * s * expected_distinct(per_source_shard, delays);
     m.table_bytes +=
-        share * table_bytes_per_synapse + blocks * bytes_per_block + (n_sources + 1) * bytes_per_source;
+        share * table_bytes_per_synapse + blocks * bytes_per_block + (n_sources * s + 1) * bytes_per_source;
   }
   m.resident_bytes = m.table_bytes;
   // Connectors the builder generates row by row into a single table need no
@@ -228,7 +231,7 @@ double expected_synapses(const config::Network& net, int index) {
   }
 }
 
-memory_estimate estimate_memory(const config::Network& net) {
+memory_estimate estimate_memory(const config::Network& net, std::size_t shards) {
   memory_estimate e;
   for (int k = 0; k < net.population_size(); ++k) {
     const double bytes = population_bytes(net.population(k));
@@ -244,7 +247,7 @@ memory_estimate estimate_memory(const config::Network& net) {
   double resident = 0.0;
   double peak = 0.0;
   for (int k = 0; k < net.projection_size(); ++k) {
-    auto m = estimate_projection(net, k, sizes);
+    auto m = estimate_projection(net, k, sizes, shards);
     peak = std::max(peak, resident + m.resident_bytes + m.transient_bytes);
     resident += m.resident_bytes;
     e.synapses += m.synapses;

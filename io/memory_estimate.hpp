@@ -41,7 +41,9 @@ struct memory_estimate {
 };
 
 // REQUIRES: `network` resolved (io/resolve.hpp): names unique, sizes and defaults set.
-memory_estimate estimate_memory(const config::Network& network);
+// `shards`: the kernel's shard count (spikeq run --threads), which the tables' delay
+// blocks grow with.
+memory_estimate estimate_memory(const config::Network& network, std::size_t shards = 1);
 
 // Expected synapse count of projection `index` of a resolved network.
 double expected_synapses(const config::Network& network, int index);

@@ -97,8 +97,8 @@ void check_memory_fits(const network_file& file, const memory_estimate& estimate
   throw input_error({{file.path, 0, 0, message}});
 }
 
-memory_estimate check_memory_fits(const network_file& file) {
-  auto estimate = estimate_memory(file.network);
+memory_estimate check_memory_fits(const network_file& file, std::size_t shards) {
+  auto estimate = estimate_memory(file.network, shards);
   check_memory_fits(file, estimate, available_memory_bytes());
   return estimate;
 }

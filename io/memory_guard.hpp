@@ -24,6 +24,6 @@ void check_memory_fits(const network_file& file, const memory_estimate& estimate
 
 // The check as `spikeq run` and `validate` use it: estimate, then compare with what
 // the machine has. Returns the estimate (`run --stats` prints it next to the measured peak).
-memory_estimate check_memory_fits(const network_file& file);
+memory_estimate check_memory_fits(const network_file& file, std::size_t shards = 1);
 
 }  // namespace spikeq::io

@@ -81,7 +81,7 @@ int run_checked(const run_options& options) {
 
   io::network_file file = io::read_network_file(options.network_path);
   io::resolve_network(file, {options.t_stop_ms, options.seed});
-  const auto estimate = io::check_memory_fits(file);  // before anything big is allocated
+  const auto estimate = io::check_memory_fits(file, threads);  // before anything big is allocated
   network net = io::build_network(file, threads);
   const double build_s = seconds_since(t0);
 
