@@ -31,8 +31,13 @@ enum class stream_kind : std::uint32_t {
   poisson_input = 8,
 };
 
+// random_stream::poisson counts this many table entries without a branch; tables
+// are padded to at least one more.
+inline constexpr std::size_t poisson_cdf_head = 8;
+
 // Cumulative Poisson probabilities P(K <= k) for k = 0, 1, ... until they stop
-// growing (the tail below double precision), for random_stream::poisson.
+// growing (the tail below double precision), for random_stream::poisson; the last
+// entry (and the padding) is 2, above every uniform.
 inline std::vector<double> poisson_cdf(double mean) {
   std::vector<double> cdf;
   double p = std::exp(-mean), cumulative = p;
@@ -44,6 +49,7 @@ inline std::vector<double> poisson_cdf(double mean) {
     cdf.push_back(cumulative);
   }
   cdf.back() = 2.0;  // every u < 1 stops here
+  if (cdf.size() <= poisson_cdf_head) cdf.resize(poisson_cdf_head + 1, 2.0);
   return cdf;
 }
 
@@ -86,15 +92,14 @@ class random_stream {
 
   // Poisson-distributed count by inversion: the smallest k with u < cdf[k], for
   // a table of cumulative probabilities (poisson_cdf) of a small mean; one uniform.
-  // The first entries are counted without branches (a walk mispredicts about once
-  // per draw), the rare tail by walking on.
+  // The first poisson_cdf_head entries are counted without branches (a walk
+  // mispredicts about once per draw), the rare tail by walking on.
   std::uint32_t poisson(std::span<const double> cdf) {
-    constexpr std::size_t unrolled = 8;
     const double u = uniform();
     std::uint32_t k = 0;
-    const std::size_t head = std::min(cdf.size(), unrolled);
-    for (std::size_t j = 0; j < head; ++j) k += u >= cdf[j];
-    while (k + 1 < cdf.size() && u >= cdf[k]) ++k;
+    for (std::size_t j = 0; j < poisson_cdf_head; ++j) k += u >= cdf[j];
+    if (k == poisson_cdf_head)
+      while (k + 1 < cdf.size() && u >= cdf[k]) ++k;
     return k;
   }
 
