@@ -15,6 +15,7 @@
 #include <span>
 #include <vector>
 
+#include "core/input_sums.hpp"
 #include "core/types.hpp"
 
 namespace spikeq {
@@ -23,35 +24,23 @@ class input_ring {
  public:
   // Sized by the kernel before the run; zero slots: not used.
   void resize(std::size_t neurons, std::size_t slots) {
-    neurons_ = neurons;
-    slots_ = slots;
-    sums_.assign(neurons * slots * 2, 0.0);
+    slots_.resize(slots);
+    for (auto& slot : slots_) slot.resize(neurons);
   }
-  bool used() const { return slots_ > 0; }
-  std::size_t slots() const { return slots_; }
+  bool used() const { return !slots_.empty(); }
+  std::size_t slots() const { return slots_.size(); }
 
-  // The sums of step `step_index` for one receptor (a span of one value per neuron).
-  double* slot(std::uint64_t step_index, receptor_type receptor) {
-    return sums_.data() + ((step_index % slots_) * 2 + static_cast<std::size_t>(receptor)) * neurons_;
-  }
+  // The input of step `step_index` (the step ending at step_index * step length).
+  input_sums& slot(std::uint64_t step_index) { return slots_[step_index % slots_.size()]; }
 
   // Adds step `step_index`'s sums to the two variables and clears them.
   void drain(std::uint64_t step_index, std::span<double> excitatory, std::span<double> inhibitory) {
-    if (slots_ == 0) return;
-    double* ex = slot(step_index, receptor_type::excitatory);
-    double* in = slot(step_index, receptor_type::inhibitory);
-    for (std::size_t n = 0; n < neurons_; ++n) {
-      excitatory[n] += ex[n];
-      inhibitory[n] += in[n];
-      ex[n] = 0.0;
-      in[n] = 0.0;
-    }
+    if (slots_.empty()) return;
+    slot(step_index).apply_and_clear(excitatory, inhibitory);
   }
 
  private:
-  std::size_t neurons_ = 0;
-  std::size_t slots_ = 0;
-  std::vector<double> sums_;  // slot-major, then receptor, then neuron
+  std::vector<input_sums> slots_;
 };
 
 }  // namespace spikeq

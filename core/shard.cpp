@@ -159,9 +159,10 @@ void shard::add_to_ring(const emitted_spike& spike, const projection& proj, cons
     if (arrival > t_stop_) continue;
     // Input arriving at tick t belongs to the step (T - dt, T] with T the first
     // step end at or after t, as a delivery event at t would.
-    double* sum = ring.slot(static_cast<std::uint64_t>((arrival + step - 1) / step), proj.receptor);
     const std::uint64_t first = table.block_first_synapse[b], last = table.block_first_synapse[b + 1];
-    for (std::uint64_t e = first; e < last; ++e) sum[table.target[e] - share.first] += table.weight[e];
+    ring.slot(static_cast<std::uint64_t>((arrival + step - 1) / step))
+        .add(proj.receptor, std::span<const neuron_id_type>(table.target.data() + first, last - first),
+             std::span<const weight_type>(table.weight.data() + first, last - first), share.first);
     stats_.synaptic_events += last - first;
   }
 }

@@ -18,8 +18,8 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
       I_ex_pA_(init.I_syn_ex_pA),
       I_in_pA_(init.I_syn_in_pA),
       I_stim_pA_(size, 0.0),
-      refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))),
-      pending_(size) {
+      refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))) {
+  pending_.resize(size);
   const double h = grid.to_ms(step_ticks);
   P11_ex_ = std::exp(-h / p.tau_syn_ex_ms);
   P11_in_ = std::exp(-h / p.tau_syn_in_ms);
@@ -53,7 +53,7 @@ void iaf_psc_exp::step(tick_type now, population_output& out) {
 
 void iaf_psc_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<const neuron_id_type> targets,
                           std::span<const weight_type> weights, population_output& /*out*/) {
-  pending_.add(receptor, targets, weights);
+  pending_.add(receptor, targets, weights, 0);
 }
 
 void iaf_psc_exp::set_current(tick_type /*now*/, std::span<const neuron_id_type> neurons, double amplitude_pA,

@@ -64,7 +64,7 @@ class iaf_psc_exp final : public population {
   // Static input added ahead of time, by step.
   input_ring ring_;
   // Input buffer: synaptic input that arrived during the current step.
-  input_accumulator pending_;
+  input_sums pending_;
 };
 
 }  // namespace spikeq

@@ -35,32 +35,6 @@ class pending_inputs {
   std::vector<entry> entries_;
 };
 
-// Synaptic input that arrived during the current step, summed per neuron and
-// receptor as it arrives (NEST's ring buffer): for populations that receive about
-// one input per neuron and step or more (the microcircuit: 1.3), a random add into
-// an array the size of the population beats keeping a list of the inputs.
-class input_accumulator {
- public:
-  explicit input_accumulator(std::size_t size) : excitatory_(size, 0.0), inhibitory_(size, 0.0) {}
-  void add(receptor_type receptor, std::span<const neuron_id_type> targets,
-           std::span<const weight_type> weights) {
-    double* sum = (receptor == receptor_type::excitatory ? excitatory_ : inhibitory_).data();
-    for (std::size_t k = 0; k < targets.size(); ++k) sum[targets[k]] += weights[k];
-  }
-  // Adds each neuron's summed input to its receptor's variable, then starts afresh.
-  void apply_and_clear(std::vector<double>& excitatory, std::vector<double>& inhibitory) {
-    for (std::size_t n = 0; n < excitatory_.size(); ++n) {
-      excitatory[n] += excitatory_[n];
-      inhibitory[n] += inhibitory_[n];
-      excitatory_[n] = 0.0;
-      inhibitory_[n] = 0.0;
-    }
-  }
-
- private:
-  std::vector<double> excitatory_, inhibitory_;
-};
-
 // Neurons held at V_reset for a number of whole steps after a spike (NEST counts
 // t_ref in steps and leaves V untouched meanwhile).
 class refractory_list {
