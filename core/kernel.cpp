@@ -66,9 +66,9 @@ kernel::kernel(network& net, kernel_hooks hooks, unsigned threads)
   }
   const tick_type width = choose_bucket_width(net), horizon = choose_horizon(net);
   for (std::size_t s = 0; s < shards; ++s)
-    shards_.push_back(
-        std::make_unique<shard>(s, net_, layout_, hooks_, probe_windows_, pulse_draws_, width, horizon, window_));
-  outboxes_.resize(shards);
+    shards_.push_back(std::make_unique<shard>(s, net_, layout_, hooks_, probe_windows_, pulse_draws_, width,
+                                              horizon, window_));
+  for (auto& s : shards_) outboxes_.push_back(&s->outbox());
 }
 
 kernel::~kernel() = default;
@@ -106,9 +106,7 @@ void kernel::draw_window_pulses(tick_type window_start, tick_type window_end, ti
 }
 
 void kernel::finish_window(tick_type window_end, tick_type t_stop) {
-  for (std::size_t s = 0; s < shards_.size(); ++s) std::swap(outboxes_[s], shards_[s]->outbox());
   exchanged_ = exchange_.exchange(outboxes_);
-  for (std::size_t s = 0; s < shards_.size(); ++s) std::swap(outboxes_[s], shards_[s]->outbox());
   if (hooks_.spikes != nullptr) {
     std::size_t k = 0;
     while (k < exchanged_.size()) {
@@ -151,7 +149,6 @@ void kernel::run(tick_type t_stop) {
       s.schedule_deliveries(exchanged_);
       s.advance(window_end);
     });
-    ++stats_.windows;
     finish_window(window_end, t_stop);
   }
   for (const auto& s : shards_) {

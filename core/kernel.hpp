@@ -15,7 +15,7 @@
 //          | shard 1: events W..W+d-1 | exchange| shard 1: deliveries, events ...
 //          (in parallel)                (serial: merge, record, housekeeping)
 //
-// Thread safety: run() uses up to `threads` threads (one task per shard) and calls
+// Thread safety: run() uses up to `threads` threads (core/shard_runner.hpp) and calls
 // the hooks from the calling thread, except state_probe::sample.
 #pragma once
 
@@ -39,7 +39,6 @@ struct kernel_statistics {
   std::vector<std::uint64_t> spikes_per_population;
   std::uint64_t events = 0;
   std::uint64_t synaptic_events = 0;
-  std::uint64_t windows = 0;
 };
 
 class kernel {
@@ -71,7 +70,7 @@ class kernel {
   std::vector<pulse_owners> pulse_owners_;
   std::vector<pulse_draws> pulse_draws_;
   in_process_spike_exchange exchange_;
-  std::vector<std::vector<emitted_spike>> outboxes_;
+  std::vector<std::vector<emitted_spike>*> outboxes_;  // the shards' own
   std::span<const emitted_spike> exchanged_;
   std::vector<neuron_id_type> observer_batch_;
   tick_type next_housekeeping_ = 0;

@@ -39,15 +39,13 @@ namespace spikeq {
 
 // Every weight change a rule makes, when the run records them (NEST's
 // weight_recorder); the recorder drains it between windows. Shards append
-// concurrently, each into the buffer of the shard that owns the synapse, and
-// drain() returns the changes in (tick, synapse) order (changes of one synapse at
-// one tick in the order they happened), so the log is the same for any number of
-// shards.
+// concurrently, each into the buffer of the shard that owns the synapse; within a
+// buffer the changes of one synapse keep the order they happened in.
 class weight_change_log {
  public:
   struct entry {
     tick_type tick;
-    std::uint64_t synapse;  // forward-table index (the SONATA edge id)
+    std::uint64_t synapse;  // index in the synapse table (the recorder maps it to the edge id)
     double weight;
   };
 
@@ -63,16 +61,14 @@ class weight_change_log {
   bool empty() const {
     return std::all_of(buffers_.begin(), buffers_.end(), [](const auto& b) { return b.empty(); });
   }
-  // Moves every change logged so far into `out` (replacing its contents).
+  // Moves every change logged so far into `out` (replacing its contents), buffer
+  // by buffer; the recorder puts them in (tick, edge id) order.
   void drain(std::vector<entry>& out) {
     out.clear();
     for (auto& b : buffers_) {
       out.insert(out.end(), b.begin(), b.end());
       b.clear();
     }
-    std::stable_sort(out.begin(), out.end(), [](const entry& x, const entry& y) {
-      return x.tick != y.tick ? x.tick < y.tick : x.synapse < y.synapse;
-    });
   }
 
  private:

@@ -55,9 +55,11 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
   for (std::size_t p = 0; p < net.projections.size(); ++p) {
     const projection& proj = net.projections[p];
     population* slice = layout.share(proj.target_population, index).slice;
-    if (proj.rule || slice == nullptr || slice->step_ticks() <= 0 || slice->step_input() == nullptr ||
-        proj.synapses.shards != layout.shard_count())
-      continue;
+    if (proj.synapses.shards != layout.shard_count())
+      throw std::logic_error("projection '" + proj.name + "' has tables for " +
+                             std::to_string(proj.synapses.shards) + " shards, the kernel runs " +
+                             std::to_string(layout.shard_count()));
+    if (proj.rule || slice == nullptr || slice->step_ticks() <= 0 || slice->step_input() == nullptr) continue;
     ring_delivery_[p] = true;
     for (const tick_type d : proj.synapses.block_delay)
       ring_reach[proj.target_population] = std::max(ring_reach[proj.target_population], d);
@@ -128,22 +130,10 @@ void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
         add_to_ring(spike, proj, share);
         continue;
       }
-      if (table.shards == layout_.shard_count()) {
-        // The table keeps this shard's blocks of each source together.
-        for (std::uint32_t b = table.first_block(spike.neuron, static_cast<std::uint32_t>(index_));
-             b < table.end_block(spike.neuron, static_cast<std::uint32_t>(index_)); ++b)
-          schedule_if_due(event::delivery(spike.tick + table.block_delay[b], source, p, b));
-        continue;
-      }
-      // A table not split by shard (built by hand): targets within a block ascend,
-      // so a block reaches this shard unless it lies wholly outside its slice.
-      const bool owns_all = share.first == 0 && share.end == net_.populations[proj.target_population]->size();
-      for (std::uint32_t b = table.source_begin(spike.neuron); b < table.source_end(spike.neuron); ++b) {
-        if (!owns_all && (table.target[table.block_first_synapse[b + 1] - 1] < share.first ||
-                          table.target[table.block_first_synapse[b]] >= share.end))
-          continue;
+      const auto shard = static_cast<std::uint32_t>(index_);
+      for (std::uint32_t b = table.first_block(spike.neuron, shard); b < table.end_block(spike.neuron, shard);
+           ++b)
         schedule_if_due(event::delivery(spike.tick + table.block_delay[b], source, p, b));
-      }
     }
   }
 }
@@ -238,15 +228,9 @@ void shard::deliver(const event& e) {
   const synapse_table& table = proj.synapses;
   const population_share& share = layout_.share(proj.target_population, index_);
   const neuron_id_type* targets = table.target.data();
-  std::uint64_t first = table.block_first_synapse[e.block()];
-  std::uint64_t last = table.block_first_synapse[e.block() + 1];
-  if (table.shards != layout_.shard_count() &&
-      (share.first > 0 || share.end < net_.populations[proj.target_population]->size())) {
-    first =
-        static_cast<std::uint64_t>(std::lower_bound(targets + first, targets + last, share.first) - targets);
-    last = static_cast<std::uint64_t>(std::lower_bound(targets + first, targets + last, share.end) - targets);
-    if (first == last) return;
-  }
+  // The table groups each source's blocks by shard: this block is all ours.
+  const std::uint64_t first = table.block_first_synapse[e.block()];
+  const std::uint64_t last = table.block_first_synapse[e.block() + 1];
   stats_.synaptic_events += last - first;
   if (proj.rule) proj.rule->on_pre_arrival(e.tick, first, last);
   std::span<const neuron_id_type> local(targets + first, last - first);

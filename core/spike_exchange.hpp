@@ -27,12 +27,12 @@ class spike_exchange {
   virtual ~spike_exchange() = default;
   // Returns every spike of `outboxes` ordered by (tick, population, neuron); valid
   // until the next call. Clears the outboxes.
-  virtual std::span<const emitted_spike> exchange(std::span<std::vector<emitted_spike>> outboxes) = 0;
+  virtual std::span<const emitted_spike> exchange(std::span<std::vector<emitted_spike>* const> outboxes) = 0;
 };
 
 class in_process_spike_exchange final : public spike_exchange {
  public:
-  std::span<const emitted_spike> exchange(std::span<std::vector<emitted_spike>> outboxes) override;
+  std::span<const emitted_spike> exchange(std::span<std::vector<emitted_spike>* const> outboxes) override;
 
  private:
   std::vector<emitted_spike> merged_;

@@ -181,13 +181,14 @@ void weight_recorder::write(tick_type /*now*/, std::span<const double> frame) {
 void weight_recorder::flush() {
   if (events_ == nullptr || log_.empty()) return;
   log_.drain(drained_);
-  if (!canonical_of_.empty()) {
-    // Logged by storage index; the file holds edge ids, in (time, edge id) order.
+  // Logged by storage index, per shard; the file holds edge ids in (time, edge id)
+  // order, the same for any shard count (the sort is stable, so changes of one
+  // synapse at one tick keep their order).
+  if (!canonical_of_.empty())
     for (auto& d : drained_) d.synapse = canonical_of_[d.synapse];
-    std::stable_sort(drained_.begin(), drained_.end(), [](const auto& x, const auto& y) {
-      return x.tick != y.tick ? x.tick < y.tick : x.synapse < y.synapse;
-    });
-  }
+  std::stable_sort(drained_.begin(), drained_.end(), [](const auto& x, const auto& y) {
+    return x.tick != y.tick ? x.tick < y.tick : x.synapse < y.synapse;
+  });
   log_times_ms_.resize(drained_.size());
   log_synapses_.resize(drained_.size());
   log_weights_.resize(drained_.size());

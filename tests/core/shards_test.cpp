@@ -48,8 +48,10 @@ TEST(event_queue_window, an_empty_stretch_is_not_skipped_past_the_limit) {
 TEST(spike_exchange, the_merged_list_does_not_depend_on_how_spikes_were_split) {
   const std::vector<emitted_spike> all = {{3, 1, 7}, {1, 0, 2}, {3, 0, 9}, {1, 0, 1}, {2, 1, 0}, {3, 1, 2}};
   in_process_spike_exchange one, three;
-  std::vector<std::vector<emitted_spike>> single = {all};
-  std::vector<std::vector<emitted_spike>> split = {{all[0], all[3]}, {}, {all[1], all[2], all[4], all[5]}};
+  std::vector<emitted_spike> whole = all, part0 = {all[0], all[3]}, part1,
+                             part2 = {all[1], all[2], all[4], all[5]};
+  std::vector<std::vector<emitted_spike>*> single = {&whole};
+  std::vector<std::vector<emitted_spike>*> split = {&part0, &part1, &part2};
   const auto a = one.exchange(single);
   const std::vector<emitted_spike> merged_single(a.begin(), a.end());
   const auto b = three.exchange(split);
@@ -58,7 +60,8 @@ TEST(spike_exchange, the_merged_list_does_not_depend_on_how_spikes_were_split) {
   const std::vector<emitted_spike> expected = {{1, 0, 1}, {1, 0, 2}, {2, 1, 0},
                                                {3, 0, 9}, {3, 1, 2}, {3, 1, 7}};
   EXPECT_EQ(merged_single, expected);
-  EXPECT_TRUE(split[2].empty());  // outboxes are emptied
+  EXPECT_TRUE(part2.empty());  // outboxes are emptied
+  EXPECT_TRUE(whole.empty());
 }
 
 TEST(sharded_population, slices_cover_the_population_nearly_evenly) {
