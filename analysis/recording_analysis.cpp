@@ -51,14 +51,16 @@ std::optional<weight_bounds_range> rule_bounds(const io::hdf5_reader& r, const s
 
 recording_statistics analyze_recording(const std::filesystem::path& file, const analysis_request& request) {
   const io::hdf5_reader r = open_recording(file);
-  if (!r.exists("/spikes"))
+  const auto channels = modulator_channels(r);
+  // A run that records no spikes may still log its neuromodulators.
+  if (!r.exists("/spikes") && channels.empty())
     throw io::hdf5_error(file.string(), "/spikes", "no spike populations in this file");
   recording_statistics out;
   if (r.exists("/edges"))
     for (const auto& name : r.members("/edges"))
       out.weights.push_back(analyze_weights(r, name, rule_bounds(r, name)));
   std::vector<std::string> names = request.populations;
-  const auto available = r.members("/spikes");
+  const auto available = r.exists("/spikes") ? r.members("/spikes") : std::vector<std::string>{};
   if (names.empty()) names = available;
   for (const auto& name : names)
     if (std::find(available.begin(), available.end(), name) == available.end())
@@ -82,6 +84,12 @@ recording_statistics analyze_recording(const std::filesystem::path& file, const 
              r.read_doubles("/spikes/" + name + "/timestamps", offset, std::min(chunk, n - offset)))
           out.t_stop_ms = std::max(out.t_stop_ms, std::nextafter(t, 1e300));
     }
+    for (const auto& name : channels) {
+      const std::uint64_t n = read_modulator_channel(r, name).releases;
+      if (n > 0)
+        out.t_stop_ms = std::max(out.t_stop_ms,
+                                 r.read_doubles("/neuromodulators/" + name + "/release_times", n - 1, 1)[0]);
+    }
   }
   if (!(out.t_stop_ms > out.t_start_ms))
     throw io::input_error({{file.string(), 0, 0,
@@ -103,6 +111,8 @@ recording_statistics analyze_recording(const std::filesystem::path& file, const 
     out.populations.push_back(acc.finish(name));
     out.spectra.push_back(spectrum.finish(request.band_low_hz, request.band_high_hz));
   }
+  for (const auto& name : channels)
+    out.modulators.push_back(analyze_modulator(r, name, out.t_start_ms, out.t_stop_ms));
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/modulator_statistics.hpp"
 #include "analysis/rate_spectrum.hpp"
 #include "analysis/spike_statistics.hpp"
 #include "analysis/weight_statistics.hpp"
@@ -27,6 +28,7 @@ struct recording_statistics {
   std::vector<population_statistics> populations;
   std::vector<spectrum_result> spectra;               // one per population, same order
   std::vector<projection_weight_statistics> weights;  // one per /edges group
+  std::vector<modulator_statistics> modulators;       // one per /neuromodulators channel
 };
 
 // Throws io::input_error for a bad request (unknown population, empty window) and

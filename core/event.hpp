@@ -6,11 +6,14 @@
 //   2. At the same tick, by kind in the order declared in event_kind:
 //        spike deliveries, postsynaptic arrivals at plastic synapses, stimulus
 //        inputs (random pulses, then Poisson inputs), wake-ups (generator and predicted threshold crossings),
-//        plasticity ticks, population steps, current changes, recording,
-//        housekeeping.
+//        plasticity ticks, population steps, current changes, noise current
+//        changes, recording, housekeeping.
 //      Deliveries precede the step that ends at the same tick, so input that
-//      arrives at tick T is part of the step (T - dt, T]. Current changes at T
-//      follow that step, so a new amplitude applies from T onwards. Plasticity
+//      arrives at tick T is part of the step (T - dt, T]. Current changes and
+//      noise current changes at T follow that step, so a new amplitude applies
+//      from T onwards (a time-stepped model first uses a noise amplitude drawn
+//      at T in the step ending at T + dt); the two set separate per-neuron terms
+//      that add, so their relative order never changes a result. Plasticity
 //      ticks at T see every input delivered at T but not the spikes of the step
 //      ending at T (Izhikevich's spnet updates weights between those).
 //   3. Then by (primary, secondary, tertiary), whose meaning depends on the kind;
@@ -37,8 +40,9 @@ enum class event_kind : std::uint8_t {
   plasticity_tick = 5,
   population_step = 6,
   current_change = 7,
-  record = 8,
-  housekeeping = 9,
+  noise_change = 8,
+  record = 9,
+  housekeeping = 10,
 };
 
 struct event {
@@ -81,6 +85,11 @@ struct event {
   static event current_change(tick_type t, std::uint32_t schedule, std::uint32_t change) {
     return {t, event_kind::current_change, schedule, change, 0};
   }
+  // Occurrence `occurrence` (low 32 bits) of noise current source `source`: new
+  // amplitudes (or 0 at its stop).
+  static event noise_change(tick_type t, std::uint32_t source, std::uint32_t occurrence) {
+    return {t, event_kind::noise_change, source, occurrence, 0};
+  }
   static event record(tick_type t, std::uint32_t probe) { return {t, event_kind::record, probe, 0, 0}; }
 
   // Accessors by kind (each valid only for the kinds named).
@@ -93,8 +102,8 @@ struct event {
   }
   std::uint32_t block() const { return tertiary; }        // spike_delivery, post_arrival
   std::uint32_t population() const { return primary; }    // population_step
-  std::uint32_t source_index() const { return primary; }  // stimulus/poisson input, current_change, record
-  std::uint32_t occurrence() const { return secondary; }  // stimulus/poisson input, current_change
+  std::uint32_t source_index() const { return primary; }  // stimulus/poisson input, current/noise, record
+  std::uint32_t occurrence() const { return secondary; }  // stimulus/poisson input, current/noise
 
   friend bool operator<(const event& x, const event& y) {
     return std::tie(x.tick, x.kind, x.primary, x.secondary, x.tertiary) <

@@ -30,10 +30,14 @@ tick_type choose_horizon(const network& net) {
 
 // Windows are as long as the minimum delay allows; without synapses, 1 ms keeps
 // the spikes held between exchanges few.
+// Spike-driven neuromodulator sources bound it too: their releases must reach the
+// channels before any shard gets there.
 tick_type choose_window(const network& net) {
-  const tick_type d_min = net.min_delay();
-  if (d_min > 0) return d_min;
-  return std::max<tick_type>(1, net.grid.to_ticks(1.0));
+  tick_type window = net.min_delay();
+  if (window == 0) window = std::max<tick_type>(1, net.grid.to_ticks(1.0));
+  const tick_type latency = net.modulation.min_latency();
+  if (latency > 0) window = std::min(window, latency);
+  return window;
 }
 
 unsigned resolve_threads(unsigned threads, std::size_t shards) {
@@ -107,6 +111,7 @@ void kernel::draw_window_pulses(tick_type window_start, tick_type window_end, ti
 
 void kernel::finish_window(tick_type window_end, tick_type t_stop) {
   exchanged_ = exchange_.exchange(outboxes_);
+  if (!net_.modulation.empty()) net_.modulation.observe(exchanged_, window_end, window_end + window_);
   if (hooks_.spikes != nullptr) {
     std::size_t k = 0;
     while (k < exchanged_.size()) {
@@ -140,6 +145,7 @@ void kernel::run(tick_type t_stop) {
     runner_.for_each(shards_.size(), [&](std::size_t s) { body(*shards_[s]); });
   };
   for_each_shard([&](shard& s) { s.start(t_stop); });
+  net_.modulation.start(window_, t_stop);
   exchanged_ = {};
   for (tick_type window_start = 0; window_start <= t_stop; window_start += window_) {
     const tick_type window_end = window_start + window_;
@@ -151,6 +157,8 @@ void kernel::run(tick_type t_stop) {
     });
     finish_window(window_end, t_stop);
   }
+  for (auto& p : net_.projections)
+    if (p.rule) p.rule->complete(t_stop);
   for (const auto& s : shards_) {
     const shard_statistics& st = s->statistics();
     stats_.events += st.events;

@@ -11,11 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "core/neuromodulation.hpp"
 #include "core/plasticity_rule.hpp"
 #include "core/population.hpp"
 #include "core/post_index.hpp"
 #include "core/synapse_table.hpp"
 #include "core/time_grid.hpp"
+#include "core/trial_protocol.hpp"
 
 namespace spikeq {
 
@@ -74,6 +76,28 @@ struct poisson_drive {
   std::uint32_t stream_entity_offset = 0;
 };
 
+// A fluctuating injected current: at start and every `interval` ticks after it
+// before stop, each chosen neuron of the target population (all when `neurons` is
+// empty) gets a new constant current (model units, pA for iaf models), uniform on
+// [low, high) or normal(mean, sd), from the stream (seed, noise_current,
+// stream_object, stream_entity_offset + neuron); from stop on it is 0. It is the
+// population's separate noise term (population::set_noise_currents), so it adds to
+// the schedules' currents; sources on the same population add up.
+struct noise_current_source {
+  enum class distribution : std::uint8_t { uniform, normal };
+  std::string name;
+  std::uint32_t target_population = 0;
+  std::vector<neuron_id_type> neurons;
+  distribution kind = distribution::uniform;
+  double low = 0.0, high = 0.0;  // uniform
+  double mean = 0.0, sd = 0.0;   // normal
+  tick_type interval = 1;
+  tick_type start = 0;
+  tick_type stop = 0;  // max: never
+  std::uint32_t stream_object = 0;
+  std::uint32_t stream_entity_offset = 0;
+};
+
 struct network {
   time_grid grid;
   std::uint64_t seed = 0;
@@ -88,6 +112,12 @@ struct network {
   std::vector<current_schedule> currents;
   std::vector<random_pulse_source> pulses;
   std::vector<poisson_drive> drives;
+  std::vector<noise_current_source> noises;
+  // Neuromodulator channels and their sources; rules hold pointers to the channels.
+  neuromodulation modulation;
+  // The trial structure of a learning experiment (empty without one); readouts and
+  // rules keep pointers into it.
+  trial_protocol protocol;
 
   std::uint64_t neuron_count() const;
   std::uint64_t synapse_count() const;

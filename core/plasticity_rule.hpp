@@ -100,6 +100,13 @@ class plasticity_rule {
   // Current weight of synapse s (table index), in double precision; the table holds
   // float copies for delivery. Not for hot paths.
   virtual double weight(std::uint64_t s) const = 0;
+  // Weight of synapse s at `now` (at or after its last event), for rules whose
+  // weights change between events (modulated rules integrate lazily). Must not
+  // change the rule's state.
+  virtual double weight_at(std::uint64_t s, tick_type /*now*/) const { return weight(s); }
+  // Brings every synapse up to `now`, the end of the run, so that weight() and
+  // weights() give the final weights. Called once, from one thread.
+  virtual void complete(tick_type /*now*/) {}
   // All current weights in table order (a snapshot, valid until the next call).
   virtual std::span<const double> weights() const = 0;
   // Starts or stops logging every weight change into `log` (nullptr: stop).

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,14 @@ class population {
   virtual void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude,
                            population_output& out) = 0;
 
+  // Sets the noise current (model units) of each of `neurons` to amplitudes[k] from
+  // `now` on (noise_current sources). It is a second injected term per neuron,
+  // separate from set_current's, and the two add. Models that take currents
+  // override it; one call per change of a whole source, never per neuron.
+  // REQUIRES: neurons.size() == amplitudes.size().
+  virtual void set_noise_currents(tick_type now, std::span<const neuron_id_type> neurons,
+                                  std::span<const double> amplitudes, population_output& out);
+
   // Time-stepped models that take static input ahead of time (core/input_ring.hpp)
   // return their ring; the kernel sizes it and fills it at window exchanges.
   virtual input_ring* step_input() { return nullptr; }
@@ -94,5 +103,10 @@ class population {
   std::string name_;
   neuron_id_type size_;
 };
+
+inline void population::set_noise_currents(tick_type, std::span<const neuron_id_type>,
+                                           std::span<const double>, population_output&) {
+  throw std::logic_error(std::string(model()) + " '" + name() + "' takes no noise current");
+}
 
 }  // namespace spikeq

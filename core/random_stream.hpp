@@ -29,6 +29,9 @@ enum class stream_kind : std::uint32_t {
   stimulus = 6,
   recording_sample = 7,
   poisson_input = 8,
+  modulator = 10,  // reward delays of neuromodulator sources
+  protocol = 12,   // trial outcomes
+  noise_current = 11,
 };
 
 // random_stream::poisson counts this many table entries without a branch; tables

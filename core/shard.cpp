@@ -48,6 +48,32 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
         if (n >= share.first && n < share.end) add(n);
     }
   }
+  noises_.resize(net.noises.size());
+  noise_rows_.resize(net.populations.size());
+  std::vector<std::uint32_t> noise_sources_on(net.populations.size(), 0);
+  for (const noise_current_source& src : net.noises) ++noise_sources_on[src.target_population];
+  for (std::size_t s = 0; s < net.noises.size(); ++s) {
+    const noise_current_source& src = net.noises[s];
+    const population_share& share = layout.share(src.target_population, index);
+    noise_part& part = noises_[s];
+    const auto add = [&](neuron_id_type n) {
+      part.neurons.push_back(n - share.first);
+      part.streams.emplace_back(net.seed, stream_kind::noise_current, src.stream_object,
+                                src.stream_entity_offset + n);
+    };
+    if (src.neurons.empty()) {
+      for (neuron_id_type n = share.first; n < share.end; ++n) add(n);
+    } else {
+      for (const neuron_id_type n : src.neurons)
+        if (n >= share.first && n < share.end) add(n);
+    }
+    part.amplitudes.assign(part.neurons.size(), 0.0);
+    if (noise_sources_on[src.target_population] > 1 && !part.neurons.empty()) {
+      auto& rows = noise_rows_[src.target_population];
+      part.row = static_cast<std::uint32_t>(rows.size());
+      rows.emplace_back(share.end - share.first, 0.0);
+    }
+  }
   // Static projections onto time-stepped slices with an input ring; each ring
   // holds enough steps for the longest delay onto it plus a window.
   ring_delivery_.assign(net.projections.size(), false);
@@ -109,6 +135,11 @@ void shard::start(tick_type t_stop) {
     const poisson_drive& drive = net_.drives[d];
     if (!drives_[d].neurons.empty() && drive.start < drive.stop)
       schedule_if_due(event::poisson_input(drive.start, d, 0));
+  }
+  for (std::uint32_t s = 0; s < net_.noises.size(); ++s) {
+    const noise_current_source& src = net_.noises[s];
+    if (!noises_[s].neurons.empty() && src.start < src.stop)
+      schedule_if_due(event::noise_change(src.start, s, 0));
   }
   for (std::uint32_t p = 0; p < net_.projections.size(); ++p)
     if (!tick_synapses_[p].empty())
@@ -210,6 +241,9 @@ void shard::dispatch(const event& e) {
         schedule_if_due(event::current_change(cs.tick[e.occurrence() + 1], c, e.occurrence() + 1));
       break;
     }
+    case event_kind::noise_change:
+      change_noise(e);
+      break;
     case event_kind::record: {
       const std::uint32_t k = e.source_index();
       const state_probe& probe = *hooks_.probes[k];
@@ -302,6 +336,44 @@ void shard::inject_poisson(const event& e) {
   }
   const tick_type next = e.tick + drive.interval;
   if (next < drive.stop) schedule_if_due(event::poisson_input(next, e.source_index(), e.occurrence() + 1));
+}
+
+// New amplitudes for every neuron the source drives here (0 from its stop on): one
+// draw from the neuron's stream each, handed to the slice in one call.
+void shard::change_noise(const event& e) {
+  const noise_current_source& src = net_.noises[e.source_index()];
+  noise_part& part = noises_[e.source_index()];
+  const std::size_t n = part.neurons.size();
+  const bool drawing = e.tick < src.stop;
+  if (!drawing) {
+    std::fill(part.amplitudes.begin(), part.amplitudes.end(), 0.0);
+  } else if (src.kind == noise_current_source::distribution::uniform) {
+    for (std::size_t k = 0; k < n; ++k) part.amplitudes[k] = part.streams[k].uniform(src.low, src.high);
+  } else {
+    for (std::size_t k = 0; k < n; ++k) part.amplitudes[k] = src.mean + src.sd * part.streams[k].normal();
+  }
+  std::span<const double> amplitudes = part.amplitudes;
+  if (part.row != noise_part::no_row) {
+    // Several sources drive this population: each neuron gets the sum of theirs.
+    auto& rows = noise_rows_[src.target_population];
+    std::vector<double>& mine = rows[part.row];
+    noise_totals_.resize(n);
+    for (std::size_t k = 0; k < n; ++k) mine[part.neurons[k]] = part.amplitudes[k];
+    for (std::size_t k = 0; k < n; ++k) {
+      const neuron_id_type m = part.neurons[k];
+      double total = rows[0][m];
+      for (std::size_t r = 1; r < rows.size(); ++r) total += rows[r][m];
+      noise_totals_[k] = total;
+    }
+    amplitudes = noise_totals_;
+  }
+  out_.clear();
+  layout_.share(src.target_population, index_)
+      .slice->set_noise_currents(e.tick, part.neurons, amplitudes, out_);
+  handle_output(src.target_population, e.tick);
+  if (drawing)
+    schedule_if_due(
+        event::noise_change(std::min(e.tick + src.interval, src.stop), e.source_index(), e.occurrence() + 1));
 }
 
 // Offset-0 groups (d_den = 0) learn now; the others are scheduled at now + 2 d_den.

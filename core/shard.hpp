@@ -46,6 +46,7 @@ class shard {
   void deliver(const event& e);
   void inject_pulses(const event& e);
   void inject_poisson(const event& e);
+  void change_noise(const event& e);
   void wake(const event& e);
   void handle_output(std::uint32_t population, tick_type now);
   void notify_post_spikes(std::uint32_t projection_index, tick_type now);
@@ -80,6 +81,21 @@ class shard {
     std::vector<double> cdf;  // of the per-step count
   };
   std::vector<drive_part> drives_;
+  // Per noise current source: the slice's driven neurons (local indices), their
+  // streams, and the amplitudes handed to the model.
+  struct noise_part {
+    static constexpr std::uint32_t no_row = ~std::uint32_t{0};
+    std::vector<neuron_id_type> neurons;
+    std::vector<random_stream> streams;
+    std::vector<double> amplitudes;
+    std::uint32_t row = no_row;  // in noise_rows_ when several sources drive the population
+  };
+  std::vector<noise_part> noises_;
+  // Per population with several noise sources: each source's present amplitudes by
+  // local neuron, one row per source in source order; a neuron's noise current is
+  // their sum in that order, the same in every shard.
+  std::vector<std::vector<std::vector<double>>> noise_rows_;
+  std::vector<double> noise_totals_;
   std::vector<neuron_id_type> local_targets_;
   std::vector<weight_type> pulse_weights_;
 };

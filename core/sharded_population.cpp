@@ -39,6 +39,11 @@ void sharded_population::set_current(tick_type, std::span<const neuron_id_type>,
   throw std::logic_error("sharded_population '" + name() + "': the kernel sets currents of its slices");
 }
 
+void sharded_population::set_noise_currents(tick_type, std::span<const neuron_id_type>,
+                                            std::span<const double>, population_output&) {
+  throw std::logic_error("sharded_population '" + name() + "': the kernel sets noise currents of its slices");
+}
+
 std::vector<neuron_id_type> slice_boundaries(neuron_id_type size, std::size_t shards) {
   std::vector<neuron_id_type> first(shards + 1, 0);
   const std::uint64_t base = size / shards, extra = size % shards;

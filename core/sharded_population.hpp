@@ -45,6 +45,8 @@ class sharded_population final : public population {
   void receive(tick_type, receptor_type, std::span<const neuron_id_type>, std::span<const weight_type>,
                population_output&) override;
   void set_current(tick_type, std::span<const neuron_id_type>, double, population_output&) override;
+  void set_noise_currents(tick_type, std::span<const neuron_id_type>, std::span<const double>,
+                          population_output&) override;
 
  private:
   std::vector<std::unique_ptr<population>> slices_;

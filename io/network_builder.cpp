@@ -6,7 +6,9 @@
 #include <stdexcept>
 
 #include "io/distribution_from_config.hpp"
+#include "core/sharded_population.hpp"
 #include "io/plasticity_factory.hpp"
+#include "io/protocol_builder.hpp"
 #include "io/population_factory.hpp"
 #include "synapses/connectors.hpp"
 #include "synapses/synapse_table_builder.hpp"
@@ -107,7 +109,7 @@ std::vector<synapse_table> make_tables(const network_file& file, const config::P
   set_list_values(pr, values);
   std::vector<synapse_table> tables;
   try {
-    if (ranges.size() == 1 && row_generator::supports(spec.type) &&
+    if (ranges.size() == 1 && ranges[0].slices == net.shard_count && row_generator::supports(spec.type) &&
         spec.type != connector_spec::kind::fixed_probability) {
       const row_generator gen(spec, n_sources, n_targets, self_offset, seed, static_cast<std::uint32_t>(k));
       check_list_lengths(file, pr, k, connection_count(gen));
@@ -140,7 +142,9 @@ void build_projection(const network_file& file, int k, network& net) {
   for (const auto& t : pr.target()) {
     const auto idx = static_cast<std::uint32_t>(net.find_population(t));
     if (idx == source) self_offset = n_targets;
-    ranges.push_back({n_targets, net.populations[idx]->size()});
+    const auto* split = dynamic_cast<const sharded_population*>(net.populations[idx].get());
+    ranges.push_back({n_targets, net.populations[idx]->size(),
+                      split != nullptr ? static_cast<std::uint32_t>(split->slice_count()) : 1u});
     target_populations.push_back(idx);
     n_targets += net.populations[idx]->size();
   }
@@ -156,7 +160,7 @@ void build_projection(const network_file& file, int k, network& net) {
     p.target_population = target_populations[t];
     p.receptor = receptor;
     p.synapses = std::move(tables[t]);
-    attach_plasticity(file, k, net.grid, net.populations[p.target_population]->size(), p);
+    attach_plasticity(file, k, net, p);
     if (p.rule)
       net.incoming_plastic[p.target_population].push_back(static_cast<std::uint32_t>(net.projections.size()));
     net.outgoing[source].push_back(static_cast<std::uint32_t>(net.projections.size()));
@@ -224,6 +228,34 @@ void build_current_source(const network_file& file, int k, network& net) {
         });
     return;
   }
+  if (cs.has_noise_current()) {
+    const auto& g = cs.noise_current();
+    for_each_target(
+        cs, targets, net, [&](std::uint32_t t, std::uint64_t offset, std::vector<neuron_id_type> chosen) {
+          noise_current_source src;
+          src.name = cs.name();
+          src.target_population = t;
+          src.neurons = std::move(chosen);
+          if (g.has_normal()) {
+            src.kind = noise_current_source::distribution::normal;
+            src.mean = g.normal().mean();
+            src.sd = g.normal().std();
+          } else {
+            src.kind = noise_current_source::distribution::uniform;
+            src.low = g.uniform().low();
+            src.high = g.uniform().high();
+          }
+          // Validation has filled in the interval (default simulation.dt).
+          src.interval = std::max<tick_type>(1, net.grid.to_ticks(g.interval()));
+          // The first amplitude applies from start on (a change at t applies from t).
+          src.start = net.grid.to_ticks(g.start());
+          src.stop = g.has_stop() ? net.grid.to_ticks(g.stop()) : std::numeric_limits<tick_type>::max();
+          src.stream_object = static_cast<std::uint32_t>(k);
+          src.stream_entity_offset = static_cast<std::uint32_t>(offset);
+          net.noises.push_back(std::move(src));
+        });
+    return;
+  }
   current_schedule sched;
   if (cs.has_dc_generator()) {
     const auto& g = cs.dc_generator();
@@ -250,6 +282,47 @@ void build_current_source(const network_file& file, int k, network& net) {
   });
 }
 
+void build_neuromodulators(const network_file& file, network& net) {
+  const config::Network& cfg = file.network;
+  const auto pop = [&](const std::string& name) { return static_cast<std::uint32_t>(net.find_population(name)); };
+  std::uint32_t contingencies = 0;
+  for (int k = 0; k < cfg.neuromodulator_size(); ++k) {
+    const auto& ch = cfg.neuromodulator(k);
+    const auto channel = static_cast<std::uint32_t>(k);
+    net.modulation.channels.push_back(
+        std::make_unique<modulator_channel>(ch.name(), ch.tau() / net.grid.resolution_ms(), ch.tonic()));
+    for (const auto& vt : ch.volume_transmitter())
+      net.modulation.sources.push_back(std::make_unique<volume_transmitter>(
+          channel, pop(vt.population()), std::vector<neuron_id_type>(vt.neurons().begin(), vt.neurons().end()),
+          vt.amount(), net.grid.to_ticks(vt.delay())));
+    for (const auto& sched : ch.schedule()) {
+      std::vector<tick_type> ticks;
+      std::vector<double> amounts;
+      for (int i = 0; i < sched.times_size(); ++i) {
+        ticks.push_back(net.grid.to_ticks(sched.times(i)));
+        amounts.push_back(sched.amounts(sched.amounts_size() == 1 ? 0 : i));
+      }
+      net.modulation.sources.push_back(
+          std::make_unique<scheduled_release>(channel, std::move(ticks), std::move(amounts)));
+    }
+    for (const auto& rc : ch.reward_contingency()) {
+      reward_contingency::parameters p;
+      p.channel = channel;
+      p.pre_population = pop(rc.pre_population());
+      p.pre_neuron = rc.pre_neuron();
+      p.post_population = pop(rc.post_population());
+      p.post_neuron = rc.post_neuron();
+      p.window = net.grid.to_ticks(rc.window());
+      p.delay_min = net.grid.to_ticks(rc.delay_min());
+      p.delay_max = net.grid.to_ticks(rc.delay_max());
+      p.amount = rc.disabled() ? 0.0 : rc.amount();
+      p.seed = net.seed;
+      p.stream_object = contingencies++;
+      net.modulation.sources.push_back(std::make_unique<reward_contingency>(p));
+    }
+  }
+}
+
 }  // namespace
 
 network build_network(const network_file& file, std::size_t shards) {
@@ -267,6 +340,8 @@ network build_network(const network_file& file, std::size_t shards) {
   }
   net.outgoing.resize(net.populations.size());
   net.incoming_plastic.resize(net.populations.size());
+  build_neuromodulators(file, net);  // before the rules that read the channels
+  build_protocol(file, net);         // before the readout rules that read it
   for (int k = 0; k < cfg.projection_size(); ++k) build_projection(file, k, net);
   for (int k = 0; k < cfg.current_source_size(); ++k) build_current_source(file, k, net);
   return net;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "io/plasticity_factory.hpp"
 #include "io/schema_options.hpp"
 #include "plasticity/stdp_triplet.hpp"
 
@@ -30,7 +31,8 @@ void check_plasticity(Network& net, int k, checker& c) {
   auto& pl = *pr.mutable_plasticity();
   const field_path here{{"projection", k}, {"plasticity"}};
   if (pl.rule_case() == Plasticity::RULE_NOT_SET) {
-    c.error(here, "plasticity needs a rule (static_synapse, stdp, stdp_triplet, spnet_stdp)");
+    c.error(here,
+            "plasticity needs a rule (static_synapse, stdp, stdp_triplet, spnet_stdp, dopamine_stdp, rstdp, error_modulated_hebbian)");
     return;
   }
   if (pl.delay_convention() == Plasticity::DELAY_CONVENTION_UNSPECIFIED)
@@ -53,6 +55,18 @@ void check_plasticity(Network& net, int k, checker& c) {
       c.error(extend(here, {{"spnet_stdp"}, {"update_interval"}}),
               fmt::format("update_interval = {} ms is not a whole number of resolution steps",
                           s.update_interval()));
+  }
+  if (pl.has_dopamine_stdp() || pl.has_rstdp()) {
+    const char* rule = pl.has_rstdp() ? "rstdp" : "dopamine_stdp";
+    const std::string& channel = pl.has_rstdp() ? pl.rstdp().channel() : pl.dopamine_stdp().channel();
+    const bool known = std::any_of(net.neuromodulator().begin(), net.neuromodulator().end(),
+                                   [&](const auto& ch) { return ch.name() == channel; });
+    if (!known)
+      c.error(extend(here, {{rule}, {"channel"}}),
+              channel.empty() ? std::string(rule) + " needs a channel (a neuromodulator of the network)"
+                              : "unknown neuromodulator channel '" + channel + "'");
+    const auto p = modulated_parameters(pl);
+    check_bounds(p.bounds.w_min, p.bounds.w_max, extend(here, {{rule}}), c);
   }
   if (pl.has_stdp()) {
     auto& s = *pl.mutable_stdp();

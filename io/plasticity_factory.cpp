@@ -8,6 +8,9 @@
 #include <stdexcept>
 
 #include "io/diagnostics.hpp"
+#include "neurons/linear_readout.hpp"
+#include "plasticity/error_modulated_hebbian.hpp"
+#include "plasticity/modulated_stdp.hpp"
 #include "plasticity/spnet_stdp.hpp"
 #include "plasticity/static_rule.hpp"
 #include "plasticity/stdp_pair.hpp"
@@ -86,11 +89,73 @@ pl::spnet_stdp_parameters spnet_parameters(const config::SpnetStdp& s) {
   return p;
 }
 
+}  // namespace
+
+pl::modulated_stdp_parameters modulated_parameters(const config::Plasticity& cfg) {
+  if (cfg.has_rstdp()) {
+    const auto& r = cfg.rstdp();
+    pl::modulated_stdp_parameters p;
+    p.A_plus = r.a_plus();
+    p.A_minus = r.a_minus();
+    p.tau_plus_ms = r.tau_plus();
+    p.tau_minus_ms = r.tau_minus();
+    p.tau_c_ms = r.tau_z();
+    p.gain_per_ms = r.gamma();
+    p.baseline = r.b();
+    p.traces = pl::trace_update::add_one;
+    p.bounds = {r.wmin(), r.wmax()};
+    return p;
+  }
+  const auto& d = cfg.dopamine_stdp();
+  pl::modulated_stdp_parameters p = d.preset() == config::DopamineStdp::IZHIKEVICH_2007
+                                        ? pl::izhikevich_2007_dopamine_stdp()
+                                        : pl::nest_dopamine_stdp();
+  if (d.has_a_plus()) p.A_plus = d.a_plus();
+  if (d.has_a_minus()) p.A_minus = d.a_minus();
+  if (d.has_tau_plus()) p.tau_plus_ms = d.tau_plus();
+  if (d.has_tau_minus()) p.tau_minus_ms = d.tau_minus();
+  if (d.has_tau_c()) p.tau_c_ms = d.tau_c();
+  if (d.has_gain()) p.gain_per_ms = d.gain();
+  if (d.has_b()) p.baseline = d.b();
+  if (d.traces() == config::DopamineStdp::ALL_TO_ALL) p.traces = pl::trace_update::add_one;
+  if (d.traces() == config::DopamineStdp::NEAREST) p.traces = pl::trace_update::set_to_one;
+  if (d.has_wmin()) p.bounds.w_min = d.wmin();
+  if (d.has_wmax()) p.bounds.w_max = d.wmax();
+  return p;
+}
+
+namespace {
+
+const std::string& modulated_channel_name(const config::Plasticity& cfg) {
+  return cfg.has_rstdp() ? cfg.rstdp().channel() : cfg.dopamine_stdp().channel();
+}
+
+// Dendritic delays per synapse as the modulated rule keeps them: none when all
+// are 0, one when all are equal.
+std::vector<tick_type> compact_delays(std::vector<tick_type> d) {
+  if (d.empty()) return d;
+  if (std::adjacent_find(d.begin(), d.end(), std::not_equal_to<>()) == d.end()) {
+    if (d.front() == 0) return {};
+    return {d.front()};
+  }
+  return d;
+}
+
 std::unique_ptr<plasticity_rule> make_rule(const Plasticity& cfg, const time_grid& grid,
                                            std::span<weight_type> table,
-                                           std::optional<pl::shared_post_side> shared) {
+                                           std::optional<pl::shared_post_side> shared,
+                                           const neuromodulation& modulation,
+                                           const std::vector<tick_type>& dendritic) {
   const double res = grid.resolution_ms();
   switch (cfg.rule_case()) {
+    case Plasticity::kDopamineStdp:
+    case Plasticity::kRstdp: {
+      const int channel = modulation.find_channel(modulated_channel_name(cfg));
+      if (channel < 0) throw std::logic_error("unknown neuromodulator channel (validation should have caught it)");
+      return std::make_unique<pl::modulated_stdp_rule>(modulated_parameters(cfg), res, table,
+                                                       *modulation.channels[static_cast<std::size_t>(channel)],
+                                                       compact_delays(dendritic), shared);
+    }
     case Plasticity::kStdp:
       return std::make_unique<pl::stdp_pair_rule>(pair_parameters(cfg.stdp()), res, table, shared);
     case Plasticity::kStdpTriplet:
@@ -104,10 +169,37 @@ std::unique_ptr<plasticity_rule> make_rule(const Plasticity& cfg, const time_gri
   }
 }
 
+std::unique_ptr<plasticity_rule> make_readout_rule(const config::ErrorModulatedHebbian& cfg, network& net,
+                                                   projection& proj) {
+  auto* readout = dynamic_cast<linear_readout*>(net.populations[proj.target_population].get());
+  if (readout == nullptr) throw std::invalid_argument("error_modulated_hebbian needs a linear_readout target");
+  pl::error_modulated_hebbian_parameters p;
+  p.eta_per_ms = cfg.eta();
+  p.step_ms = cfg.step();
+  p.mode = cfg.mode() == config::ErrorModulatedHebbian::OFFLINE ? pl::readout_learning::offline
+           : cfg.mode() == config::ErrorModulatedHebbian::RLS   ? pl::readout_learning::rls
+                                                                : pl::readout_learning::online;
+  p.rls_alpha = cfg.alpha();
+  p.bounds = {cfg.wmin(), cfg.wmax()};
+  const synapse_table& table = proj.synapses;
+  std::vector<std::uint32_t> sources(table.synapse_count());
+  for (std::uint32_t src = 0; src < table.source_count(); ++src)
+    for (std::uint32_t b = table.source_begin(src); b < table.source_end(src); ++b)
+      for (std::uint64_t s = table.block_first_synapse[b]; s < table.block_first_synapse[b + 1]; ++s)
+        sources[s] = src;
+  std::vector<std::uint32_t> resets;
+  for (const auto& [name, trials] : net.protocol.resets)
+    if (name == proj.name) resets = trials;
+  return std::make_unique<pl::error_modulated_hebbian_rule>(
+      p, net.grid.resolution_ms(), proj.synapses.weight, table.target, std::move(sources), table.source_count(),
+      *readout, readout->size(), net.protocol, std::move(resets));
+}
+
 }  // namespace
 
-void attach_plasticity(const network_file& file, int k, const time_grid& grid, std::uint32_t n_targets,
-                       projection& proj) {
+void attach_plasticity(const network_file& file, int k, network& net, projection& proj) {
+  const time_grid& grid = net.grid;
+  const std::uint32_t n_targets = net.populations[proj.target_population]->size();
   const config::Projection& pr = file.network.projection(k);
   if (!pr.has_plasticity()) return;
   const Plasticity& cfg = pr.plasticity();
@@ -136,7 +228,10 @@ void attach_plasticity(const network_file& file, int k, const time_grid& grid, s
   if (std::adjacent_find(dendritic.begin(), dendritic.end(), std::not_equal_to<>()) == dendritic.end())
     shared = pl::shared_post_side{table.target, n_targets};
   try {
-    proj.rule = make_rule(cfg, grid, proj.synapses.weight, shared);
+    if (cfg.has_error_modulated_hebbian())
+      proj.rule = make_readout_rule(cfg.error_modulated_hebbian(), net, proj);
+    else
+      proj.rule = make_rule(cfg, grid, proj.synapses.weight, shared, net.modulation, dendritic);
   } catch (const std::invalid_argument& e) {
     throw input_error({file.error_at(here, fmt::format("projection '{}': {}", proj.name, e.what()))});
   }

@@ -5,6 +5,7 @@
 
 #include "core/network.hpp"
 #include "io/network_file.hpp"
+#include "plasticity/modulated_stdp.hpp"
 
 namespace spikeq::io {
 
@@ -12,7 +13,11 @@ namespace spikeq::io {
 // table). Throws input_error pointing at the offending field when the synapses
 // cannot carry the rule (initial weights outside the bounds, a dendritic delay
 // longer than a synapse's delay).
-void attach_plasticity(const network_file& file, int k, const time_grid& grid, std::uint32_t n_targets,
-                       projection& proj);
+// Modulated rules read their channel in net.modulation, readout rules their
+// readout population and net.protocol.
+void attach_plasticity(const network_file& file, int k, network& net, projection& proj);
+
+// The parameters of a dopamine_stdp (preset, then explicit fields) or rstdp block.
+plasticity::modulated_stdp_parameters modulated_parameters(const config::Plasticity& cfg);
 
 }  // namespace spikeq::io

@@ -7,6 +7,7 @@
 #include "neurons/iaf_psc_exp.hpp"
 #include "neurons/izhikevich.hpp"
 #include "neurons/poisson_generator.hpp"
+#include "neurons/linear_readout.hpp"
 #include "neurons/spike_generator.hpp"
 
 namespace spikeq::io {
@@ -79,6 +80,8 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
     }
     return std::make_unique<izhikevich>(p.name(), n, q, s, grid, step_of(m.dt(), grid));
   }
+  if (p.has_linear_readout())
+    return std::make_unique<linear_readout>(p.name(), n, p.linear_readout().tau(), grid.resolution_ms());
   if (p.has_poisson_generator()) {
     const auto& g = p.poisson_generator();
     poisson_generator_parameters q;
@@ -98,6 +101,8 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
 
 std::unique_ptr<population> make_sharded_population(const config::Population& p, std::uint32_t index,
                                                     time_grid grid, std::uint64_t seed, std::size_t shards) {
+  // Readouts are few neurons that their rule trains together: one shard owns them.
+  if (p.has_linear_readout()) return make_population(p, index, grid, seed, 0, p.size());
   const auto first = slice_boundaries(p.size(), shards);
   std::vector<std::unique_ptr<population>> slices;
   for (std::size_t s = 0; s < shards; ++s)

@@ -9,6 +9,8 @@
 #include <set>
 
 #include "io/network_checks.hpp"
+#include "io/neuromodulator_checks.hpp"
+#include "io/protocol_checks.hpp"
 #include "io/plasticity_checks.hpp"
 #include "io/schema_options.hpp"
 #include "neurons/izhikevich.hpp"
@@ -95,6 +97,8 @@ void resolve_network(network_file& file, const run_overrides& overrides) {
     check_plasticity(net, k, c);
   }
   check_current_sources(net, index, c);
+  check_neuromodulators(net, index, c);
+  check_protocol(net, index, c);
   check_recording(net, index, c);
   check_weight_recordings(net, c);
   if (!c.errors().empty()) throw input_error(std::move(c.errors()));

@@ -164,12 +164,12 @@ neuron_id_type weight_recorder::column_neuron(std::size_t column) const {
   return net_.projections[projection_].synapses.target[storage(columns_[column])];
 }
 
-void weight_recorder::sample(tick_type /*now*/, std::span<const std::uint32_t> columns,
+void weight_recorder::sample(tick_type now, std::span<const std::uint32_t> columns,
                              std::span<double> frame) const {
   const auto& rule = net_.projections[projection_].rule;
   for (const std::uint32_t c : columns) {
     const std::uint64_t at = storage(columns_[c]);
-    frame[c] = rule ? rule->weight(at) : static_weights_[at];
+    frame[c] = rule ? rule->weight_at(at, now) : static_weights_[at];
   }
 }
 

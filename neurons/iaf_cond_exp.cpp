@@ -35,7 +35,7 @@ void iaf_cond_exp::step(tick_type now, population_output& out) {
   //    values (exact for constant conductances, second order overall); the
   //    conductances decay exactly.
   propagate_(size(), propagator_, V_mV_.data(), g_ex_nS_.data(), g_in_nS_.data(),
-             has_stimulus_ ? I_stim_pA_.data() : nullptr);
+             has_stimulus_ ? I_stim_pA_.data() : nullptr, I_noise_pA_.empty() ? nullptr : I_noise_pA_.data());
   // 2. Refractory neurons stay at V_reset.
   refractory_.clamp(V_mV_, p_.V_reset_mV);
   // 3. Conductance jumps of the input that arrived during the step.
@@ -58,6 +58,12 @@ void iaf_cond_exp::set_current(tick_type /*now*/, std::span<const neuron_id_type
                                double amplitude_pA, population_output& /*out*/) {
   has_stimulus_ = true;
   assign_values(I_stim_pA_, neurons, amplitude_pA);
+}
+
+void iaf_cond_exp::set_noise_currents(tick_type /*now*/, std::span<const neuron_id_type> neurons,
+                                      std::span<const double> amplitudes_pA, population_output& /*out*/) {
+  if (I_noise_pA_.empty()) I_noise_pA_.assign(size(), 0.0);
+  for (std::size_t k = 0; k < neurons.size(); ++k) I_noise_pA_[neurons[k]] = amplitudes_pA[k];
 }
 
 void iaf_cond_exp::sample(std::size_t variable, tick_type /*now*/, std::span<const neuron_id_type> neurons,

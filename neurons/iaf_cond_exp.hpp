@@ -46,6 +46,8 @@ class iaf_cond_exp final : public population {
                std::span<const weight_type> weights, population_output& out) override;
   void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude_pA,
                    population_output& out) override;
+  void set_noise_currents(tick_type now, std::span<const neuron_id_type> neurons,
+                          std::span<const double> amplitudes_pA, population_output& out) override;
   std::vector<std::string> recordables() const override { return {"V_m", "g_ex", "g_in"}; }
   std::string recordable_unit(std::size_t variable) const override { return variable == 0 ? "mV" : "nS"; }
   void sample(std::size_t variable, tick_type now, std::span<const neuron_id_type> neurons,
@@ -61,6 +63,8 @@ class iaf_cond_exp final : public population {
   // State.
   std::vector<double> V_mV_, g_ex_nS_, g_in_nS_, I_stim_pA_;
   bool has_stimulus_ = false;
+  // Noise currents (set_noise_currents), added to I_stim; empty until the first.
+  std::vector<double> I_noise_pA_;
   refractory_list refractory_;
   // Static input added ahead of time, by step.
   input_ring ring_;

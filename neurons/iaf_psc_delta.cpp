@@ -103,18 +103,30 @@ void iaf_psc_delta::wakeup(tick_type now, neuron_id_type n, std::uint32_t versio
   predict(n, now, out);
 }
 
+template <typename Change>
+void iaf_psc_delta::change_current(neuron_id_type n, tick_type now, population_output& out, Change change) {
+  advance(n, now);
+  change(n);
+  predict(n, now, out);
+}
+
 void iaf_psc_delta::set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude_pA,
                                 population_output& out) {
   auto apply = [&](neuron_id_type n) {
-    advance(n, now);
-    I_stim_pA_[n] = amplitude_pA;
-    predict(n, now, out);
+    change_current(n, now, out, [&](neuron_id_type m) { I_stim_pA_[m] = amplitude_pA; });
   };
   if (neurons.empty()) {
     for (neuron_id_type n = 0; n < size(); ++n) apply(n);
   } else {
     for (const auto n : neurons) apply(n);
   }
+}
+
+void iaf_psc_delta::set_noise_currents(tick_type now, std::span<const neuron_id_type> neurons,
+                                       std::span<const double> amplitudes_pA, population_output& out) {
+  if (I_noise_pA_.empty()) I_noise_pA_.assign(size(), 0.0);
+  for (std::size_t k = 0; k < neurons.size(); ++k)
+    change_current(neurons[k], now, out, [&](neuron_id_type m) { I_noise_pA_[m] = amplitudes_pA[k]; });
 }
 
 void iaf_psc_delta::sample(std::size_t /*variable*/, tick_type now, std::span<const neuron_id_type> neurons,

@@ -39,6 +39,8 @@ class iaf_psc_delta final : public population {
   void wakeup(tick_type now, neuron_id_type neuron, std::uint32_t version, population_output& out) override;
   void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude_pA,
                    population_output& out) override;
+  void set_noise_currents(tick_type now, std::span<const neuron_id_type> neurons,
+                          std::span<const double> amplitudes_pA, population_output& out) override;
   std::vector<std::string> recordables() const override { return {"V_m"}; }
   std::string recordable_unit(std::size_t) const override { return "mV"; }
   void sample(std::size_t variable, tick_type now, std::span<const neuron_id_type> neurons,
@@ -48,7 +50,13 @@ class iaf_psc_delta final : public population {
   double membrane_potential(neuron_id_type neuron, tick_type now) const;
 
  private:
-  double V_inf(neuron_id_type n) const { return p_.E_L_mV + R_MOhm_ * (p_.I_e_pA + I_stim_pA_[n]); }
+  double V_inf(neuron_id_type n) const {
+    const double noise = I_noise_pA_.empty() ? 0.0 : I_noise_pA_[n];
+    return p_.E_L_mV + R_MOhm_ * (p_.I_e_pA + I_stim_pA_[n] + noise);
+  }
+  // Advances n to `now`, lets `change` alter its input current and predicts anew.
+  template <typename Change>
+  void change_current(neuron_id_type n, tick_type now, population_output& out, Change change);
   // Brings neuron n's state forward to `now` analytically.
   void advance(neuron_id_type n, tick_type now);
   void fire(neuron_id_type n, tick_type now, population_output& out);
@@ -70,6 +78,8 @@ class iaf_psc_delta final : public population {
   std::vector<tick_type> last_update_;
   std::vector<tick_type> refractory_until_;
   std::vector<double> I_stim_pA_;
+  // Noise currents (set_noise_currents), added to I_stim; empty until the first.
+  std::vector<double> I_noise_pA_;
   std::vector<std::uint32_t> version_;
 };
 

@@ -37,7 +37,7 @@ void iaf_psc_exp::step(tick_type now, population_output& out) {
   //    currents decay: NEST's order.
   const simd::psc_exp_propagator c{P22_, P21_ex_, P21_in_, P20_, P11_ex_, P11_in_, p_.I_e_pA};
   propagate_(n, c, V_rel_mV_.data(), I_ex_pA_.data(), I_in_pA_.data(),
-             has_stimulus_ ? I_stim_pA_.data() : nullptr);
+             has_stimulus_ ? I_stim_pA_.data() : nullptr, I_noise_pA_.empty() ? nullptr : I_noise_pA_.data());
   // 2. Refractory neurons stay at V_reset (NEST rounds t_ref to whole steps).
   refractory_.clamp(V_rel_mV_, reset);
   // 3. Input that arrived during the step makes the currents jump at its end.
@@ -60,6 +60,12 @@ void iaf_psc_exp::set_current(tick_type /*now*/, std::span<const neuron_id_type>
                               population_output& /*out*/) {
   has_stimulus_ = true;
   assign_values(I_stim_pA_, neurons, amplitude_pA);
+}
+
+void iaf_psc_exp::set_noise_currents(tick_type /*now*/, std::span<const neuron_id_type> neurons,
+                                     std::span<const double> amplitudes_pA, population_output& /*out*/) {
+  if (I_noise_pA_.empty()) I_noise_pA_.assign(size(), 0.0);
+  for (std::size_t k = 0; k < neurons.size(); ++k) I_noise_pA_[neurons[k]] = amplitudes_pA[k];
 }
 
 void iaf_psc_exp::sample(std::size_t variable, tick_type /*now*/, std::span<const neuron_id_type> neurons,

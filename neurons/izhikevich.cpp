@@ -57,13 +57,16 @@ izhikevich::izhikevich(std::string name, neuron_id_type size, const izhikevich_p
       I_stim_(size, 0.0),
       input_(size, 0.0) {}
 
+template <bool with_noise>
 void izhikevich::step_izhikevich_2003() {
   // Izhikevich's scheme (net.m, spnet.cpp): v in two half-steps with the step's
   // input, then u with the new v.
   const double half = 0.5 * h_ms_;
   const std::size_t n = size();
   for (std::size_t k = 0; k < n; ++k) {
-    const double I = p_.I_e + I_stim_[k] + input_[k];
+    double I = p_.I_e + I_stim_[k];
+    if constexpr (with_noise) I += I_noise_[k];
+    I += input_[k];
     double v = v_mV_[k];
     const double u = u_[k];
     v += half * dv_dt(v, u, I);
@@ -74,13 +77,15 @@ void izhikevich::step_izhikevich_2003() {
   }
 }
 
+template <bool with_noise>
 void izhikevich::step_rk4() {
   // Classical RK4 on the continuous model; synaptic input is a jump of v at the
   // start of the step (the delta-synapse limit of the 2003 scheme's one-step pulse).
   const double h = h_ms_;
   const std::size_t n = size();
   for (std::size_t k = 0; k < n; ++k) {
-    const double I = p_.I_e + I_stim_[k];
+    double I = p_.I_e + I_stim_[k];
+    if constexpr (with_noise) I += I_noise_[k];
     const double v0 = v_mV_[k] + input_[k];
     const double u0 = u_[k];
     const double kv1 = dv_dt(v0, u0, I), ku1 = p_.a * (p_.b * v0 - u0);
@@ -97,10 +102,11 @@ void izhikevich::step_rk4() {
 }
 
 void izhikevich::step(tick_type /*now*/, population_output& out) {
+  const bool noise = !I_noise_.empty();
   if (p_.scheme == izhikevich_scheme::izhikevich_2003) {
-    step_izhikevich_2003();
+    noise ? step_izhikevich_2003<true>() : step_izhikevich_2003<false>();
   } else {
-    step_rk4();
+    noise ? step_rk4<true>() : step_rk4<false>();
   }
   const std::size_t n = size();
   for (std::size_t k = 0; k < n; ++k) {
@@ -121,6 +127,12 @@ void izhikevich::receive(tick_type /*now*/, receptor_type /*receptor*/,
 void izhikevich::set_current(tick_type /*now*/, std::span<const neuron_id_type> neurons, double amplitude,
                              population_output& /*out*/) {
   assign_values(I_stim_, neurons, amplitude);
+}
+
+void izhikevich::set_noise_currents(tick_type /*now*/, std::span<const neuron_id_type> neurons,
+                                    std::span<const double> amplitudes, population_output& /*out*/) {
+  if (I_noise_.empty()) I_noise_.assign(size(), 0.0);
+  for (std::size_t k = 0; k < neurons.size(); ++k) I_noise_[neurons[k]] = amplitudes[k];
 }
 
 void izhikevich::sample(std::size_t variable, tick_type /*now*/, std::span<const neuron_id_type> neurons,

@@ -47,19 +47,26 @@ class izhikevich final : public population {
                std::span<const weight_type> weights, population_output& out) override;
   void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude,
                    population_output& out) override;
+  void set_noise_currents(tick_type now, std::span<const neuron_id_type> neurons,
+                          std::span<const double> amplitudes, population_output& out) override;
   std::vector<std::string> recordables() const override { return {"V_m", "U_m"}; }
   std::string recordable_unit(std::size_t variable) const override { return variable == 0 ? "mV" : ""; }
   void sample(std::size_t variable, tick_type now, std::span<const neuron_id_type> neurons,
               std::span<double> values) const override;
 
  private:
+  // with_noise: add I_noise_ to the input current (else it is empty).
+  template <bool with_noise>
   void step_izhikevich_2003();
+  template <bool with_noise>
   void step_rk4();
 
   izhikevich_parameters p_;
   tick_type step_ticks_;
   double h_ms_;
   std::vector<double> v_mV_, u_, I_stim_;
+  // Noise currents (set_noise_currents), added to I_stim; empty until the first.
+  std::vector<double> I_noise_;
   // Input that arrived during the current step (both receptors: weights are signed).
   std::vector<double> input_;
 };

@@ -2,7 +2,8 @@
 // chunks: a spike raster (populations in colour bands, drawn through a pixel
 // occupancy grid so that millions of spikes stay readable and vector files stay
 // small), population rates over time, ISI and CV histograms, and weights
-// (histograms of initial and final weights, traces of recorded synapses).
+// (histograms of initial and final weights, traces of recorded synapses), and
+// neuromodulator levels over time.
 #pragma once
 
 #include <filesystem>
@@ -28,5 +29,9 @@ void draw_rates(const std::filesystem::path& recording, const plot_window& w,
 void draw_isi(const std::filesystem::path& recording, const plot_window& w, const std::filesystem::path& out);
 void draw_weights(const std::filesystem::path& recording, const plot_window& w,
                   const std::filesystem::path& out);
+// One panel per /neuromodulators channel: the level reconstructed exactly from the
+// releases, the tonic level and the release times (the populations are not used).
+void draw_modulators(const std::filesystem::path& recording, const plot_window& w,
+                     const std::filesystem::path& out);
 
 }  // namespace spikeq::plot

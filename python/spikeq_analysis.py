@@ -18,12 +18,22 @@ With Elephant (not packaged in Debian) the same numbers come from
 ``elephant.statistics.fanofactor(...)`` (per-neuron counts instead of trials),
 ``elephant.spike_train_correlation.correlation_coefficient(BinnedSpikeTrain(...))``.
 
+Neuromodulator channels (/neuromodulators/<channel>): ``load_neuromodulators``
+reads tau, tonic and the releases; ``modulator_level`` evaluates the level
+M(t) = tonic + sum_{t_k <= t} amount_k exp(-(t - t_k) / tau) exactly on any time grid;
+``modulator_statistics`` gives what `spikeq analyze` prints for a channel.
+
 Example:
     import spikeq_analysis as sa
     rec = sa.load_spikes("out/cuba.h5")
     t, ids, n = rec["exc"]
     print(sa.mean_cv(t, ids, n), sa.fano_factor(t, ids, n, 0, 2000, 5))
+    dopamine = sa.load_neuromodulators("out/distal_reward.h5")["dopamine"]
+    grid = np.arange(0.0, 10000.0, 1.0)
+    level = sa.modulator_level(dopamine, grid)
 """
+import math
+
 import h5py
 import numpy as np
 
@@ -232,3 +242,85 @@ def weight_statistics(final, bounds=None, initial=None, report=None):
     stats["mean_absolute_change"] = np.abs(d).mean() if d.size else float("nan")
     stats["changed"] = int(np.count_nonzero(d))
     return stats
+
+
+def load_neuromodulators(path):
+    """Every neuromodulator channel of a recording: {name: dict(tau, tonic, times,
+    amounts)} from /neuromodulators/<name>: tau in ms and the tonic level (group
+    attributes), release times in ms (ascending) and release amounts (float64
+    arrays). {} for a file without channels."""
+    out = {}
+    with _open(path) as f:
+        for name, g in f.get("neuromodulators", {}).items():
+            times = np.asarray(g["release_times"][:], dtype=np.float64)
+            amounts = np.asarray(g["release_amounts"][:], dtype=np.float64)
+            if len(times) != len(amounts):
+                raise ValueError(f"{path}: /neuromodulators/{name}: release_times and release_amounts differ")
+            out[name] = dict(tau=float(np.asarray(g.attrs["tau"]).reshape(-1)[0]),
+                             tonic=float(np.asarray(g.attrs["tonic"]).reshape(-1)[0]),
+                             times=times, amounts=amounts)
+    return out
+
+
+def _phasic_after_releases(times, amounts, tau):
+    """Phasic level just after each release (releases at one time summed into the last)."""
+    out = np.empty(len(times))
+    level, last = 0.0, -math.inf
+    pairs = zip(np.asarray(times, dtype=float).tolist(), np.asarray(amounts, dtype=float).tolist())
+    for k, (t, x) in enumerate(pairs):
+        if level != 0.0:
+            level *= math.exp(-(t - last) / tau)
+        level += x
+        last = t
+        out[k] = level
+    return out
+
+
+def modulator_level(channel, t, side="right"):
+    """The level M at times t (ms, any shape), exactly from the releases of `channel`
+    (a dict of load_neuromodulators): tonic + sum over releases with t_k <= t of
+    amount_k * exp(-(t - t_k) / tau). side="left" gives the limit from the left
+    (releases at exactly t left out)."""
+    times = np.asarray(channel["times"], dtype=float)
+    t = np.asarray(t, dtype=float)
+    phasic = _phasic_after_releases(times, channel["amounts"], channel["tau"])
+    last = np.searchsorted(times, t, side=side) - 1
+    out = np.full(t.shape, channel["tonic"], dtype=float)
+    has = last >= 0
+    out[has] += phasic[last[has]] * np.exp(-(t[has] - times[last[has]]) / channel["tau"])
+    return out
+
+
+def modulator_statistics(channel, t_start, t_stop):
+    """What `spikeq analyze` reports for a channel over [t_start, t_stop] (ms):
+    releases in the window (and how many have a non-zero amount), their total
+    amount, the release rate (Hz), the mean level (the exact integral of M over the
+    window, divided by its length: tonic + sum_k amount_k * tau * (exp(-(max(t_start,
+    t_k) - t_k) / tau) - exp(-(t_stop - t_k) / tau)) / (t_stop - t_start) over
+    t_k <= t_stop), and the peak of M with its first time (M is monotone between
+    releases, so the peak is at t_start, t_stop or either side of a release)."""
+    a, b, tau = float(t_start), float(t_stop), channel["tau"]
+    times = np.asarray(channel["times"], dtype=float)
+    x = np.asarray(channel["amounts"], dtype=float)
+    up_to_b = times <= b
+    tk, xk = times[up_to_b], x[up_to_b]
+    before = tk < a
+    integral = np.where(before, xk * tau * np.exp(-(a - tk) / tau) * -np.expm1(-(b - a) / tau),
+                        xk * tau * -np.expm1(-(b - tk) / tau))
+    inside = ~before
+    u = np.unique(tk[inside])
+    cand_t = np.concatenate([[a], np.repeat(u, 2), [b]])
+    left = modulator_level(channel, u, side="left")
+    right = modulator_level(channel, u)
+    cand = np.concatenate([modulator_level(channel, [a]), np.column_stack([left, right]).reshape(-1),
+                           modulator_level(channel, [b])])
+    # The left limit at t_start lies outside the window.
+    if len(u) and u[0] == a:
+        cand[1] = -math.inf
+    peak = int(np.argmax(cand))
+    releases = int(inside.sum())
+    return dict(tau=tau, tonic=channel["tonic"], releases=releases,
+                nonzero_releases=int(np.count_nonzero(xk[inside])), total_amount=float(xk[inside].sum()),
+                release_rate=releases / ((b - a) / 1000.0),
+                mean_level=channel["tonic"] + float(integral.sum()) / (b - a),
+                peak_level=float(cand[peak]), peak_time=float(cand_t[peak]))

@@ -154,7 +154,7 @@ std::vector<synapse_table> fill_tables(std::uint32_t n_sources, const table_offs
                 if (sc.target[k] >= range.offset && sc.target[k] - range.offset < range.size)
                   sc.order.push_back(k);
               sort_row(sc);
-              const shard_of owner(range.size, shards);
+              const shard_of owner(range.size, range.slices == 0 ? shards : range.slices);
               if (shards > 1)
                 counting_pass(sc, shards,
                               [&](std::uint32_t k) { return owner(sc.target[k] - range.offset); });

@@ -26,6 +26,9 @@ namespace spikeq {
 struct target_range {
   std::uint32_t offset = 0;
   std::uint32_t size = 0;
+  // Slices the population is split into (0: as many as the tables' shards); a
+  // population on one shard (a readout) has 1.
+  std::uint32_t slices = 0;
 };
 
 // Tables from materialised connections, one per range, each target population

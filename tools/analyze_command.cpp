@@ -78,7 +78,36 @@ nlohmann::json to_json(const analysis::recording_statistics& s) {
   }
   out["units"]["weight"] = "the target model's input unit (pA, mV or nS)";
   out["units"]["change_times"] = "ms";
+  for (const auto& m : s.modulators)
+    out["neuromodulators"][m.name] = {{"tau", m.tau_ms},
+                                      {"tonic", m.tonic},
+                                      {"releases", m.releases},
+                                      {"nonzero_releases", m.nonzero_releases},
+                                      {"total_amount", m.total_amount},
+                                      {"release_rate", m.release_rate_hz},
+                                      {"mean_level", m.mean_level},
+                                      {"peak_level", m.peak_level},
+                                      {"peak_time", m.peak_time_ms}};
+  if (!s.modulators.empty()) {
+    out["units"]["tau"] = "ms";
+    out["units"]["release_rate"] = "Hz";
+    out["units"]["level"] = "the releases' amount unit (tonic, total_amount, mean_level, peak_level)";
+    out["units"]["peak_time"] = "ms";
+  }
   return out;
+}
+
+// Per channel: releases in [t_start, t_stop] and the level they make, computed
+// exactly from the release log (docs/analysis.md, "Neuromodulators").
+void print_modulators(const analysis::recording_statistics& s, std::ostream& os) {
+  for (const auto& m : s.modulators) {
+    os << fmt::format(
+        "neuromodulator {} (tau {:g} ms, tonic {:g}): {} releases ({} non-zero), total {:.6g}, "
+        "{:.4g} per s\n",
+        m.name, m.tau_ms, m.tonic, m.releases, m.nonzero_releases, m.total_amount, m.release_rate_hz);
+    os << fmt::format("  level over [{:g}, {:g}] ms: mean {:.6g}, peak {:.6g} at {:g} ms\n", m.t_start_ms,
+                      m.t_stop_ms, m.mean_level, m.peak_level, m.peak_time_ms);
+  }
 }
 
 void print_weights(const analysis::recording_statistics& s, std::ostream& os) {
@@ -104,6 +133,7 @@ void print_weights(const analysis::recording_statistics& s, std::ostream& os) {
 
 void print_table(const analysis::recording_statistics& s, std::ostream& os) {
   os << fmt::format("window {} to {} ms, bins of {} ms\n", s.t_start_ms, s.t_stop_ms, s.bin_ms);
+  if (s.populations.empty()) return;  // a file with neuromodulator logs only
   os << fmt::format("{:<14} {:>8} {:>10} {:>9} {:>9} {:>15} {:>7} {:>6} {:>6} {:>6} {:>7} {:>6}\n",
                     "population", "neurons", "spikes", "rate Hz", "median", "p5-p95 Hz", "silent", "CV", "LV",
                     "Fano", "corr", "chi");
@@ -134,6 +164,7 @@ int analyze_recording_command(const analyze_options& options) {
                             options.band_low_hz, options.band_high_hz});
     print_table(stats, std::cout);
     print_weights(stats, std::cout);
+    print_modulators(stats, std::cout);
     if (!options.json_path.empty()) {
       std::ofstream json(options.json_path);
       if (!json) throw io::input_error({{options.json_path, 0, 0, "cannot write the JSON file"}});

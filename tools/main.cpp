@@ -71,7 +71,8 @@ int main(int argc, char** argv) try {
       ->required();
 
   spikeq::tools::analyze_options analyze;
-  auto* analyze_cmd = app.add_subcommand("analyze", "Spike-train statistics per population of a recording");
+  auto* analyze_cmd = app.add_subcommand(
+      "analyze", "Spike-train statistics per population, weights and neuromodulator levels of a recording");
   analyze_cmd
       ->add_option("recording", analyze.recording, "HDF5 output of spikeq run (or another SONATA spike file)")
       ->required();
@@ -93,6 +94,8 @@ int main(int argc, char** argv) try {
   plot_cmd->add_option("--rates", plot.rates, "Population rates over time");
   plot_cmd->add_option("--isi", plot.isi, "ISI and CV histograms");
   plot_cmd->add_option("--weights", plot.weights, "Weight histograms and weight-over-time traces");
+  plot_cmd->add_option("--modulators", plot.modulators,
+                       "Neuromodulator levels over time, exact from the releases, with release times");
   plot_cmd->add_option("-p,--population", plot.populations, "Population(s) to draw (default: all)");
   plot_cmd->add_option("--t-start", plot.t_start_ms, "Window start in ms (default 0)");
   plot_cmd->add_option("--t-stop", plot.t_stop_ms, "Window end in ms (default: the run's t_stop)");

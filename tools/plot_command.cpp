@@ -9,8 +9,9 @@
 namespace spikeq::tools {
 
 int plot_recording_command(const plot_options& o) {
-  if (o.raster.empty() && o.rates.empty() && o.isi.empty() && o.weights.empty()) {
-    std::cerr << "error: choose at least one figure: --raster, --rates, --isi or --weights FILE\n";
+  if (o.raster.empty() && o.rates.empty() && o.isi.empty() && o.weights.empty() && o.modulators.empty()) {
+    std::cerr
+        << "error: choose at least one figure: --raster, --rates, --isi, --weights or --modulators FILE\n";
     return 2;
   }
   const plot::plot_window w{o.populations, o.t_start_ms, o.t_stop_ms};
@@ -20,6 +21,7 @@ int plot_recording_command(const plot_options& o) {
     if (!o.rates.empty()) plot::draw_rates(o.recording, w, o.rates);
     if (!o.isi.empty()) plot::draw_isi(o.recording, w, o.isi);
     if (!o.weights.empty()) plot::draw_weights(o.recording, w, o.weights);
+    if (!o.modulators.empty()) plot::draw_modulators(o.recording, w, o.modulators);
     return 0;
   } catch (const io::input_error& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.format() << '\n';

@@ -1,4 +1,4 @@
-// `spikeq plot OUT.h5 --raster F [--rates F] [--isi F] [--weights F]`: figures of a
+// `spikeq plot OUT.h5 --raster F [--rates F] [--isi F] [--weights F] [--modulators F]`: figures of a
 // recording, each written as PNG, SVG or PDF according to its extension.
 #pragma once
 
@@ -12,7 +12,7 @@ struct plot_options {
   std::string recording;
   std::vector<std::string> populations;
   std::optional<double> t_start_ms, t_stop_ms;
-  std::string raster, rates, isi, weights;  // empty: not drawn
+  std::string raster, rates, isi, weights, modulators;  // empty: not drawn
 };
 
 // Exit codes: 0; 2 for a bad file, request or output path (message names the file and

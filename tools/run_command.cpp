@@ -15,6 +15,7 @@
 #include "io/network_builder.hpp"
 #include "io/recorders.hpp"
 #include "io/resolve.hpp"
+#include "io/modulator_recorder.hpp"
 #include "io/weight_recorders.hpp"
 #include "tools/interruption.hpp"
 #include "tools/progress.hpp"
@@ -97,6 +98,8 @@ int run_checked(const run_options& options) {
   std::vector<std::unique_ptr<io::state_recorder>> states;
   attach_recorders(file, net, out, spikes, states);
   auto weights = io::make_weight_recorders(file, net, out);
+  io::modulator_recorder modulators(net, out);
+  io::write_protocol(net, out);
   out.write_string_dataset("/provenance/network", io::resolved_text(file.network));
   out.set_string_attribute("/provenance", "spikeq_version", SPIKEQ_VERSION);
   out.set_string_attribute("/provenance", "command_line", options.command_line);
@@ -115,6 +118,7 @@ int run_checked(const run_options& options) {
   const auto flush_recorders = [&] {
     spikes.flush();
     for (auto& w : weights) w->flush();
+    modulators.flush();
   };
   auto last_flush = clock_type::now();
   struct interrupted {

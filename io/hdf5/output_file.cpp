@@ -165,6 +165,14 @@ weight_event_log& output_file::add_weight_event_log(const std::string& name) {
   return *weight_events_.back();
 }
 
+modulator_log& output_file::add_modulator_log(const std::string& name, double tau_ms, double tonic) {
+  const std::string path = "/neuromodulators/" + name;
+  require_declaring(path, "a neuromodulator log declared");
+  check_name(name, name_, path);
+  modulators_.push_back(std::make_unique<modulator_log>(group("/neuromodulators"), name, tau_ms, tonic, name_));
+  return *modulators_.back();
+}
+
 void output_file::set_string_attribute(const std::string& group_path, const std::string& name,
                                        const std::string& value) {
   require_declaring(group_path + "@" + name, "an attribute written");
@@ -180,6 +188,26 @@ void output_file::write_string_dataset(const std::string& path, const std::strin
   hdf5_write::write_string_dataset(parent, path.substr(slash + 1), value, name_, path);
 }
 
+void output_file::write_dataset(const std::string& path, std::span<const double> values,
+                                const std::string& units) {
+  require_declaring(path, "a dataset written");
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == path.size())
+    throw std::invalid_argument(name_ + ":" + path + ": not an absolute HDF5 dataset path in a group");
+  const auto dataset =
+      hdf5_write::write_fixed_dataset<double>(group(path.substr(0, slash)), path.substr(slash + 1), values, name_, path);
+  if (!units.empty()) hdf5_write::write_string_attribute(dataset.get(), "units", units, name_, path);
+}
+
+void output_file::write_dataset(const std::string& path, std::span<const std::uint64_t> values) {
+  require_declaring(path, "a dataset written");
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == path.size())
+    throw std::invalid_argument(name_ + ":" + path + ": not an absolute HDF5 dataset path in a group");
+  hdf5_write::write_fixed_dataset<std::uint64_t>(group(path.substr(0, slash)), path.substr(slash + 1), values,
+                                                 name_, path);
+}
+
 void output_file::start_streaming() {
   require_declaring("/", "start_streaming() called");
   check(H5Fstart_swmr_write(file_.get()), name_, "", "cannot start SWMR writing");
@@ -191,6 +219,7 @@ void output_file::flush() {
   for (auto& s : spikes_) s->flush();
   for (auto& r : reports_) r->flush();
   for (auto& w : weight_events_) w->flush();
+  for (auto& m : modulators_) m->flush();
   // A global flush is what keeps the data readable after a crash (formats.md);
   // flushing datasets alone keeps nothing.
   check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), name_, "", "cannot flush the output file");
@@ -205,6 +234,7 @@ void output_file::close_checked() {
   for (auto& r : reports_) note(r->close());
   for (auto& e : edges_) note(e->close());
   for (auto& w : weight_events_) note(w->close());
+  for (auto& m : modulators_) note(m->close());
   for (auto& [path, g] : groups_) note(g.close());
   groups_.clear();
   phase_ = phase::closed;
@@ -218,6 +248,7 @@ void output_file::close_quietly() noexcept {
   for (auto& r : reports_) static_cast<void>(r->close());
   for (auto& e : edges_) static_cast<void>(e->close());
   for (auto& w : weight_events_) static_cast<void>(w->close());
+  for (auto& m : modulators_) static_cast<void>(m->close());
   groups_.clear();
   file_.reset();
   phase_ = phase::closed;

@@ -30,6 +30,7 @@
 #include "io/hdf5/edge_population.hpp"
 #include "io/hdf5/frame_report.hpp"
 #include "io/hdf5/hdf5_handle.hpp"
+#include "io/hdf5/modulator_log.hpp"
 #include "io/hdf5/spike_population.hpp"
 #include "io/hdf5/weight_event_log.hpp"
 
@@ -66,11 +67,17 @@ class output_file {
   edge_population& add_edge_population(const std::string& name, const edge_topology& topology);
   // Adds /weight_events/<name>.
   weight_event_log& add_weight_event_log(const std::string& name);
+  // Adds /neuromodulators/<name> for a channel with decay `tau_ms` and level `tonic`.
+  modulator_log& add_modulator_log(const std::string& name, double tau_ms, double tonic);
   // Writes string attribute `name` of the group at absolute `group_path` ("/" for
   // the root), creating missing groups; replaces an attribute of the same name.
   void set_string_attribute(const std::string& group_path, const std::string& name, const std::string& value);
   // Writes a scalar UTF-8 string dataset at absolute `path`, creating missing groups.
   void write_string_dataset(const std::string& path, const std::string& value);
+  // Writes a 1-D dataset at absolute `path` (creating missing groups), optionally
+  // with a `units` attribute.
+  void write_dataset(const std::string& path, std::span<const double> values, const std::string& units = "");
+  void write_dataset(const std::string& path, std::span<const std::uint64_t> values);
 
   // --- Streaming phase ---
 
@@ -112,6 +119,7 @@ class output_file {
   std::vector<std::unique_ptr<frame_report>> reports_;
   std::vector<std::unique_ptr<edge_population>> edges_;
   std::vector<std::unique_ptr<weight_event_log>> weight_events_;
+  std::vector<std::unique_ptr<modulator_log>> modulators_;
 };
 
 }  // namespace spikeq::io

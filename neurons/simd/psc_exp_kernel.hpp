@@ -15,15 +15,18 @@ struct psc_exp_propagator {
 
 // One exact step for neurons [0, n): V relaxes under the currents of the step's
 // start, then the currents decay (NEST iaf_psc_exp order). Refractory clamping and
-// the step's synaptic input are applied by the caller afterwards. I_stim may be
-// null when no neuron has an injected current.
+// the step's synaptic input are applied by the caller afterwards. I_stim (current
+// sources' currents) and I_noise (noise currents, added to them) may each be null
+// when no neuron has one.
 // REQUIRES: the arrays do not overlap.
 using psc_exp_propagate_function = void (*)(std::size_t n, psc_exp_propagator c, double* V, double* I_ex,
-                                            double* I_in, const double* I_stim);
+                                            double* I_in, const double* I_stim, const double* I_noise);
 
 psc_exp_propagate_function select_psc_exp_propagate();
 
-void psc_exp_propagate_baseline(std::size_t, psc_exp_propagator, double*, double*, double*, const double*);
-void psc_exp_propagate_avx2(std::size_t, psc_exp_propagator, double*, double*, double*, const double*);
+void psc_exp_propagate_baseline(std::size_t, psc_exp_propagator, double*, double*, double*, const double*,
+                                const double*);
+void psc_exp_propagate_avx2(std::size_t, psc_exp_propagator, double*, double*, double*, const double*,
+                            const double*);
 
 }  // namespace spikeq::simd

@@ -56,7 +56,11 @@ INSTANTIATE_TEST_SUITE_P(
                       bad_case{"inverted_bounds.textproto", 5, "Wmin = 10 exceeds Wmax = 5"},
                       bad_case{"weight_above_bound.textproto", 5, "initial weight 500 lies outside"},
                       bad_case{"dendritic_delay_too_long.textproto", 5, "exceeds a synaptic delay of 1 ms"},
-                      bad_case{"unknown_weight_projection.textproto", 6, "unknown projection 'ba'"}),
+                      bad_case{"unknown_weight_projection.textproto", 6, "unknown projection 'ba'"},
+                      bad_case{"unknown_channel.textproto", 5, "unknown neuromodulator channel 'dopamin'"},
+                      bad_case{"contingency_neuron_outside.textproto", 5, "neuron 2 is outside population 'a'"},
+                      bad_case{"release_amounts_mismatch.textproto", 5, "2 amounts for 3 times"},
+                      bad_case{"contingency_delays_inverted.textproto", 6, "shorter than delay_min"}),
     [](const ::testing::TestParamInfo<bad_case>& info) {
       std::string name = info.param.file;
       return name.substr(0, name.find('.'));

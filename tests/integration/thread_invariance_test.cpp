@@ -49,6 +49,13 @@ TEST(thread_invariance, polychronization_network_10_s) {
                                             "--t-stop 10000", {1, 2, 4}));
 }
 
+TEST(thread_invariance, distal_reward_60_s) {
+  // Dopamine STDP integrated lazily across the releases of a reward contingency
+  // (the first reward of seed 1 comes at 48 s), noise currents on every neuron.
+  EXPECT_TRUE(outputs_identical_for_threads("distal", source_path("examples/distal_reward.textproto"),
+                                            "--t-stop 60000", {1, 2}));
+}
+
 TEST(thread_invariance, zero_threads_means_every_core) {
   const auto dir = scratch_dir("threads_zero");
   const auto r = run_spikeq("run '" + source_path("tests/data/threads/no_projections.textproto") + "' -o '" +

@@ -1,0 +1,144 @@
+#include "plasticity/modulated_stdp.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace spikeq::plasticity {
+
+modulated_stdp_parameters nest_dopamine_stdp() { return {}; }
+
+modulated_stdp_parameters izhikevich_2007_dopamine_stdp() {
+  modulated_stdp_parameters p;
+  p.A_plus = 0.1;
+  p.A_minus = 0.15;
+  p.tau_plus_ms = p.tau_minus_ms = -1.0 / std::log(0.95);
+  p.tau_c_ms = -10.0 / std::log(0.99);
+  p.gain_per_ms = 0.1;
+  p.baseline = 0.0;
+  p.traces = trace_update::set_to_one;
+  p.bounds = {0.0, 4.0};
+  return p;
+}
+
+modulated_stdp_rule::modulated_stdp_rule(const modulated_stdp_parameters& p, double ms_per_tick,
+                                         std::span<weight_type> table, const modulator_channel& channel,
+                                         std::vector<tick_type> dendritic_ticks,
+                                         std::optional<shared_post_side> shared)
+    : p_(p),
+      inv_tau_plus_(ms_per_tick / p.tau_plus_ms),
+      inv_tau_minus_(ms_per_tick / p.tau_minus_ms),
+      inv_tau_c_(ms_per_tick / p.tau_c_ms),
+      inv_tau_sum_(ms_per_tick / p.tau_c_ms + 1.0 / channel.tau_ticks()),
+      gain_per_tick_(p.gain_per_ms * ms_per_tick),
+      channel_(channel),
+      dendritic_(std::move(dendritic_ticks)),
+      w_(table, p.bounds),
+      state_(table.size(), synapse_state{0.0, 0.0, 0.0, 0, no_spike}) {
+  if (!(p.tau_plus_ms > 0 && p.tau_minus_ms > 0 && p.tau_c_ms > 0))
+    throw std::invalid_argument("time constants must be positive");
+  if (!dendritic_.empty() && dendritic_.size() != 1 && dendritic_.size() != table.size())
+    throw std::invalid_argument("modulated_stdp_rule: one dendritic delay per synapse, or one for all");
+  for (std::uint64_t s = 0; s < state_.size(); ++s) state_[s].w = w_.initial(s);
+  if (shared) {
+    if (shared->targets.size() != table.size())
+      throw std::invalid_argument("modulated_stdp_rule: one target per synapse is required");
+    targets_ = shared->targets;
+  }
+  post_.assign(shared ? shared->target_count : table.size(), post_state{0.0, no_spike});
+}
+
+void modulated_stdp_rule::integrate(synapse_state& st, tick_type from, tick_type to) const {
+  const auto ticks = channel_.release_ticks();
+  const auto level = channel_.level_after_release();
+  const double tau_n = channel_.tau_ticks();
+  const double steady = channel_.tonic() - p_.baseline;
+  const double tau_c = 1.0 / inv_tau_c_, tau_sum = 1.0 / inv_tau_sum_;
+  std::ptrdiff_t k = channel_.last_release_at_or_before(from);
+  tick_type t = from;
+  while (t < to) {
+    const auto next = static_cast<std::size_t>(k + 1);
+    const tick_type end = next < ticks.size() ? std::min(ticks[next], to) : to;
+    const double phasic =
+        k < 0 ? 0.0 : level[static_cast<std::size_t>(k)] * std::exp(-static_cast<double>(t - ticks[k]) / tau_n);
+    const auto span = static_cast<double>(end - t);
+    // 1 - exp(-x) via expm1: exact for the short pieces between nearby releases.
+    const double decayed_c = -std::expm1(-span * inv_tau_c_);
+    const double decayed_both = -std::expm1(-span * inv_tau_sum_);
+    const double dw = st.c * (phasic * tau_sum * decayed_both + steady * tau_c * decayed_c);
+    st.w = std::clamp(st.w + gain_per_tick_ * dw, p_.bounds.w_min, p_.bounds.w_max);
+    st.c -= st.c * decayed_c;
+    t = end;
+    ++k;
+  }
+}
+
+void modulated_stdp_rule::advance(std::uint64_t s, tick_type now) {
+  synapse_state& st = state_[s];
+  if (now <= st.t_last) return;
+  if (st.c != 0.0) {
+    const double before = st.w;
+    const tick_type shift = dendritic(s);
+    integrate(st, st.t_last - shift, now - shift);
+    if (st.w != before) st.w = w_.clip_and_log(s, st.w, now);
+  }
+  st.t_last = now;
+}
+
+double modulated_stdp_rule::weight_at(std::uint64_t s, tick_type now) const {
+  synapse_state st = state_[s];
+  if (now > st.t_last && st.c != 0.0) integrate(st, st.t_last - dendritic(s), now - dendritic(s));
+  return st.w;
+}
+
+void modulated_stdp_rule::advance_to(tick_type now, std::span<const std::uint64_t> synapses) {
+  for (const std::uint64_t s : synapses) {
+    advance(s, now);
+    w_.sync(s, state_[s].w);
+  }
+}
+
+void modulated_stdp_rule::complete(tick_type now) {
+  for (std::uint64_t s = 0; s < state_.size(); ++s) {
+    advance(s, now);
+    w_.sync(s, state_[s].w);
+  }
+}
+
+void modulated_stdp_rule::on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) {
+  for (std::uint64_t s = first; s < last; ++s) {
+    advance(s, now);
+    synapse_state& st = state_[s];
+    const post_state& post = post_[post_slot(s)];
+    // Equal-time pairs contribute nothing (trace_at excludes a spike at `now`).
+    st.c -= p_.A_minus * trace_at(post.y_before, post.t_post, now, inv_tau_minus_, p_.traces);
+    st.x_before = trace_at(st.x_before, st.t_pre, now, inv_tau_plus_, p_.traces);
+    st.t_pre = now;
+    w_.sync(s, st.w);
+  }
+}
+
+void modulated_stdp_rule::on_post_arrival(tick_type now, neuron_id_type target,
+                                          std::span<const std::uint64_t> synapses) {
+  constexpr std::size_t ahead = 8;
+  for (std::size_t k = 0; k < synapses.size(); ++k) {
+    if (k + ahead < synapses.size()) __builtin_prefetch(&state_[synapses[k + ahead]], 1);
+    const std::uint64_t s = synapses[k];
+    advance(s, now);
+    synapse_state& st = state_[s];
+    st.c += p_.A_plus * trace_at(st.x_before, st.t_pre, now, inv_tau_plus_, p_.traces);
+    if (targets_.empty()) {
+      post_state& post = post_[s];
+      post.y_before = trace_at(post.y_before, post.t_post, now, inv_tau_minus_, p_.traces);
+      post.t_post = now;
+    }
+  }
+  if (!targets_.empty()) {
+    post_state& post = post_[target];
+    post.y_before = trace_at(post.y_before, post.t_post, now, inv_tau_minus_, p_.traces);
+    post.t_post = now;
+  }
+}
+
+}  // namespace spikeq::plasticity
