@@ -19,6 +19,9 @@
 //   3. Then by (primary, secondary, tertiary), whose meaning depends on the kind;
 //      the named constructors below say which. Keys are unique within a shard, so
 //      no insertion sequence is needed.
+// Neuromodulator releases (core/neuromodulation.hpp) are not queued: a release at
+// tick T changes its channel's level for model time after T, before any event at a
+// later tick, and rules read the level lazily when their synapses are next touched.
 // A shard holds the events of the neurons it owns; its order is the total order
 // restricted to them, so every neuron sees its events in the same order whatever
 // the number of shards.

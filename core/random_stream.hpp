@@ -32,6 +32,7 @@ enum class stream_kind : std::uint32_t {
   modulator = 10,  // reward delays of neuromodulator sources
   protocol = 12,   // trial outcomes
   noise_current = 11,
+  neuron_parameters = 13,  // per-neuron model parameters (heterogeneous populations)
 };
 
 // random_stream::poisson counts this many table entries without a branch; tables

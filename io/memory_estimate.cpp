@@ -40,6 +40,7 @@ constexpr double recorded_weight_bytes_per_synapse = 16;
 constexpr double iaf_bytes_per_neuron = 7 * 8 + 16 + 16;  // iaf_psc_exp, iaf_cond_exp
 constexpr double iaf_delta_bytes_per_neuron = 3 * 8 + 2 * 8 + 4 + 8 + 16;
 constexpr double izhikevich_bytes_per_neuron = 6 * 8 + 16 + 16;
+constexpr double izhikevich_parameter_bytes_per_neuron = 4 * 8;  // a, b, c, d per neuron
 constexpr double poisson_bytes_per_neuron = 48 + 8 + 4 + 16;  // stream, next spike, version
 constexpr double spike_train_bytes = 24 + 16;                 // a vector per train
 constexpr double spike_time_bytes = 8;
@@ -180,7 +181,7 @@ double population_bytes(const config::Population& p) {
     case config::Population::kIafPscDelta:
       return n * iaf_delta_bytes_per_neuron;
     case config::Population::kIzhikevich:
-      return n * izhikevich_bytes_per_neuron;
+      return n * (izhikevich_bytes_per_neuron + izhikevich_parameter_bytes_per_neuron);
     case config::Population::kPoissonGenerator:
       return n * poisson_bytes_per_neuron;
     case config::Population::kSpikeGenerator: {

@@ -70,15 +70,26 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
     q.I_e = m.i_e();
     q.scheme = m.integration() == config::Izhikevich::RK4 ? izhikevich_scheme::rk4
                                                           : izhikevich_scheme::izhikevich_2003;
+    // net.m's heterogeneity: one r ~ U(0, 1) per neuron from (seed, population, neuron).
+    izhikevich_neuron_parameters per_neuron;
+    if (m.heterogeneity() != config::Izhikevich::HETEROGENEITY_UNSPECIFIED) {
+      std::vector<double> r(n);
+      for (std::uint32_t k = 0; k < n; ++k) r[k] = random_stream(seed, stream_kind::neuron_parameters, index, first + k).uniform();
+      per_neuron = net_m_parameters(m.heterogeneity() == config::Izhikevich::NET_M_EXCITATORY
+                                        ? izhikevich_heterogeneity::net_m_excitatory
+                                        : izhikevich_heterogeneity::net_m_inhibitory,
+                                    r);
+    }
     izhikevich_state_init s;
     s.V_m_mV = init(m.v_m(), 0);
     if (m.has_u_m()) {
       s.U_m = init(m.u_m(), 1);
     } else {
       s.U_m.resize(n);
-      for (std::uint32_t k = 0; k < n; ++k) s.U_m[k] = q.b * s.V_m_mV[k];  // Izhikevich's u = b v
+      for (std::uint32_t k = 0; k < n; ++k)  // Izhikevich's u = b v
+        s.U_m[k] = (per_neuron.b.empty() ? q.b : per_neuron.b[k]) * s.V_m_mV[k];
     }
-    return std::make_unique<izhikevich>(p.name(), n, q, s, grid, step_of(m.dt(), grid));
+    return std::make_unique<izhikevich>(p.name(), n, q, s, grid, step_of(m.dt(), grid), per_neuron);
   }
   if (p.has_linear_readout())
     return std::make_unique<linear_readout>(p.name(), n, p.linear_readout().tau(), grid.resolution_ms());

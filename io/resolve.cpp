@@ -75,6 +75,16 @@ void resolve_network(network_file& file, const run_overrides& overrides) {
   if (overrides.t_stop_ms) net.mutable_simulation()->set_t_stop(*overrides.t_stop_ms);
   if (overrides.seed) net.mutable_simulation()->set_seed(*overrides.seed);
   if (!net.simulation().has_seed()) net.mutable_simulation()->set_seed(1);
+  // net.m's heterogeneity sets a, b, c, d per neuron: nothing else may set them.
+  for (int k = 0; k < net.population_size(); ++k) {
+    const auto& p = net.population(k);
+    if (!p.has_izhikevich() || p.izhikevich().heterogeneity() == config::Izhikevich::HETEROGENEITY_UNSPECIFIED)
+      continue;
+    const auto& m = p.izhikevich();
+    if (m.preset() != config::Izhikevich::PRESET_UNSPECIFIED || m.has_a() || m.has_b() || m.has_c() || m.has_d())
+      c.error({{"population", k}, {"izhikevich"}, {"heterogeneity"}},
+              "heterogeneity sets a, b, c and d per neuron (net.m): give no preset and no a, b, c or d");
+  }
   // Presets first, so that schema defaults do not mask them.
   for (auto& p : *net.mutable_population())
     if (p.has_izhikevich()) resolve_izhikevich(*p.mutable_izhikevich());

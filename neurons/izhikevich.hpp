@@ -6,6 +6,7 @@
 // Equations, presets and conventions: docs/models/izhikevich.md.
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -35,10 +36,23 @@ struct izhikevich_state_init {
   std::vector<double> U_m;
 };
 
+// Per-neuron a, b, c, d of a heterogeneous population (all four vectors of the
+// population's size); empty: every neuron has izhikevich_parameters' values.
+struct izhikevich_neuron_parameters {
+  std::vector<double> a, b, c_mV, d;
+};
+
+// Izhikevich's net.m (2003) heterogeneity, one r ~ U(0, 1) per neuron:
+//   excitatory: a = 0.02, b = 0.2, c = -65 + 15 r^2, d = 8 - 6 r^2   (RS at r = 0, CH at r = 1)
+//   inhibitory: a = 0.02 + 0.08 r, b = 0.25 - 0.05 r, c = -65, d = 2  (LTS at r = 0, FS at r = 1)
+enum class izhikevich_heterogeneity { none, net_m_excitatory, net_m_inhibitory };
+izhikevich_neuron_parameters net_m_parameters(izhikevich_heterogeneity kind, std::span<const double> r);
+
 class izhikevich final : public population {
  public:
   izhikevich(std::string name, neuron_id_type size, const izhikevich_parameters& p,
-             const izhikevich_state_init& init, time_grid grid, tick_type step_ticks);
+             const izhikevich_state_init& init, time_grid grid, tick_type step_ticks,
+             const izhikevich_neuron_parameters& per_neuron = {});
 
   std::string_view model() const override { return "izhikevich"; }
   tick_type step_ticks() const override { return step_ticks_; }
@@ -64,6 +78,8 @@ class izhikevich final : public population {
   izhikevich_parameters p_;
   tick_type step_ticks_;
   double h_ms_;
+  // a, b, c, d per neuron (p_'s values unless heterogeneous).
+  std::vector<double> a_, b_, c_mV_, d_;
   std::vector<double> v_mV_, u_, I_stim_;
   // Noise currents (set_noise_currents), added to I_stim; empty until the first.
   std::vector<double> I_noise_;

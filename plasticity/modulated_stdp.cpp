@@ -55,7 +55,14 @@ void modulated_stdp_rule::integrate(synapse_state& st, tick_type from, tick_type
   const double tau_n = channel_.tau_ticks();
   const double steady = channel_.tonic() - p_.baseline;
   const double tau_c = 1.0 / inv_tau_c_, tau_sum = 1.0 / inv_tau_sum_;
-  std::ptrdiff_t k = channel_.last_release_at_or_before(from);
+  // Synapses are touched often, so the release before `from` is usually among the
+  // last few: walk back from the newest instead of a binary search.
+  std::ptrdiff_t k = static_cast<std::ptrdiff_t>(ticks.size()) - 1;
+  for (int steps = 0; k >= 0 && ticks[static_cast<std::size_t>(k)] > from; --k)
+    if (++steps == 8) {
+      k = channel_.last_release_at_or_before(from);
+      break;
+    }
   tick_type t = from;
   while (t < to) {
     const auto next = static_cast<std::size_t>(k + 1);

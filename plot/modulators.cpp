@@ -106,7 +106,7 @@ void draw_modulators(const std::filesystem::path& recording, const plot_window& 
     }
     cairo_stroke(c.cr());
     cairo_set_line_width(c.cr(), 0.8);
-    for (const auto& [bit, grey, row] : {std::tuple{1, 0.0, 0.0}, std::tuple{2, 0.6, 1.0}}) {
+    for (const auto& [bit, grey, row] : {std::tuple{1, 0.0, 0.0}, std::tuple{2, 0.55, 1.0}}) {
       cairo_set_source_rgb(c.cr(), grey, grey, grey);
       for (std::size_t cell = 0; cell < cells; ++cell)
         if (trace.release_cells[cell] & bit) {
@@ -119,8 +119,9 @@ void draw_modulators(const std::filesystem::path& recording, const plot_window& 
     cairo_restore(c.cr());
 
     c.axes(k + 1 == channels.size() ? (seconds ? "time (s)" : "time (ms)") : "", name + " level (a.u.)");
-    c.title(fmt::format("{}: tau {:g} ms, tonic {:g}; {} releases ({} non-zero), mean level {:.4g}", name,
-                        stats.tau_ms, stats.tonic, stats.releases, stats.nonzero_releases, stats.mean_level));
+    c.title(fmt::format("{}: tau {:g} ms, tonic {:g}; {} release{} ({} non-zero), mean level {:.4g}", name,
+                        stats.tau_ms, stats.tonic, stats.releases, stats.releases == 1 ? "" : "s",
+                        stats.nonzero_releases, stats.mean_level));
 
     // Key, right of the panel.
     const double kx = area.left + area.width + 14;
@@ -139,7 +140,7 @@ void draw_modulators(const std::filesystem::path& recording, const plot_window& 
     cairo_set_source_rgb(c.cr(), 0, 0, 0);
     c.text(kx + 22, ky, "tonic", 9);
     for (const auto& [label, grey, shown] :
-         {std::tuple{"release", 0.0, true}, std::tuple{"zero amount", 0.6, zero_releases}}) {
+         {std::tuple{"release", 0.0, true}, std::tuple{"zero amount", 0.55, zero_releases}}) {
       if (!shown) continue;
       ky += 15;
       cairo_set_source_rgb(c.cr(), grey, grey, grey);

@@ -102,9 +102,10 @@ nlohmann::json to_json(const analysis::recording_statistics& s) {
 void print_modulators(const analysis::recording_statistics& s, std::ostream& os) {
   for (const auto& m : s.modulators) {
     os << fmt::format(
-        "neuromodulator {} (tau {:g} ms, tonic {:g}): {} releases ({} non-zero), total {:.6g}, "
+        "neuromodulator {} (tau {:g} ms, tonic {:g}): {} release{} ({} non-zero), total {:.6g}, "
         "{:.4g} per s\n",
-        m.name, m.tau_ms, m.tonic, m.releases, m.nonzero_releases, m.total_amount, m.release_rate_hz);
+        m.name, m.tau_ms, m.tonic, m.releases, m.releases == 1 ? "" : "s", m.nonzero_releases, m.total_amount,
+        m.release_rate_hz);
     os << fmt::format("  level over [{:g}, {:g}] ms: mean {:.6g}, peak {:.6g} at {:g} ms\n", m.t_start_ms,
                       m.t_stop_ms, m.mean_level, m.peak_level, m.peak_time_ms);
   }

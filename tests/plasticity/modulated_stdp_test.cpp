@@ -141,6 +141,41 @@ TEST(modulated_stdp, weights_do_not_depend_on_how_often_synapses_are_touched) {
   }
 }
 
+// The PyNN/SpiNNaker cross-check of rules.md §5.3 (LucaZanatta/PyNN7Examples,
+// examples/stdp_neuromodulation_test.py): pre spikes at 1500 and 2400 ms, the post
+// spike seen by the synapse at 1504 ms (stimulated at 1502, fired at 1503, 1 ms
+// dendritic delay), dopamine 0.1 at 1601 ms, A+ = A- = 1, tau+ 10 ms, tau- 12 ms,
+// tau_c 1000 ms, tau_d 200 ms, weight from 0, read at 3000 ms. In continuous time
+// the change is A+ e^{-4/10} e^{-97/1000} * 0.1 * tau_s (1 - e^{-1399/tau_s}),
+// 1/tau_s = 1/1000 + 1/200: 10.1369. The script quotes 10.3056 "from the 2007
+// equations" and 10.0088 from SpiNNaker (s5.11 fixed point); ours lies between, 1.6 %
+// below and 1.3 % above (docs/models/three_factor.md).
+TEST(modulated_stdp, pynn_spinnaker_cross_check) {
+  modulated_stdp_parameters p = nest_dopamine_stdp();
+  p.A_plus = 1.0;
+  p.A_minus = 1.0;
+  p.tau_plus_ms = 10.0;
+  p.tau_minus_ms = 12.0;
+  p.tau_c_ms = 1000.0;
+  p.bounds = {0.0, 20.0};
+  modulator_channel channel("da", 200.0 / ms_per_tick, 0.0);
+  channel.commit(ms(1601), 0.1);
+  std::vector<weight_type> table{0.0f};
+  modulated_stdp_rule rule(p, ms_per_tick, table, channel, {});
+  const std::uint64_t s = 0;
+  rule.on_pre_arrival(ms(1500), 0, 1);
+  rule.on_post_arrival(ms(1504), 0, {&s, 1});
+  rule.on_pre_arrival(ms(2400), 0, 1);
+  const double tau_s = 1.0 / (1.0 / 1000.0 + 1.0 / 200.0);
+  const double c_at_dopamine = std::exp(-4.0 / 10.0) * std::exp(-97.0 / 1000.0);
+  // The pre spike at 2400 ms takes A- e^{-896/12} (1e-33) off c: negligible.
+  const double expected = c_at_dopamine * 0.1 * tau_s * (1.0 - std::exp(-1399.0 / tau_s));
+  EXPECT_NEAR(rule.weight_at(0, ms(3000)), expected, 1e-9);
+  EXPECT_NEAR(expected, 10.1369, 1e-4);
+  EXPECT_NEAR(expected / 10.305624, 0.9836, 1e-3);
+  EXPECT_NEAR(expected / 10.0087890625, 1.0128, 1e-3);
+}
+
 TEST(modulated_stdp, equal_time_pairs_leave_no_eligibility) {
   modulated_stdp_parameters p = nest_dopamine_stdp();
   modulator_channel channel("da", 200.0 / ms_per_tick, 0.0);
