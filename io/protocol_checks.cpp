@@ -44,7 +44,7 @@ void check_probabilities(const auto& values, const field_path& where, checker& c
     if (!(v >= 0.0 && v <= 1.0)) c.error(where, fmt::format("probability {} is outside [0, 1]", v));
     sum += v;
   }
-  if (std::abs(sum - 1.0) > 1e-9) c.error(where, fmt::format("the outcome probabilities sum to {}, not 1", sum));
+  if (std::abs(sum - 1.0) > 1e-9) c.error(where, fmt::format("the outcome probabilities sum to {:.6g}, not 1", sum));
 }
 
 void check_stimulus(const config::Network& net, const std::map<std::string, int>& index, const config::Stimulus& s,

@@ -4,6 +4,9 @@
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cmath>
 #include <map>
 #include <set>
@@ -63,6 +66,46 @@ void resolve_population(Population& p, double default_dt) {
   }
 }
 
+// Reads target series given as files into their times and values, so that the
+// resolved description (and the provenance) holds the data the run used.
+void load_target_series_files(network_file& file, checker& c) {
+  auto& net = file.network;
+  const auto base = std::filesystem::path(file.path).parent_path();
+  for (int k = 0; k < net.target_series_size(); ++k) {
+    auto& ts = *net.mutable_target_series(k);
+    if (ts.file().empty()) continue;
+    const field_path here{{"target_series", k}, {"file"}};
+    if (ts.times_size() > 0 || ts.values_size() > 0) {
+      c.error(here, "give the series either as times and values or as a file, not both");
+      continue;
+    }
+    const auto path = std::filesystem::path(ts.file()).is_absolute() ? std::filesystem::path(ts.file())
+                                                                      : base / ts.file();
+    std::ifstream in(path);
+    if (!in) {
+      c.error(here, "cannot read target series file '" + path.string() + "'");
+      continue;
+    }
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+      if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+      std::replace(line.begin(), line.end(), ',', ' ');
+      std::istringstream fields(line);
+      double t = 0, v = 0;
+      std::string rest;
+      if (!(fields >> t)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank
+      } else if ((fields >> v) && !(fields >> rest)) {
+        ts.add_times(t);
+        ts.add_values(v);
+        continue;
+      }
+      c.error(here, fmt::format("{}:{}: expected \"time_ms value\", got \"{}\"", path.string(), number, line));
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 void resolve_network(network_file& file, const run_overrides& overrides) {
@@ -99,6 +142,7 @@ void resolve_network(network_file& file, const run_overrides& overrides) {
   if (!c.errors().empty()) throw input_error(std::move(c.errors()));  // later checks assume sane basics
   for (auto& p : *net.mutable_population()) resolve_population(p, sim.dt());
   fill_schema_defaults(net);
+  load_target_series_files(file, c);
   std::map<std::string, int> index;
   check_populations(net, c, index);
   std::set<std::string> projection_names;

@@ -94,5 +94,58 @@ class spike_statistics(unittest.TestCase):
         self.assertEqual(s["changed"], 3)
 
 
+class neuromodulators(unittest.TestCase):
+    # Releases of 1.0 at 100 ms and 0.5 at 300 ms, tau 50 ms, tonic 0.1.
+    channel = dict(tau=50.0, tonic=0.1, times=np.array([100.0, 300.0]), amounts=np.array([1.0, 0.5]))
+
+    def test_level_on_a_grid_is_the_sum_of_decaying_releases(self):
+        t = np.array([0.0, 99.9, 100.0, 150.0, 300.0, 1000.0])
+        expected = (0.1 + np.where(t >= 100, np.exp(-(t - 100) / 50), 0)
+                    + np.where(t >= 300, 0.5 * np.exp(-(t - 300) / 50), 0))
+        np.testing.assert_allclose(sa.modulator_level(self.channel, t), expected, rtol=1e-15)
+        np.testing.assert_allclose(sa.modulator_level(self.channel, [100.0], side="left"), [0.1])
+        np.testing.assert_allclose(sa.modulator_level(self.channel, np.zeros((2, 3))), np.full((2, 3), 0.1))
+
+    def test_statistics_match_the_closed_form_and_a_fine_quadrature(self):
+        s = sa.modulator_statistics(self.channel, 0, 1000)
+        # (1/T) integral_0^T M = tonic + (1/T) sum_k a_k tau (1 - exp(-(T - t_k)/tau)).
+        mean = 0.1 + (50 * (1 - np.exp(-18)) + 0.5 * 50 * (1 - np.exp(-14))) / 1000
+        self.assertAlmostEqual(s["mean_level"], mean, places=15)
+        grid = np.linspace(0, 1000, 1000001)
+        self.assertAlmostEqual(np.trapz(sa.modulator_level(self.channel, grid), grid) / 1000, mean, delta=1e-6)
+        self.assertEqual((s["releases"], s["nonzero_releases"]), (2, 2))
+        self.assertAlmostEqual(s["total_amount"], 1.5)
+        self.assertAlmostEqual(s["release_rate"], 2.0)
+        self.assertAlmostEqual(s["peak_level"], 1.1)
+        self.assertEqual(s["peak_time"], 100.0)
+        w = sa.modulator_statistics(self.channel, 200, 320)  # starts after a release, cuts one short
+        mean_w = 0.1 + (50 * (np.exp(-2) - np.exp(-220 / 50)) + 25 * (1 - np.exp(-20 / 50))) / 120
+        self.assertAlmostEqual(w["mean_level"], mean_w, places=15)
+        self.assertEqual(w["releases"], 1)
+        self.assertAlmostEqual(w["peak_level"], 0.1 + np.exp(-4) + 0.5, places=15)
+
+    def test_reads_the_neuromodulators_group(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "run.h5")
+            with h5py.File(path, "w") as f:
+                g = f.create_group("neuromodulators/dopamine")
+                g.attrs["tau"] = 50.0
+                g.attrs["tau_units"] = "ms"
+                g.attrs["tonic"] = 0.1
+                g["release_times"] = np.array([100.0, 300.0])
+                g["release_times"].attrs["units"] = "ms"
+                g["release_amounts"] = np.array([1.0, 0.0])
+                f.create_group("spikes")
+            channels = sa.load_neuromodulators(path)
+            self.assertEqual(list(channels), ["dopamine"])
+            c = channels["dopamine"]
+            self.assertEqual((c["tau"], c["tonic"]), (50.0, 0.1))
+            np.testing.assert_array_equal(c["times"], [100.0, 300.0])
+            self.assertEqual(sa.modulator_statistics(c, 0, 1000)["nonzero_releases"], 1)
+            with h5py.File(path, "a") as f:
+                del f["neuromodulators"]
+            self.assertEqual(sa.load_neuromodulators(path), {})
+
+
 if __name__ == "__main__":
     unittest.main()

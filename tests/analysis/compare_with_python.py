@@ -64,7 +64,31 @@ with tempfile.TemporaryDirectory() as d:
     same("mean |change| (report)", w["change"]["mean_absolute"], ref["mean_absolute_change"])
     if list(w["histogram"]["counts"]) != list(ref["histogram"]):
         failures.append(f"weight histogram: {w['histogram']['counts']} vs {list(ref['histogram'])}")
+    # Neuromodulators: volume transmitters, a schedule and a reward contingency
+    # (tests/data/threads/mixed.textproto), over the whole run and over a window
+    # that starts after some releases and cuts others short.
+    mixed = os.path.join(d, "mixed.h5")
+    subprocess.run([spikeq, "run", os.path.join(source, "tests/data/threads/mixed.textproto"), "-o", mixed, "-q"],
+                   check=True)
+    channels = sa.load_neuromodulators(mixed)
+    if not channels:
+        failures.append("mixed.textproto: no /neuromodulators channels read")
+    for window in ([], ["--t-start", "120", "--t-stop", "390"]):
+        mjs = os.path.join(d, "mixed.json")
+        subprocess.run([spikeq, "analyze", mixed, "--json", mjs] + window, check=True, stdout=subprocess.DEVNULL)
+        with open(mjs) as f:
+            mstats = json.load(f)
+        t0, t1 = mstats["window"]["t_start"], mstats["window"]["t_stop"]
+        for name, channel in channels.items():
+            ref = sa.modulator_statistics(channel, t0, t1)
+            ours = mstats["neuromodulators"][name]
+            for key in ("tau", "tonic", "total_amount", "release_rate", "mean_level", "peak_level", "peak_time"):
+                same(f"{name} [{t0}, {t1}] {key}", ours[key], ref[key])
+            for key in ("releases", "nonzero_releases"):
+                if ours[key] != ref[key]:
+                    failures.append(f"{name} [{t0}, {t1}] {key}: spikeq analyze {ours[key]} vs python {ref[key]}")
     if failures:
         print("\n".join(failures))
         sys.exit(1)
-    print(f"spikeq analyze and python/spikeq_analysis.py agree to 1e-9 on {len(stats['populations'])} populations")
+    print(f"spikeq analyze and python/spikeq_analysis.py agree to 1e-9 on {len(stats['populations'])} populations,"
+          f" weights and {len(channels)} neuromodulator channels")

@@ -60,7 +60,11 @@ INSTANTIATE_TEST_SUITE_P(
                       bad_case{"unknown_channel.textproto", 5, "unknown neuromodulator channel 'dopamin'"},
                       bad_case{"contingency_neuron_outside.textproto", 5, "neuron 2 is outside population 'a'"},
                       bad_case{"release_amounts_mismatch.textproto", 5, "2 amounts for 3 times"},
-                      bad_case{"contingency_delays_inverted.textproto", 6, "shorter than delay_min"}),
+                      bad_case{"contingency_delays_inverted.textproto", 6, "shorter than delay_min"},
+                      bad_case{"probabilities_not_one.textproto", 5, "probabilities sum to 0.9, not 1"},
+                      bad_case{"probability_above_one_protocol.textproto", 5, "probability = 1.2 must be <= 1"},
+                      bad_case{"readout_without_input.textproto", 3, "has no presynaptic projection"},
+                      bad_case{"target_series_lengths.textproto", 5, "2 values for 3 times"}),
     [](const ::testing::TestParamInfo<bad_case>& info) {
       std::string name = info.param.file;
       return name.substr(0, name.find('.'));

@@ -119,6 +119,32 @@ INSTANTIATE_TEST_SUITE_P(modes, readout_protocol,
                                            std::pair{"RLS", 0.0}),
                          [](const auto& info) { return std::string(info.param.first); });
 
+// A teacher given as a text file (relative to the network file) is read into the
+// series: the recorded target follows it; a malformed line is bad input naming the
+// file and line.
+TEST(readout_protocol, target_series_from_a_file) {
+  const auto dir = scratch_dir("readout_series_file");
+  std::ofstream(dir / "teacher.txt") << "# time_ms value\n0, 0\n100 1\n\n150 0\n";
+  std::ofstream(dir / "net.textproto") << R"(simulation { t_stop: 300 }
+population { name: "a" size: 2 poisson_generator { rate: 50 } }
+population { name: "r" size: 1 linear_readout {} }
+projection { source: "a" target: "r" all_to_all {} weight { constant: 0 }
+  plasticity { error_modulated_hebbian { eta: 0.01 } } }
+target_series { readout: "r" neuron: 0 file: "teacher.txt" }
+recording { state { population: "r" variable: "target" interval: 50 } }
+)";
+  const auto out = dir / "out.h5";
+  auto r = run_spikeq("run '" + (dir / "net.textproto").string() + "' -o '" + out.string() + "' -q", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto frames = read_frames(out, "r");
+  EXPECT_EQ(frames.values, (std::vector<float>{0, 0, 1, 0, 0, 0, 0}));  // t = 0, 50, ..., 300 ms
+  std::ofstream(dir / "teacher.txt") << "0 0\n100 x\n";
+  r = run_spikeq("validate '" + (dir / "net.textproto").string() + "'", dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("teacher.txt:2: expected \"time_ms value\""), std::string::npos) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(readout_protocol, byte_identical_for_1_and_2_threads) {
   const auto dir = scratch_dir("readout_threads");
   EXPECT_TRUE(outputs_identical_for_threads("readout", write_network(dir, "ONLINE", 2e-3).string(),
