@@ -33,6 +33,7 @@
 #include <span>
 #include <vector>
 
+#include "core/trial_protocol.hpp"
 #include "core/types.hpp"
 
 namespace spikeq {
@@ -111,6 +112,10 @@ class plasticity_rule {
   virtual std::span<const double> weights() const = 0;
   // Starts or stops logging every weight change into `log` (nullptr: stop).
   virtual void set_change_log(weight_change_log* log) = 0;
+  // Weights change only while `schedule` is positive (the protocol's phases in
+  // which this projection learns); traces and eligibilities keep running. nullptr:
+  // always. The schedule must outlive the rule.
+  virtual void set_learning_schedule(const step_series* schedule) = 0;
 };
 
 }  // namespace spikeq

@@ -40,6 +40,8 @@ struct trial_protocol {
   // Per projection (by name): the trials at which its rule resets its learned state
   // (FORCE's inverse correlation matrix) at the trial start.
   std::vector<std::pair<std::string, std::vector<std::uint32_t>>> resets;
+  // Per projection (by name) in some learning phase: 1 while it may change weights.
+  std::vector<std::pair<std::string, step_series>> learning;
 
   bool empty() const { return trial_start.empty(); }
   // Index of the trial running at `t` (the last one started at or before t), or -1.

@@ -232,6 +232,9 @@ void attach_plasticity(const network_file& file, int k, network& net, projection
       proj.rule = make_readout_rule(cfg.error_modulated_hebbian(), net, proj);
     else
       proj.rule = make_rule(cfg, grid, proj.synapses.weight, shared, net.modulation, dendritic);
+    // Learning phases name the projection as written (also for several targets).
+    for (const auto& [name, schedule] : net.protocol.learning)
+      if (name == file.network.projection(k).name()) proj.rule->set_learning_schedule(&schedule);
   } catch (const std::invalid_argument& e) {
     throw input_error({file.error_at(here, fmt::format("projection '{}': {}", proj.name, e.what()))});
   }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -148,6 +149,29 @@ void build_protocol(const network_file& file, network& net) {
                                                                    "on one readout neuron: ") + e.what())});
     }
     for (auto& [name, trials_at] : resets) proto.resets.emplace_back(name, std::move(trials_at));
+    // Learning phases: each projection's windows within a trial, merged, repeated.
+    std::map<std::string, std::vector<std::pair<double, double>>> windows;
+    for (const auto& phase : p.phase())
+      for (const auto& name : phase.projections())
+        windows[name].emplace_back(phase.start(), phase.has_stop() ? phase.stop() : p.trial_duration());
+    for (auto& [name, list] : windows) {
+      std::sort(list.begin(), list.end());
+      std::vector<std::pair<double, double>> merged;
+      for (const auto& w : list) {
+        if (!merged.empty() && w.first <= merged.back().second)
+          merged.back().second = std::max(merged.back().second, w.second);
+        else
+          merged.push_back(w);
+      }
+      step_series series;
+      for (std::uint32_t k = 0; k < trials; ++k)
+        for (const auto& [from, to] : merged) {
+          const tick_type start = proto.trial_start[k];
+          series.set(start + net.grid.to_ticks(from), 1.0);
+          series.set(start + net.grid.to_ticks(std::min(to, p.trial_duration())), 0.0);
+        }
+      proto.learning.emplace_back(name, std::move(series));
+    }
     for (auto& st : cues)
       for (auto& part : st.parts) net.currents.push_back(std::move(part));
     for (auto& st : outcome_stimuli)

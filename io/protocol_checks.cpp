@@ -133,6 +133,20 @@ void check_protocol(config::Network& net, const std::map<std::string, int>& inde
   }
   if (p.gate().has_start() && p.gate().has_stop() && !(p.gate().stop() > p.gate().start()))
     c.error(extend(here, {{"gate"}, {"stop"}}), "the gate must close after it opens");
+  std::set<std::string> plastic;
+  for (const auto& pr : net.projection())
+    if (pr.has_plasticity()) plastic.insert(pr.name());
+  for (int k = 0; k < p.phase_size(); ++k) {
+    const auto& phase = p.phase(k);
+    const field_path at = extend(here, {{"phase", k}});
+    for (int i = 0; i < phase.projections_size(); ++i)
+      if (!plastic.count(phase.projections(i)))
+        c.error(extend(at, {{"projections", i}}), "'" + phase.projections(i) + "' is not a plastic projection");
+    if (phase.has_stop() && !(phase.stop() > phase.start()))
+      c.error(extend(at, {{"stop"}}), "a phase must end after it starts");
+    if (p.has_trial_duration() && phase.start() >= p.trial_duration())
+      c.error(extend(at, {{"start"}}), "the phase starts after the trial ends");
+  }
   for (int k = 0; k < p.change_size(); ++k) {
     const auto& change = p.change(k);
     const field_path at = extend(here, {{"change", k}});

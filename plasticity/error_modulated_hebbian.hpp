@@ -57,6 +57,7 @@ class error_modulated_hebbian_rule final : public plasticity_rule {
   double weight(std::uint64_t s) const override { return w_[s]; }
   std::span<const double> weights() const override { return w_; }
   void set_change_log(weight_change_log* log) override { keeper_.set_log(log); }
+  void set_learning_schedule(const step_series* schedule) override { keeper_.set_learning_schedule(schedule); }
 
   double trace(std::uint64_t s, tick_type now) const;
 

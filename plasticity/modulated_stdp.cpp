@@ -63,10 +63,19 @@ void modulated_stdp_rule::integrate(synapse_state& st, tick_type from, tick_type
       k = channel_.last_release_at_or_before(from);
       break;
     }
+  const step_series* schedule = w_.learning_schedule();
   tick_type t = from;
+  // Invariant: k is the last release at or before t, so release k + 1 is after t.
   while (t < to) {
     const auto next = static_cast<std::size_t>(k + 1);
-    const tick_type end = next < ticks.size() ? std::min(ticks[next], to) : to;
+    tick_type end = next < ticks.size() ? std::min(ticks[next], to) : to;
+    bool learning = true;
+    if (schedule != nullptr) {
+      // Pieces also end where learning switches on or off.
+      const auto change = std::upper_bound(schedule->tick.begin(), schedule->tick.end(), t);
+      if (change != schedule->tick.end() && *change < end) end = *change;
+      learning = schedule->at(t) > 0.0;
+    }
     const double phasic =
         k < 0 ? 0.0 : level[static_cast<std::size_t>(k)] * std::exp(-static_cast<double>(t - ticks[k]) / tau_n);
     const auto span = static_cast<double>(end - t);
@@ -74,10 +83,10 @@ void modulated_stdp_rule::integrate(synapse_state& st, tick_type from, tick_type
     const double decayed_c = -std::expm1(-span * inv_tau_c_);
     const double decayed_both = -std::expm1(-span * inv_tau_sum_);
     const double dw = st.c * (phasic * tau_sum * decayed_both + steady * tau_c * decayed_c);
-    st.w = std::clamp(st.w + gain_per_tick_ * dw, p_.bounds.w_min, p_.bounds.w_max);
+    if (learning) st.w = std::clamp(st.w + gain_per_tick_ * dw, p_.bounds.w_min, p_.bounds.w_max);
     st.c -= st.c * decayed_c;
+    if (next < ticks.size() && end == ticks[next]) ++k;
     t = end;
-    ++k;
   }
 }
 

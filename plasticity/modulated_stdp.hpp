@@ -75,6 +75,7 @@ class modulated_stdp_rule final : public plasticity_rule {
   double weight_at(std::uint64_t s, tick_type now) const override;
   std::span<const double> weights() const override { return gather_weights(state_, snapshot_); }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
+  void set_learning_schedule(const step_series* schedule) override { w_.set_learning_schedule(schedule); }
   void complete(tick_type now) override;
 
   // Integrates `synapses` up to `now` (what every event does first).

@@ -56,7 +56,7 @@ void spnet_stdp_rule::on_post_arrival(tick_type now, neuron_id_type /*target*/,
 void spnet_stdp_rule::on_tick(tick_type now, std::span<const std::uint64_t> synapses) {
   for (const std::uint64_t s : synapses) {
     synapse_state& st = state_[s];
-    st.w = w_.clip_and_log(s, st.w + p_.drift + st.sd, now);
+    st.w = w_.update(s, st.w, st.w + p_.drift + st.sd, now);
     st.sd *= p_.derivative_decay;
     w_.sync(s, st.w);
   }

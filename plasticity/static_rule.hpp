@@ -20,6 +20,7 @@ class static_rule final : public plasticity_rule {
   double weight(std::uint64_t s) const override { return weights_[s]; }
   std::span<const double> weights() const override { return weights_; }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
+  void set_learning_schedule(const step_series* schedule) override { w_.set_learning_schedule(schedule); }
 
  private:
   weight_keeper w_;

@@ -36,7 +36,7 @@ void stdp_pair_rule::on_post_arrival(tick_type now, neuron_id_type target,
     if (k + ahead < synapses.size()) __builtin_prefetch(&state_[synapses[k + ahead]], 1);
     const std::uint64_t s = synapses[k];
     const double x = potentiation_drive(s, targets_.empty() ? s : target, now);
-    if (x > 0.0) state_[s].w = w_.clip_and_log(s, p_.dependence.facilitate(state_[s].w, x), now);
+    if (x > 0.0) state_[s].w = w_.update(s, state_[s].w, p_.dependence.facilitate(state_[s].w, x), now);
     consume_after_post(s, now);
     if (targets_.empty()) advance_post_side(s, now);
   }
@@ -65,7 +65,7 @@ void stdp_pair_rule::pre(std::uint64_t s, tick_type now) {
       break;
     }
   }
-  if (y > 0.0) st.w = w_.clip_and_log(s, p_.dependence.depress(st.w, y), now);
+  if (y > 0.0) st.w = w_.update(s, st.w, p_.dependence.depress(st.w, y), now);
 
   if (p_.pairing == pairing_scheme::all_to_all || p_.pairing == pairing_scheme::nearest_pre_centered)
     st.x_before = trace_at(st.x_before, st.t_pre, now, inv_tau_plus_, trace_update::add_one);

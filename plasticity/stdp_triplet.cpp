@@ -69,7 +69,7 @@ void stdp_triplet_rule::on_pre_arrival(tick_type now, std::uint64_t first, std::
     synapse_state& st = state_[s];
     const double o1 = trace_at(st.o1_before, st.t_post, now, inv_tau_minus_, update_);
     const double r2 = trace_at(st.r2_before, st.t_pre, now, inv_tau_x_, update_);
-    if (o1 > 0.0) st.w = w_.clip_and_log(s, st.w - o1 * (p_.A2_minus + p_.A3_minus * r2), now);
+    if (o1 > 0.0) st.w = w_.update(s, st.w, st.w - o1 * (p_.A2_minus + p_.A3_minus * r2), now);
     st.r1_before = trace_at(st.r1_before, st.t_pre, now, inv_tau_plus_, update_);
     st.r2_before = r2;
     st.t_pre = now;
@@ -86,7 +86,7 @@ void stdp_triplet_rule::on_post_arrival(tick_type now, neuron_id_type /*target*/
     synapse_state& st = state_[s];
     const double r1 = trace_at(st.r1_before, st.t_pre, now, inv_tau_plus_, update_);
     const double o2 = trace_at(st.o2_before, st.t_post, now, inv_tau_y_, update_);
-    if (r1 > 0.0) st.w = w_.clip_and_log(s, st.w + r1 * (p_.A2_plus + p_.A3_plus * o2), now);
+    if (r1 > 0.0) st.w = w_.update(s, st.w, st.w + r1 * (p_.A2_plus + p_.A3_plus * o2), now);
     st.o1_before = trace_at(st.o1_before, st.t_post, now, inv_tau_minus_, update_);
     st.o2_before = o2;
     st.t_post = now;

@@ -49,6 +49,7 @@ class stdp_triplet_rule final : public plasticity_rule {
   double weight(std::uint64_t s) const override { return state_[s].w; }
   std::span<const double> weights() const override { return gather_weights(state_, snapshot_); }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
+  void set_learning_schedule(const step_series* schedule) override { w_.set_learning_schedule(schedule); }
 
  private:
   stdp_triplet_parameters p_;

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "core/plasticity_rule.hpp"
+#include "core/trial_protocol.hpp"
 
 namespace spikeq::plasticity {
 
@@ -54,6 +55,17 @@ class weight_keeper {
     if (log_ != nullptr) log_->append(now, i, w);
     return w;
   }
+  // The weight after a rule proposes `proposed` for synapse i at `now`: `current`
+  // while the learning schedule has learning off at `now`, else proposed clipped
+  // and logged.
+  double update(std::uint64_t i, double current, double proposed, tick_type now) {
+    if (!learning(now)) return current;
+    return clip_and_log(i, proposed, now);
+  }
+  // Whether weights may change at `now` (protocol phases; always without a schedule).
+  bool learning(tick_type now) const { return schedule_ == nullptr || schedule_->at(now) > 0.0; }
+  void set_learning_schedule(const step_series* schedule) { schedule_ = schedule; }
+  const step_series* learning_schedule() const { return schedule_; }
   void sync(std::uint64_t i, double w) { table_[i] = static_cast<weight_type>(w); }
   void set_log(weight_change_log* log) { log_ = log; }
 
@@ -61,6 +73,7 @@ class weight_keeper {
   std::span<weight_type> table_;
   weight_bounds bounds_;
   weight_change_log* log_ = nullptr;
+  const step_series* schedule_ = nullptr;
 };
 
 }  // namespace spikeq::plasticity

@@ -48,6 +48,7 @@ class logging_rule final : public plasticity_rule {
   double weight(std::uint64_t s) const override { return w_[s]; }
   std::span<const double> weights() const override { return w_; }
   void set_change_log(weight_change_log*) override {}
+  void set_learning_schedule(const step_series*) override {}
   std::vector<plasticity_call> calls;
 
  private:

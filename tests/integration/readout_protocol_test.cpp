@@ -145,6 +145,59 @@ recording { state { population: "r" variable: "target" interval: 50 } }
   std::filesystem::remove_all(dir);
 }
 
+// Learning phases: the projections named in a phase change weights only inside it
+// (every trial from 20 to 50 ms); a dopamine-STDP projection integrates its
+// weight only there too, while its eligibility keeps decaying.
+TEST(readout_protocol, projections_learn_only_in_their_phases) {
+  const auto dir = scratch_dir("learning_phases");
+  std::ofstream(dir / "net.textproto") << R"(simulation { t_stop: 1000 seed: 3 }
+population { name: "in" size: 20 poisson_generator { rate: 80 } }
+population { name: "out" size: 5 iaf_psc_exp { I_e: 300 } }
+population { name: "r" size: 1 linear_readout {} }
+neuromodulator { name: "da" tau: 20 tonic: 0.5 }
+projection { name: "stdp" source: "in" target: "out" all_to_all {} weight { constant: 50 }
+  plasticity { stdp { Wmax: 200 additive { A_plus: 1 A_minus: 1 } } } }
+projection { name: "da" source: "in" target: "out" all_to_all {} weight { constant: 50 }
+  plasticity { delay_convention: AXONAL dopamine_stdp { channel: "da" gain: 0.1 } } }
+projection { name: "ro" source: "in" target: "r" all_to_all {} weight { constant: 0 } }
+protocol {
+  trial_duration: 100
+  outcome { name: "x" probability: 1 }
+  phase { name: "learn" start: 20 stop: 50 projections: ["stdp", "da"] }
+}
+recording {
+  weights { projection: "stdp" events: true }
+  weights { projection: "da" interval: 1 synapses: [0, 1, 2, 3] }
+}
+)";
+  const auto out = dir / "out.h5";
+  const auto r = run_spikeq("run '" + (dir / "net.textproto").string() + "' -o '" + out.string() + "' -q", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  io::hdf5_reader file(out);
+  const auto times = file.read_doubles("/weight_events/stdp/timestamps");
+  ASSERT_GT(times.size(), 100u);
+  for (const double t : times) {
+    const double in_trial = std::fmod(t, 100.0);
+    EXPECT_TRUE(in_trial >= 20.0 && in_trial < 50.0) << "weight change at " << t << " ms";
+  }
+  // Frames every 1 ms: dopamine-STDP weights only move between 20 and 50 ms.
+  const auto frames = read_frames(out, "da");
+  int moved_inside = 0;
+  for (std::size_t f = 1; f < frames.frames; ++f) {
+    const double t = static_cast<double>(f);
+    for (std::size_t c = 0; c < frames.columns; ++c) {
+      const bool moved = frames.values[f * frames.columns + c] != frames.values[(f - 1) * frames.columns + c];
+      const double in_trial = std::fmod(t, 100.0);
+      if (moved) {
+        EXPECT_TRUE(in_trial > 20.0 && in_trial <= 50.0) << "dopamine weight moved at " << t << " ms";
+        ++moved_inside;
+      }
+    }
+  }
+  EXPECT_GT(moved_inside, 50);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(readout_protocol, byte_identical_for_1_and_2_threads) {
   const auto dir = scratch_dir("readout_threads");
   EXPECT_TRUE(outputs_identical_for_threads("readout", write_network(dir, "ONLINE", 2e-3).string(),
