@@ -139,7 +139,12 @@ void modulated_stdp_rule::on_post_arrival(tick_type now, neuron_id_type target,
                                           std::span<const std::uint64_t> synapses) {
   constexpr std::size_t ahead = 8;
   for (std::size_t k = 0; k < synapses.size(); ++k) {
-    if (k + ahead < synapses.size()) __builtin_prefetch(&state_[synapses[k + ahead]], 1);
+    if (k + ahead < synapses.size()) {
+      // A 40-byte record may straddle two cache lines: fetch both.
+      const auto* record = reinterpret_cast<const char*>(&state_[synapses[k + ahead]]);
+      __builtin_prefetch(record, 1);
+      __builtin_prefetch(record + sizeof(synapse_state) - 1, 1);
+    }
     const std::uint64_t s = synapses[k];
     advance(s, now);
     synapse_state& st = state_[s];
