@@ -38,7 +38,11 @@ void modulator_channel::commit(tick_type t, double amount) {
 
 volume_transmitter::volume_transmitter(std::uint32_t channel, std::uint32_t population,
                                        std::vector<neuron_id_type> neurons, double amount, tick_type delay)
-    : channel_(channel), population_(population), neurons_(std::move(neurons)), amount_(amount), delay_(delay) {
+    : channel_(channel),
+      population_(population),
+      neurons_(std::move(neurons)),
+      amount_(amount),
+      delay_(delay) {
   std::sort(neurons_.begin(), neurons_.end());
 }
 
@@ -67,7 +71,8 @@ void reward_contingency::observe(std::span<const emitted_spike> spikes, std::vec
       random_stream draw(p_.seed, stream_kind::modulator, p_.stream_object,
                          static_cast<std::uint32_t>(occurrences_));
       const auto span = static_cast<double>(p_.delay_max - p_.delay_min + 1);
-      const auto offset = std::min(static_cast<tick_type>(draw.uniform() * span), p_.delay_max - p_.delay_min);
+      const auto offset =
+          std::min(static_cast<tick_type>(draw.uniform() * span), p_.delay_max - p_.delay_min);
       out.push_back({s.tick + p_.delay_min + offset, p_.channel, p_.amount});
       ++occurrences_;
     }

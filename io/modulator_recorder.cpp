@@ -19,7 +19,8 @@ void write_protocol(const network& net, output_file& out) {
   std::string names;
   for (const auto& n : p.outcome_names) names += (names.empty() ? "" : ",") + n;
   out.set_string_attribute("/protocol", "outcome_names", names);
-  out.set_string_attribute("/protocol", "trial_duration_ms", fmt::format("{}", net.grid.to_ms(p.trial_ticks)));
+  out.set_string_attribute("/protocol", "trial_duration_ms",
+                           fmt::format("{}", net.grid.to_ms(p.trial_ticks)));
 }
 
 modulator_recorder::modulator_recorder(const network& net, output_file& out) : net_(net) {

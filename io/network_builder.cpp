@@ -5,11 +5,11 @@
 #include <limits>
 #include <stdexcept>
 
-#include "io/distribution_from_config.hpp"
 #include "core/sharded_population.hpp"
+#include "io/distribution_from_config.hpp"
 #include "io/plasticity_factory.hpp"
-#include "io/protocol_builder.hpp"
 #include "io/population_factory.hpp"
+#include "io/protocol_builder.hpp"
 #include "synapses/connectors.hpp"
 #include "synapses/synapse_table_builder.hpp"
 #include "synapses/synapse_values.hpp"
@@ -284,7 +284,9 @@ void build_current_source(const network_file& file, int k, network& net) {
 
 void build_neuromodulators(const network_file& file, network& net) {
   const config::Network& cfg = file.network;
-  const auto pop = [&](const std::string& name) { return static_cast<std::uint32_t>(net.find_population(name)); };
+  const auto pop = [&](const std::string& name) {
+    return static_cast<std::uint32_t>(net.find_population(name));
+  };
   std::uint32_t contingencies = 0;
   for (int k = 0; k < cfg.neuromodulator_size(); ++k) {
     const auto& ch = cfg.neuromodulator(k);
@@ -293,8 +295,9 @@ void build_neuromodulators(const network_file& file, network& net) {
         std::make_unique<modulator_channel>(ch.name(), ch.tau() / net.grid.resolution_ms(), ch.tonic()));
     for (const auto& vt : ch.volume_transmitter())
       net.modulation.sources.push_back(std::make_unique<volume_transmitter>(
-          channel, pop(vt.population()), std::vector<neuron_id_type>(vt.neurons().begin(), vt.neurons().end()),
-          vt.amount(), net.grid.to_ticks(vt.delay())));
+          channel, pop(vt.population()),
+          std::vector<neuron_id_type>(vt.neurons().begin(), vt.neurons().end()), vt.amount(),
+          net.grid.to_ticks(vt.delay())));
     for (const auto& sched : ch.schedule()) {
       std::vector<tick_type> ticks;
       std::vector<double> amounts;

@@ -26,7 +26,8 @@ const config::Population* find_population(const config::Network& net, const std:
 
 void check_neuron(const config::Population* p, std::uint32_t neuron, const field_path& where, checker& c) {
   if (p != nullptr && neuron >= p->size())
-    c.error(where, fmt::format("neuron {} is outside population '{}' (size {})", neuron, p->name(), p->size()));
+    c.error(where,
+            fmt::format("neuron {} is outside population '{}' (size {})", neuron, p->name(), p->size()));
 }
 
 void check_delay(double delay_ms, double resolution_ms, const field_path& where, checker& c) {
@@ -50,7 +51,8 @@ void check_neuromodulators(config::Network& net, const std::map<std::string, int
       const auto& vt = ch.volume_transmitter(v);
       const field_path at = extend(here, {{"volume_transmitter", v}});
       const auto* p = find_population(net, index, vt.population(), extend(at, {{"population"}}), c);
-      for (int i = 0; i < vt.neurons_size(); ++i) check_neuron(p, vt.neurons(i), extend(at, {{"neurons", i}}), c);
+      for (int i = 0; i < vt.neurons_size(); ++i)
+        check_neuron(p, vt.neurons(i), extend(at, {{"neurons", i}}), c);
       check_delay(vt.delay(), res, extend(at, {{"delay"}}), c);
     }
     for (int s = 0; s < ch.schedule_size(); ++s) {
@@ -75,7 +77,8 @@ void check_neuromodulators(config::Network& net, const std::map<std::string, int
       check_delay(rc.delay_min(), res, extend(at, {{"delay_min"}}), c);
       if (rc.delay_max() < rc.delay_min())
         c.error(extend(at, {{"delay_max"}}),
-                fmt::format("delay_max = {} ms is shorter than delay_min = {} ms", rc.delay_max(), rc.delay_min()));
+                fmt::format("delay_max = {} ms is shorter than delay_min = {} ms", rc.delay_max(),
+                            rc.delay_min()));
     }
   }
 }

@@ -32,7 +32,8 @@ void check_plasticity(Network& net, int k, checker& c) {
   const field_path here{{"projection", k}, {"plasticity"}};
   if (pl.rule_case() == Plasticity::RULE_NOT_SET) {
     c.error(here,
-            "plasticity needs a rule (static_synapse, stdp, stdp_triplet, spnet_stdp, dopamine_stdp, rstdp, error_modulated_hebbian)");
+            "plasticity needs a rule (static_synapse, stdp, stdp_triplet, spnet_stdp, dopamine_stdp, rstdp, "
+            "error_modulated_hebbian)");
     return;
   }
   if (pl.delay_convention() == Plasticity::DELAY_CONVENTION_UNSPECIFIED)

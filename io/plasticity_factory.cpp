@@ -151,10 +151,11 @@ std::unique_ptr<plasticity_rule> make_rule(const Plasticity& cfg, const time_gri
     case Plasticity::kDopamineStdp:
     case Plasticity::kRstdp: {
       const int channel = modulation.find_channel(modulated_channel_name(cfg));
-      if (channel < 0) throw std::logic_error("unknown neuromodulator channel (validation should have caught it)");
-      return std::make_unique<pl::modulated_stdp_rule>(modulated_parameters(cfg), res, table,
-                                                       *modulation.channels[static_cast<std::size_t>(channel)],
-                                                       compact_delays(dendritic), shared);
+      if (channel < 0)
+        throw std::logic_error("unknown neuromodulator channel (validation should have caught it)");
+      return std::make_unique<pl::modulated_stdp_rule>(
+          modulated_parameters(cfg), res, table, *modulation.channels[static_cast<std::size_t>(channel)],
+          compact_delays(dendritic), shared);
     }
     case Plasticity::kStdp:
       return std::make_unique<pl::stdp_pair_rule>(pair_parameters(cfg.stdp()), res, table, shared);
@@ -172,7 +173,8 @@ std::unique_ptr<plasticity_rule> make_rule(const Plasticity& cfg, const time_gri
 std::unique_ptr<plasticity_rule> make_readout_rule(const config::ErrorModulatedHebbian& cfg, network& net,
                                                    projection& proj) {
   auto* readout = dynamic_cast<linear_readout*>(net.populations[proj.target_population].get());
-  if (readout == nullptr) throw std::invalid_argument("error_modulated_hebbian needs a linear_readout target");
+  if (readout == nullptr)
+    throw std::invalid_argument("error_modulated_hebbian needs a linear_readout target");
   pl::error_modulated_hebbian_parameters p;
   p.eta_per_ms = cfg.eta();
   p.step_ms = cfg.step();
@@ -191,8 +193,8 @@ std::unique_ptr<plasticity_rule> make_readout_rule(const config::ErrorModulatedH
   for (const auto& [name, trials] : net.protocol.resets)
     if (name == proj.name) resets = trials;
   return std::make_unique<pl::error_modulated_hebbian_rule>(
-      p, net.grid.resolution_ms(), proj.synapses.weight, table.target, std::move(sources), table.source_count(),
-      *readout, readout->size(), net.protocol, std::move(resets));
+      p, net.grid.resolution_ms(), proj.synapses.weight, table.target, std::move(sources),
+      table.source_count(), *readout, readout->size(), net.protocol, std::move(resets));
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 #include "neurons/iaf_psc_delta.hpp"
 #include "neurons/iaf_psc_exp.hpp"
 #include "neurons/izhikevich.hpp"
-#include "neurons/poisson_generator.hpp"
 #include "neurons/linear_readout.hpp"
+#include "neurons/poisson_generator.hpp"
 #include "neurons/spike_generator.hpp"
 
 namespace spikeq::io {
@@ -74,7 +74,8 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
     izhikevich_neuron_parameters per_neuron;
     if (m.heterogeneity() != config::Izhikevich::HETEROGENEITY_UNSPECIFIED) {
       std::vector<double> r(n);
-      for (std::uint32_t k = 0; k < n; ++k) r[k] = random_stream(seed, stream_kind::neuron_parameters, index, first + k).uniform();
+      for (std::uint32_t k = 0; k < n; ++k)
+        r[k] = random_stream(seed, stream_kind::neuron_parameters, index, first + k).uniform();
       per_neuron = net_m_parameters(m.heterogeneity() == config::Izhikevich::NET_M_EXCITATORY
                                         ? izhikevich_heterogeneity::net_m_excitatory
                                         : izhikevich_heterogeneity::net_m_inhibitory,

@@ -19,7 +19,8 @@ struct trial_settings {
   std::vector<double> probabilities;
 };
 
-std::uint32_t draw_outcome(const std::vector<double>& probabilities, std::uint64_t seed, std::uint32_t trial) {
+std::uint32_t draw_outcome(const std::vector<double>& probabilities, std::uint64_t seed,
+                           std::uint32_t trial) {
   random_stream rng(seed, stream_kind::protocol, 0, trial);
   const double u = rng.uniform();
   double cumulative = 0.0;
@@ -86,19 +87,21 @@ void build_protocol(const network_file& file, network& net) {
   if (cfg.has_protocol()) {
     const auto& p = cfg.protocol();
     const double t_stop = cfg.simulation().t_stop();
-    const std::uint32_t trials =
-        p.has_trials() ? p.trials()
-                       : static_cast<std::uint32_t>(std::max(0.0, std::floor((t_stop - p.start()) / p.trial_duration())));
+    const std::uint32_t trials = p.has_trials()
+                                     ? p.trials()
+                                     : static_cast<std::uint32_t>(std::max(
+                                           0.0, std::floor((t_stop - p.start()) / p.trial_duration())));
     proto.trial_ticks = net.grid.to_ticks(p.trial_duration());
     for (const auto& o : p.outcome()) proto.outcome_names.push_back(o.name());
     std::vector<stimulus_schedules> cues, outcome_stimuli;
     std::vector<std::vector<std::size_t>> stimuli_of_outcome(static_cast<std::size_t>(p.outcome_size()));
-    for (int c = 0; c < p.cue_size(); ++c) cues.push_back(make_stimulus(p.cue(c), fmt::format("protocol/cue{}", c), net));
+    for (int c = 0; c < p.cue_size(); ++c)
+      cues.push_back(make_stimulus(p.cue(c), fmt::format("protocol/cue{}", c), net));
     for (int o = 0; o < p.outcome_size(); ++o)
       for (int s = 0; s < p.outcome(o).stimulus_size(); ++s) {
         stimuli_of_outcome[static_cast<std::size_t>(o)].push_back(outcome_stimuli.size());
-        outcome_stimuli.push_back(
-            make_stimulus(p.outcome(o).stimulus(s), fmt::format("protocol/{}/{}", p.outcome(o).name(), s), net));
+        outcome_stimuli.push_back(make_stimulus(p.outcome(o).stimulus(s),
+                                                fmt::format("protocol/{}/{}", p.outcome(o).name(), s), net));
       }
     trial_settings now;
     now.latency_ms = p.latency();
@@ -113,7 +116,8 @@ void build_protocol(const network_file& file, network& net) {
         for (const auto& change : p.change()) {
           if (change.trial() != k) continue;
           if (change.has_latency()) now.latency_ms = change.latency();
-          if (change.probabilities_size() > 0) now.probabilities.assign(change.probabilities().begin(), change.probabilities().end());
+          if (change.probabilities_size() > 0)
+            now.probabilities.assign(change.probabilities().begin(), change.probabilities().end());
           for (const auto& r : change.reset()) resets[r].push_back(k);
         }
         const tick_type start = net.grid.to_ticks(p.start() + k * p.trial_duration());
@@ -145,8 +149,10 @@ void build_protocol(const network_file& file, network& net) {
         }
       }
     } catch (const std::logic_error& e) {
-      throw input_error({file.error_at({{"protocol"}}, std::string("the protocol's windows overlap between trials or "
-                                                                   "on one readout neuron: ") + e.what())});
+      throw input_error(
+          {file.error_at({{"protocol"}}, std::string("the protocol's windows overlap between trials or "
+                                                     "on one readout neuron: ") +
+                                             e.what())});
     }
     for (auto& [name, trials_at] : resets) proto.resets.emplace_back(name, std::move(trials_at));
     // Learning phases: each projection's windows within a trial, merged, repeated.

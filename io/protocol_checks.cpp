@@ -32,10 +32,12 @@ const config::Population* find_readout(const config::Network& net, const std::ma
 }
 
 template <typename Ids>
-void check_ids(const Ids& ids, std::uint64_t size, const std::string& what, const field_path& where, checker& c) {
+void check_ids(const Ids& ids, std::uint64_t size, const std::string& what, const field_path& where,
+               checker& c) {
   for (int i = 0; i < ids.size(); ++i)
     if (ids[i] >= size)
-      c.error(extend(where, {{"neurons", i}}), fmt::format("neuron {} is outside {} ({} neurons)", ids[i], what, size));
+      c.error(extend(where, {{"neurons", i}}),
+              fmt::format("neuron {} is outside {} ({} neurons)", ids[i], what, size));
 }
 
 void check_probabilities(const auto& values, const field_path& where, checker& c) {
@@ -44,11 +46,12 @@ void check_probabilities(const auto& values, const field_path& where, checker& c
     if (!(v >= 0.0 && v <= 1.0)) c.error(where, fmt::format("probability {} is outside [0, 1]", v));
     sum += v;
   }
-  if (std::abs(sum - 1.0) > 1e-9) c.error(where, fmt::format("the outcome probabilities sum to {:.6g}, not 1", sum));
+  if (std::abs(sum - 1.0) > 1e-9)
+    c.error(where, fmt::format("the outcome probabilities sum to {:.6g}, not 1", sum));
 }
 
-void check_stimulus(const config::Network& net, const std::map<std::string, int>& index, const config::Stimulus& s,
-                    const field_path& here, checker& c) {
+void check_stimulus(const config::Network& net, const std::map<std::string, int>& index,
+                    const config::Stimulus& s, const field_path& here, checker& c) {
   if (s.target().empty()) c.error(here, "a stimulus needs a target population");
   std::uint64_t size = 0;
   for (int t = 0; t < s.target_size(); ++t) {
@@ -76,13 +79,14 @@ void check_protocol(config::Network& net, const std::map<std::string, int>& inde
     for (int t = 0; t < pr.target_size(); ++t) {
       const auto it = index.find(pr.target(t));
       if (it != index.end() && !net.population(it->second).has_linear_readout())
-        c.error(extend(here, {}), "error_modulated_hebbian trains linear_readout populations; '" + pr.target(t) +
-                                      "' is not one");
+        c.error(extend(here, {}), "error_modulated_hebbian trains linear_readout populations; '" +
+                                      pr.target(t) + "' is not one");
     }
     if (rule.mode() == config::ErrorModulatedHebbian::OFFLINE && !net.has_protocol())
       c.error(extend(here, {{"mode"}}), "OFFLINE consolidates at trial ends: the network needs a protocol");
     if (!checks::on_grid(rule.step(), net.simulation().resolution()))
-      c.error(extend(here, {{"step"}}), fmt::format("step = {} ms is not a whole number of resolution steps", rule.step()));
+      c.error(extend(here, {{"step"}}),
+              fmt::format("step = {} ms is not a whole number of resolution steps", rule.step()));
     if (rule.mode() == config::ErrorModulatedHebbian::RLS) rls_projections.insert(pr.name());
   }
   for (int k = 0; k < net.population_size(); ++k)
@@ -95,12 +99,12 @@ void check_protocol(config::Network& net, const std::map<std::string, int>& inde
     const field_path here{{"target_series", k}};
     const auto* readout = find_readout(net, index, ts.readout(), extend(here, {{"readout"}}), c);
     if (readout != nullptr && ts.neuron() >= readout->size())
-      c.error(extend(here, {{"neuron"}}),
-              fmt::format("neuron {} is outside readout '{}' (size {})", ts.neuron(), ts.readout(), readout->size()));
+      c.error(extend(here, {{"neuron"}}), fmt::format("neuron {} is outside readout '{}' (size {})",
+                                                      ts.neuron(), ts.readout(), readout->size()));
     if (ts.times_size() != ts.values_size())
       c.error(extend(here, {{"values"}}),
-              fmt::format("{} values for {} times: a target series needs one value per time", ts.values_size(),
-                          ts.times_size()));
+              fmt::format("{} values for {} times: a target series needs one value per time",
+                          ts.values_size(), ts.times_size()));
     for (int i = 1; i < ts.times_size(); ++i)
       if (!(ts.times(i) > ts.times(i - 1)))
         c.error(extend(here, {{"times", i}}), "times must increase strictly");
@@ -141,7 +145,8 @@ void check_protocol(config::Network& net, const std::map<std::string, int>& inde
     const field_path at = extend(here, {{"phase", k}});
     for (int i = 0; i < phase.projections_size(); ++i)
       if (!plastic.count(phase.projections(i)))
-        c.error(extend(at, {{"projections", i}}), "'" + phase.projections(i) + "' is not a plastic projection");
+        c.error(extend(at, {{"projections", i}}),
+                "'" + phase.projections(i) + "' is not a plastic projection");
     if (phase.has_stop() && !(phase.stop() > phase.start()))
       c.error(extend(at, {{"stop"}}), "a phase must end after it starts");
     if (p.has_trial_duration() && phase.start() >= p.trial_duration())

@@ -4,17 +4,17 @@
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <cmath>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "io/network_checks.hpp"
 #include "io/neuromodulator_checks.hpp"
-#include "io/protocol_checks.hpp"
 #include "io/plasticity_checks.hpp"
+#include "io/protocol_checks.hpp"
 #include "io/schema_options.hpp"
 #include "neurons/izhikevich.hpp"
 
@@ -79,8 +79,8 @@ void load_target_series_files(network_file& file, checker& c) {
       c.error(here, "give the series either as times and values or as a file, not both");
       continue;
     }
-    const auto path = std::filesystem::path(ts.file()).is_absolute() ? std::filesystem::path(ts.file())
-                                                                      : base / ts.file();
+    const auto path =
+        std::filesystem::path(ts.file()).is_absolute() ? std::filesystem::path(ts.file()) : base / ts.file();
     std::ifstream in(path);
     if (!in) {
       c.error(here, "cannot read target series file '" + path.string() + "'");
@@ -100,7 +100,8 @@ void load_target_series_files(network_file& file, checker& c) {
         ts.add_values(v);
         continue;
       }
-      c.error(here, fmt::format("{}:{}: expected \"time_ms value\", got \"{}\"", path.string(), number, line));
+      c.error(here,
+              fmt::format("{}:{}: expected \"time_ms value\", got \"{}\"", path.string(), number, line));
       break;
     }
   }
@@ -121,10 +122,12 @@ void resolve_network(network_file& file, const run_overrides& overrides) {
   // net.m's heterogeneity sets a, b, c, d per neuron: nothing else may set them.
   for (int k = 0; k < net.population_size(); ++k) {
     const auto& p = net.population(k);
-    if (!p.has_izhikevich() || p.izhikevich().heterogeneity() == config::Izhikevich::HETEROGENEITY_UNSPECIFIED)
+    if (!p.has_izhikevich() ||
+        p.izhikevich().heterogeneity() == config::Izhikevich::HETEROGENEITY_UNSPECIFIED)
       continue;
     const auto& m = p.izhikevich();
-    if (m.preset() != config::Izhikevich::PRESET_UNSPECIFIED || m.has_a() || m.has_b() || m.has_c() || m.has_d())
+    if (m.preset() != config::Izhikevich::PRESET_UNSPECIFIED || m.has_a() || m.has_b() || m.has_c() ||
+        m.has_d())
       c.error({{"population", k}, {"izhikevich"}, {"heterogeneity"}},
               "heterogeneity sets a, b, c and d per neuron (net.m): give no preset and no a, b, c or d");
   }

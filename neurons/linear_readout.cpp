@@ -25,8 +25,9 @@ void linear_readout::add_to_output(neuron_id_type k, tick_type now, double delta
   last_[k] = now;
 }
 
-void linear_readout::receive(tick_type now, receptor_type /*receptor*/, std::span<const neuron_id_type> targets,
-                             std::span<const weight_type> weights, population_output& /*out*/) {
+void linear_readout::receive(tick_type now, receptor_type /*receptor*/,
+                             std::span<const neuron_id_type> targets, std::span<const weight_type> weights,
+                             population_output& /*out*/) {
   for (std::size_t i = 0; i < targets.size(); ++i) add_to_output(targets[i], now, weights[i]);
 }
 

@@ -40,7 +40,7 @@ class linear_readout final : public population, public readout_signal {
  private:
   double tau_r_ms_;
   double inv_tau_ticks_;
-  std::vector<double> y_;       // at last_[k]
+  std::vector<double> y_;  // at last_[k]
   std::vector<tick_type> last_;
   std::vector<const step_series*> targets_;
 };

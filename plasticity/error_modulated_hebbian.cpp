@@ -101,7 +101,8 @@ void error_modulated_hebbian_rule::on_tick(tick_type now, std::span<const std::u
   }
   const double gate = protocol_.empty() ? 1.0 : protocol_.gate.at(now);
   if (gate <= 0.0 || !keeper_.learning(now)) return;
-  for (neuron_id_type k = 0; k < readout_size_; ++k) error_[k] = readout_.target(k, now) - readout_.output(k, now);
+  for (neuron_id_type k = 0; k < readout_size_; ++k)
+    error_[k] = readout_.target(k, now) - readout_.output(k, now);
   if (p_.mode == readout_learning::rls) {
     rls_step(now, synapses, gate);
     return;

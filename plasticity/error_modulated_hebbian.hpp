@@ -47,8 +47,8 @@ class error_modulated_hebbian_rule final : public plasticity_rule {
   error_modulated_hebbian_rule(const error_modulated_hebbian_parameters& p, double ms_per_tick,
                                std::span<weight_type> table, std::span<const neuron_id_type> targets,
                                std::vector<std::uint32_t> sources, std::uint32_t source_count,
-                               readout_signal& readout, neuron_id_type readout_size, const trial_protocol& protocol,
-                               std::vector<std::uint32_t> reset_trials);
+                               readout_signal& readout, neuron_id_type readout_size,
+                               const trial_protocol& protocol, std::vector<std::uint32_t> reset_trials);
 
   void on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) override;
   void on_post_arrival(tick_type, neuron_id_type, std::span<const std::uint64_t>) override {}
@@ -57,7 +57,9 @@ class error_modulated_hebbian_rule final : public plasticity_rule {
   double weight(std::uint64_t s) const override { return w_[s]; }
   std::span<const double> weights() const override { return w_; }
   void set_change_log(weight_change_log* log) override { keeper_.set_log(log); }
-  void set_learning_schedule(const step_series* schedule) override { keeper_.set_learning_schedule(schedule); }
+  void set_learning_schedule(const step_series* schedule) override {
+    keeper_.set_learning_schedule(schedule);
+  }
 
   double trace(std::uint64_t s, tick_type now) const;
 

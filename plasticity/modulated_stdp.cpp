@@ -77,7 +77,8 @@ void modulated_stdp_rule::integrate(synapse_state& st, tick_type from, tick_type
       learning = schedule->at(t) > 0.0;
     }
     const double phasic =
-        k < 0 ? 0.0 : level[static_cast<std::size_t>(k)] * std::exp(-static_cast<double>(t - ticks[k]) / tau_n);
+        k < 0 ? 0.0
+              : level[static_cast<std::size_t>(k)] * std::exp(-static_cast<double>(t - ticks[k]) / tau_n);
     const auto span = static_cast<double>(end - t);
     // 1 - exp(-x) via expm1: exact for the short pieces between nearby releases.
     const double decayed_c = -std::expm1(-span * inv_tau_c_);

@@ -13,8 +13,8 @@
 #include <span>
 #include <vector>
 
-#include "plasticity/weight_keeper.hpp"
 #include "plasticity/weight_dependence.hpp"
+#include "plasticity/weight_keeper.hpp"
 #include "plasticity/weight_snapshot.hpp"
 
 namespace spikeq::plasticity {

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "plasticity/weight_keeper.hpp"
 #include "plasticity/trace.hpp"
+#include "plasticity/weight_keeper.hpp"
 #include "plasticity/weight_snapshot.hpp"
 
 namespace spikeq::plasticity {

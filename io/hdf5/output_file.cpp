@@ -169,7 +169,8 @@ modulator_log& output_file::add_modulator_log(const std::string& name, double ta
   const std::string path = "/neuromodulators/" + name;
   require_declaring(path, "a neuromodulator log declared");
   check_name(name, name_, path);
-  modulators_.push_back(std::make_unique<modulator_log>(group("/neuromodulators"), name, tau_ms, tonic, name_));
+  modulators_.push_back(
+      std::make_unique<modulator_log>(group("/neuromodulators"), name, tau_ms, tonic, name_));
   return *modulators_.back();
 }
 
@@ -194,8 +195,8 @@ void output_file::write_dataset(const std::string& path, std::span<const double>
   const auto slash = path.rfind('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == path.size())
     throw std::invalid_argument(name_ + ":" + path + ": not an absolute HDF5 dataset path in a group");
-  const auto dataset =
-      hdf5_write::write_fixed_dataset<double>(group(path.substr(0, slash)), path.substr(slash + 1), values, name_, path);
+  const auto dataset = hdf5_write::write_fixed_dataset<double>(group(path.substr(0, slash)),
+                                                               path.substr(slash + 1), values, name_, path);
   if (!units.empty()) hdf5_write::write_string_attribute(dataset.get(), "units", units, name_, path);
 }
 

@@ -38,7 +38,8 @@ struct outcome {
   std::size_t contingent_events = 0;
 };
 
-outcome run_distal_reward(const std::filesystem::path& dir, const std::string& network, const std::string& name) {
+outcome run_distal_reward(const std::filesystem::path& dir, const std::string& network,
+                          const std::string& name) {
   const auto out = dir / (name + ".h5");
   const auto r = run_spikeq("run '" + network + "' -o '" + out.string() + "' --t-stop 1800000 -q", dir);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -52,7 +53,8 @@ outcome run_distal_reward(const std::filesystem::path& dir, const std::string& n
       static_cast<double>(w.size());
   const auto amounts = file.read_doubles("/neuromodulators/dopamine/release_amounts");
   o.contingent_events = amounts.size();
-  o.rewards = static_cast<std::size_t>(std::count_if(amounts.begin(), amounts.end(), [](double a) { return a > 0; }));
+  o.rewards =
+      static_cast<std::size_t>(std::count_if(amounts.begin(), amounts.end(), [](double a) { return a > 0; }));
   return o;
 }
 
@@ -62,8 +64,8 @@ TEST(distal_reward, reinforced_synapse_grows_to_the_maximum_and_the_control_stay
   std::ifstream in(example);
   std::stringstream text;
   text << in.rdbuf();
-  const std::string control_text =
-      std::regex_replace(text.str(), std::regex("\n    amount: 0.5\n"), "\n    amount: 0.5\n    disabled: true\n");
+  const std::string control_text = std::regex_replace(text.str(), std::regex("\n    amount: 0.5\n"),
+                                                      "\n    amount: 0.5\n    disabled: true\n");
   ASSERT_NE(control_text, text.str());
   const auto control = dir / "control.textproto";
   std::ofstream(control) << control_text;

@@ -6,9 +6,8 @@
 // expected teacher: A and B learn 0.8 and 0.2 of what "when" (a certain teacher)
 // learns (tests/plasticity/error_modulated_hebbian_test.cpp shows it for the rule
 // alone). The run is byte-identical with 1 and 2 threads.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <fstream>
@@ -29,7 +28,8 @@ std::string network_text(const std::string& mode, double eta) {
   std::string trains;
   for (int j = 0; j < clock_neurons; ++j) {
     std::string times;
-    for (int k = 0; k < trials; ++k) times += fmt::format("{}{}", times.empty() ? "" : ", ", 1000 * k + 300 + 30 * j);
+    for (int k = 0; k < trials; ++k)
+      times += fmt::format("{}{}", times.empty() ? "" : ", ", 1000 * k + 300 + 30 * j);
     trains += fmt::format("    train {{ spike_times: [{}] }}\n", times);
   }
   return fmt::format(R"(simulation {{ resolution: 0.01 dt: 1 t_stop: {t_stop} seed: 5 }}
@@ -64,8 +64,8 @@ recording {{
   weights {{ projection: "clock_to_readout" events: true }}
 }}
 )",
-                     fmt::arg("t_stop", 1000 * trials), fmt::arg("n", clock_neurons), fmt::arg("trains", trains),
-                     fmt::arg("eta", eta), fmt::arg("mode", mode));
+                     fmt::arg("t_stop", 1000 * trials), fmt::arg("n", clock_neurons),
+                     fmt::arg("trains", trains), fmt::arg("eta", eta), fmt::arg("mode", mode));
 }
 
 std::filesystem::path write_network(const std::filesystem::path& dir, const std::string& mode, double eta) {
@@ -93,7 +93,8 @@ TEST_P(readout_protocol, readouts_learn_in_proportion_to_outcome_probability) {
   const auto [mode, eta] = GetParam();
   const auto dir = scratch_dir(std::string("readout_") + mode);
   const auto out = dir / "out.h5";
-  const auto r = run_spikeq("run '" + write_network(dir, mode, eta).string() + "' -o '" + out.string() + "' -q", dir);
+  const auto r =
+      run_spikeq("run '" + write_network(dir, mode, eta).string() + "' -o '" + out.string() + "' -q", dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   io::hdf5_reader file(out);
   const auto outcome = file.read_uint64s("/protocol/outcome");
@@ -171,7 +172,8 @@ recording {
 }
 )";
   const auto out = dir / "out.h5";
-  const auto r = run_spikeq("run '" + (dir / "net.textproto").string() + "' -o '" + out.string() + "' -q", dir);
+  const auto r =
+      run_spikeq("run '" + (dir / "net.textproto").string() + "' -o '" + out.string() + "' -q", dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   io::hdf5_reader file(out);
   const auto times = file.read_doubles("/weight_events/stdp/timestamps");

@@ -5,13 +5,13 @@
 // expected teacher; Yamada & Chao 2025: amplitudes proportional to outcome
 // probability). The online, offline and RLS (FORCE) modes all converge to it, and
 // y stays equal to sum_j W_kj r_j.
+#include "plasticity/error_modulated_hebbian.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include "plasticity/error_modulated_hebbian.hpp"
 
 namespace spikeq::plasticity {
 namespace {
@@ -44,7 +44,7 @@ class test_readout final : public readout_signal {
 struct experiment {
   double value_at_outcome_0;  // readout 0 at the teacher's time, last trial
   double value_at_outcome_1;
-  double consistency_error;   // max |y - W r| seen
+  double consistency_error;  // max |y - W r| seen
 };
 
 // 8 presynaptic neurons fire at fixed times in each 1 s trial (a "clock"); readout
@@ -81,8 +81,8 @@ experiment run(readout_learning mode, double eta, int trials, double p_a = 0.8) 
   p.eta_per_ms = eta;
   p.mode = mode;
   p.rls_alpha = 0.1;
-  error_modulated_hebbian_rule rule(p, ms_per_tick, table, targets, source_of, sources, readout, readouts, protocol,
-                                    {});
+  error_modulated_hebbian_rule rule(p, ms_per_tick, table, targets, source_of, sources, readout, readouts,
+                                    protocol, {});
   std::vector<std::uint64_t> all(table.size());
   for (std::uint64_t s = 0; s < all.size(); ++s) all[s] = s;
   experiment e{0, 0, 0};
@@ -94,7 +94,8 @@ experiment run(readout_learning mode, double eta, int trials, double p_a = 0.8) 
       for (std::uint32_t j = 0; j < sources; ++j)
         if (std::abs(in_trial - (350.0 + 30.0 * j)) < 1e-9) {
           rule.on_pre_arrival(t, j * readouts, (j + 1) * readouts);
-          for (neuron_id_type r = 0; r < readouts; ++r) readout.add_to_output(r, t, rule.weight(j * readouts + r));
+          for (neuron_id_type r = 0; r < readouts; ++r)
+            readout.add_to_output(r, t, rule.weight(j * readouts + r));
         }
       rule.on_tick(t, all);
       if (k == trials - 1 && std::abs(in_trial - 525.0) < 1e-9) {
@@ -104,7 +105,8 @@ experiment run(readout_learning mode, double eta, int trials, double p_a = 0.8) 
       if (t % ms(97) == 0)
         for (neuron_id_type r = 0; r < readouts; ++r) {
           double sum = 0.0;
-          for (std::uint32_t j = 0; j < sources; ++j) sum += rule.weight(j * readouts + r) * rule.trace(j * readouts + r, t);
+          for (std::uint32_t j = 0; j < sources; ++j)
+            sum += rule.weight(j * readouts + r) * rule.trace(j * readouts + r, t);
           e.consistency_error = std::max(e.consistency_error, std::abs(sum - readout.output(r, t)));
         }
     }

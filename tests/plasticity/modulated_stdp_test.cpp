@@ -6,6 +6,8 @@
 //     dc/dt = -c/tau_c, dn/dt = -n/tau_n, dw/dt = c (n - b), to 1e-9.
 //   - Lazy exactness: the same final weights whether a synapse is touched every
 //     millisecond or only at its own spikes and at the end.
+#include "plasticity/modulated_stdp.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,7 +15,6 @@
 #include <vector>
 
 #include "core/neuromodulation.hpp"
-#include "plasticity/modulated_stdp.hpp"
 
 namespace spikeq::plasticity {
 namespace {
@@ -210,9 +211,9 @@ TEST(modulated_stdp, dendritic_delay_shifts_the_modulator_into_the_synapse_frame
 
 TEST(modulated_stdp, izhikevich_preset_converts_his_per_step_constants) {
   const auto p = izhikevich_2007_dopamine_stdp();
-  EXPECT_NEAR(std::exp(-1.0 / p.tau_plus_ms), 0.95, 1e-15);   // trace *= 0.95 per ms
-  EXPECT_NEAR(std::exp(-10.0 / p.tau_c_ms), 0.99, 1e-15);     // sd *= 0.99 per 10 ms
-  EXPECT_NEAR(p.gain_per_ms * 10.0, 1.0, 1e-15);              // w += (DA) * sd per 10 ms
+  EXPECT_NEAR(std::exp(-1.0 / p.tau_plus_ms), 0.95, 1e-15);  // trace *= 0.95 per ms
+  EXPECT_NEAR(std::exp(-10.0 / p.tau_c_ms), 0.99, 1e-15);    // sd *= 0.99 per 10 ms
+  EXPECT_NEAR(p.gain_per_ms * 10.0, 1.0, 1e-15);             // w += (DA) * sd per 10 ms
   EXPECT_DOUBLE_EQ(p.A_minus / p.A_plus, 1.5);
   EXPECT_EQ(p.bounds.w_max, 4.0);
 }
@@ -243,13 +244,13 @@ TEST(reward_contingency, rewards_post_spikes_within_the_window_after_a_pre_spike
   p.seed = 42;
   reward_contingency rc(p);
   std::vector<emitted_spike> spikes{
-      {5, 1, 7},    // post before any pre: nothing
-      {10, 0, 3},   // pre
-      {10, 1, 7},   // same tick as the pre: nothing
-      {29, 1, 7},   // 19 after: reward
-      {30, 1, 7},   // 20 after: outside the window
-      {40, 0, 2},   // another neuron
-      {45, 1, 6},   // another neuron
+      {5, 1, 7},   // post before any pre: nothing
+      {10, 0, 3},  // pre
+      {10, 1, 7},  // same tick as the pre: nothing
+      {29, 1, 7},  // 19 after: reward
+      {30, 1, 7},  // 20 after: outside the window
+      {40, 0, 2},  // another neuron
+      {45, 1, 6},  // another neuron
   };
   std::vector<modulator_release> out;
   rc.observe(spikes, out);
