@@ -54,6 +54,9 @@ constexpr double stdp_pair_bytes_per_synapse = 32;   // w, x_before, t_pre, t_pr
 constexpr double stdp_post_side_bytes = 24;          // y_before, t_post, t_post_previous
 constexpr double stdp_triplet_bytes_per_synapse = 56;
 constexpr double spnet_bytes_per_synapse = 32;
+constexpr double modulated_bytes_per_synapse = 40;   // w, c, x_before, t_last, t_pre
+constexpr double modulated_post_side_bytes = 16;     // y_before, t_post
+constexpr double readout_rule_bytes_per_synapse = 36;  // w, r, r_tick, source, pending
 
 std::map<std::string, double> population_sizes(const config::Network& net) {
   std::map<std::string, double> sizes;
@@ -117,6 +120,12 @@ double rule_bytes(const config::Plasticity& p, double synapses, double targets, 
       return synapses * stdp_triplet_bytes_per_synapse;
     case config::Plasticity::kSpnetStdp:
       return synapses * spnet_bytes_per_synapse;
+    case config::Plasticity::kDopamineStdp:
+    case config::Plasticity::kRstdp:
+      return synapses * modulated_bytes_per_synapse +
+             (shared_post ? targets : synapses) * modulated_post_side_bytes;
+    case config::Plasticity::kErrorModulatedHebbian:
+      return synapses * readout_rule_bytes_per_synapse;
     default:
       return synapses * static_rule_bytes_per_synapse;
   }
