@@ -93,6 +93,22 @@ void print_edges(const io::hdf5_reader& r, std::ostream& os) {
   }
 }
 
+// Channels and the trial schedule: sizes only (spikeq analyze computes statistics).
+void print_three_factor(const io::hdf5_reader& r, std::ostream& os) {
+  if (r.exists("/neuromodulators"))
+    for (const auto& name : r.members("/neuromodulators")) {
+      const std::string g = "/neuromodulators/" + name;
+      os << fmt::format("neuromodulator {:<11} {} releases, tau {} ms, tonic {}\n", name,
+                        r.shape(g + "/release_times").at(0), r.double_attribute(g, "tau").at(0),
+                        r.double_attribute(g, "tonic").at(0));
+    }
+  if (r.exists("/protocol/trial_start"))
+    os << fmt::format("protocol           {} trials, outcomes {}\n", r.shape("/protocol/trial_start").at(0),
+                      r.has_attribute("/protocol", "outcome_names")
+                          ? r.string_attribute("/protocol", "outcome_names")
+                          : std::string("?"));
+}
+
 }  // namespace
 
 int inspect_file(const std::string& path) {
@@ -109,6 +125,7 @@ int inspect_file(const std::string& path) {
     if (spikes) print_spikes(r, std::cout);
     if (reports) print_reports(r, std::cout);
     if (edges) print_edges(r, std::cout);
+    print_three_factor(r, std::cout);
     if (r.has_attribute("/provenance", "spikeq_version"))
       std::cout << fmt::format("written by spikeq {}: {}\n",
                                r.string_attribute("/provenance", "spikeq_version"),

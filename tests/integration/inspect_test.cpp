@@ -30,6 +30,28 @@ TEST(inspect, summarises_spikes_reports_and_provenance) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(inspect, lists_neuromodulator_channels_and_the_protocol) {
+  const auto dir = scratch_dir("inspect_three_factor");
+  std::ofstream(dir / "net.textproto") << R"(simulation { t_stop: 1000 }
+population { name: "a" size: 3 poisson_generator { rate: 20 } }
+population { name: "r" size: 1 linear_readout {} }
+projection { source: "a" target: "r" all_to_all {} weight { constant: 0 } }
+neuromodulator { name: "dopamine" tau: 50 tonic: 0.1 schedule { times: [100, 300] amounts: [1, 0.5] } }
+protocol { trial_duration: 250 outcome { name: "left" probability: 0.5 } outcome { name: "right" probability: 0.5 } }
+recording { spikes { population: "a" } }
+)";
+  const auto out = dir / "out.h5";
+  ASSERT_EQ(run_spikeq("run '" + (dir / "net.textproto").string() + "' -o '" + out.string() + "' -q", dir)
+                .exit_code,
+            0);
+  const auto r = run_spikeq("inspect '" + out.string() + "'", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("neuromodulator dopamine    2 releases, tau 50 ms, tonic 0.1"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("protocol           4 trials, outcomes left,right"), std::string::npos) << r.out;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(inspect, rejects_files_that_are_not_recordings) {
   const auto dir = scratch_dir("inspect_bad");
   { std::ofstream(dir / "text.h5") << "not hdf5"; }
