@@ -54,7 +54,7 @@ constexpr double stdp_pair_bytes_per_synapse = 32;   // w, x_before, t_pre, t_pr
 constexpr double stdp_post_side_bytes = 24;          // y_before, t_post, t_post_previous
 constexpr double stdp_triplet_bytes_per_synapse = 56;
 constexpr double spnet_bytes_per_synapse = 32;
-constexpr double modulated_bytes_per_synapse = 40;   // w, c, x_before, t_last, t_pre
+constexpr double modulated_bytes_per_synapse = 32;   // w, c, x, stamp
 constexpr double modulated_post_side_bytes = 16;     // y_before, t_post
 constexpr double readout_rule_bytes_per_synapse = 36;  // w, r, r_tick, source, pending
 

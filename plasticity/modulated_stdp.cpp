@@ -35,7 +35,7 @@ modulated_stdp_rule::modulated_stdp_rule(const modulated_stdp_parameters& p, dou
       channel_(channel),
       dendritic_(std::move(dendritic_ticks)),
       w_(table, p.bounds),
-      state_(table.size(), synapse_state{0.0, 0.0, 0.0, 0, no_spike}) {
+      state_(table.size(), synapse_state{0.0, 0.0, 0.0, 0}) {
   if (!(p.tau_plus_ms > 0 && p.tau_minus_ms > 0 && p.tau_c_ms > 0))
     throw std::invalid_argument("time constants must be positive");
   if (!dendritic_.empty() && dendritic_.size() != 1 && dendritic_.size() != table.size())
@@ -93,19 +93,22 @@ void modulated_stdp_rule::integrate(synapse_state& st, tick_type from, tick_type
 
 void modulated_stdp_rule::advance(std::uint64_t s, tick_type now) {
   synapse_state& st = state_[s];
-  if (now <= st.t_last) return;
+  const tick_type last = st.last();
+  if (now <= last) return;
   if (st.c != 0.0) {
     const double before = st.w;
     const tick_type shift = dendritic(s);
-    integrate(st, st.t_last - shift, now - shift);
+    integrate(st, last - shift, now - shift);
     if (st.w != before) st.w = w_.clip_and_log(s, st.w, now);
   }
-  st.t_last = now;
+  const double x = st.pre_at_last() ? after_spike(st.x, p_.traces) : st.x;
+  st.x = x == 0.0 ? 0.0 : x * decay(now - last, inv_tau_plus_);
+  st.stamp = now * 2;
 }
 
 double modulated_stdp_rule::weight_at(std::uint64_t s, tick_type now) const {
   synapse_state st = state_[s];
-  if (now > st.t_last && st.c != 0.0) integrate(st, st.t_last - dendritic(s), now - dendritic(s));
+  if (now > st.last() && st.c != 0.0) integrate(st, st.last() - dendritic(s), now - dendritic(s));
   return st.w;
 }
 
@@ -130,8 +133,7 @@ void modulated_stdp_rule::on_pre_arrival(tick_type now, std::uint64_t first, std
     const post_state& post = post_[post_slot(s)];
     // Equal-time pairs contribute nothing (trace_at excludes a spike at `now`).
     st.c -= p_.A_minus * trace_at(post.y_before, post.t_post, now, inv_tau_minus_, p_.traces);
-    st.x_before = trace_at(st.x_before, st.t_pre, now, inv_tau_plus_, p_.traces);
-    st.t_pre = now;
+    st.stamp |= 1;  // the spike joins the trace after this tick
     w_.sync(s, st.w);
   }
 }
@@ -140,16 +142,11 @@ void modulated_stdp_rule::on_post_arrival(tick_type now, neuron_id_type target,
                                           std::span<const std::uint64_t> synapses) {
   constexpr std::size_t ahead = 8;
   for (std::size_t k = 0; k < synapses.size(); ++k) {
-    if (k + ahead < synapses.size()) {
-      // A 40-byte record may straddle two cache lines: fetch both.
-      const auto* record = reinterpret_cast<const char*>(&state_[synapses[k + ahead]]);
-      __builtin_prefetch(record, 1);
-      __builtin_prefetch(record + sizeof(synapse_state) - 1, 1);
-    }
+    if (k + ahead < synapses.size()) __builtin_prefetch(&state_[synapses[k + ahead]], 1);
     const std::uint64_t s = synapses[k];
     advance(s, now);
     synapse_state& st = state_[s];
-    st.c += p_.A_plus * trace_at(st.x_before, st.t_pre, now, inv_tau_plus_, p_.traces);
+    st.c += p_.A_plus * st.x;  // without a presynaptic spike at `now` (equal times)
     if (targets_.empty()) {
       post_state& post = post_[s];
       post.y_before = trace_at(post.y_before, post.t_post, now, inv_tau_minus_, p_.traces);

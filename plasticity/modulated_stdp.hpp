@@ -83,13 +83,18 @@ class modulated_stdp_rule final : public plasticity_rule {
   double eligibility(std::uint64_t s) const { return state_[s].c; }
 
  private:
+  // 32 bytes, so that the random accesses of postsynaptic spikes touch one cache
+  // line per synapse. The presynaptic trace is kept at the synapse's last event
+  // (not at its last presynaptic spike), so one tick serves both.
   struct synapse_state {
     double w;
-    double c;         // eligibility at t_last
-    double x_before;  // presynaptic trace just before t_pre
-    tick_type t_last;
-    tick_type t_pre;
+    double c;  // eligibility at last()
+    double x;  // presynaptic trace at last(), without a spike arriving at last()
+    tick_type stamp;  // 2 * last() + 1 if a presynaptic spike arrived at last()
+    tick_type last() const { return stamp >> 1; }
+    bool pre_at_last() const { return (stamp & 1) != 0; }
   };
+  static_assert(sizeof(synapse_state) == 32);
   struct post_state {
     double y_before;
     tick_type t_post;
