@@ -52,10 +52,15 @@ std::optional<weight_bounds_range> rule_bounds(const io::hdf5_reader& r, const s
 recording_statistics analyze_recording(const std::filesystem::path& file, const analysis_request& request) {
   const io::hdf5_reader r = open_recording(file);
   const auto channels = modulator_channels(r);
-  // A run that records no spikes may still log its neuromodulators.
-  if (!r.exists("/spikes") && channels.empty())
-    throw io::hdf5_error(file.string(), "/spikes", "no spike populations in this file");
   recording_statistics out;
+  out.protocol = read_protocol(r);
+  std::vector<readout_report> responses;
+  if (out.protocol)
+    for (auto& report : readout_reports(r))
+      if (report.variable == "y") responses.push_back(std::move(report));
+  // A run that records no spikes may still log its neuromodulators or readouts.
+  if (!r.exists("/spikes") && channels.empty() && responses.empty())
+    throw io::hdf5_error(file.string(), "/spikes", "no spike populations in this file");
   if (r.exists("/edges"))
     for (const auto& name : r.members("/edges"))
       out.weights.push_back(analyze_weights(r, name, rule_bounds(r, name)));
@@ -90,6 +95,9 @@ recording_statistics analyze_recording(const std::filesystem::path& file, const 
         out.t_stop_ms = std::max(out.t_stop_ms,
                                  r.read_doubles("/neuromodulators/" + name + "/release_times", n - 1, 1)[0]);
     }
+    for (const auto& report : responses)
+      out.t_stop_ms =
+          std::max(out.t_stop_ms, report.start_ms + static_cast<double>(report.frames) * report.step_ms);
   }
   if (!(out.t_stop_ms > out.t_start_ms))
     throw io::input_error({{file.string(), 0, 0,
@@ -113,6 +121,12 @@ recording_statistics analyze_recording(const std::filesystem::path& file, const 
   }
   for (const auto& name : channels)
     out.modulators.push_back(analyze_modulator(r, name, out.t_start_ms, out.t_stop_ms));
+  for (const auto& report : responses) {
+    response_request q = request.readout;
+    q.t_start_ms = out.t_start_ms;
+    q.t_stop_ms = out.t_stop_ms;
+    out.readouts.push_back(average_readout(r, *out.protocol, report, q));
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "analysis/modulator_statistics.hpp"
 #include "analysis/rate_spectrum.hpp"
+#include "analysis/readout_responses.hpp"
 #include "analysis/spike_statistics.hpp"
 #include "analysis/weight_statistics.hpp"
 #include "io/hdf5/hdf5_reader.hpp"
@@ -21,6 +22,9 @@ struct analysis_request {
   std::optional<double> t_stop_ms;       // default: the run's t_stop (provenance), else the last spike
   double bin_ms = 5.0;
   double band_low_hz = 30.0, band_high_hz = 80.0;  // rate-spectrum band (gamma)
+  // Readouts (with /protocol): alignment, window and trials; its t_start and t_stop
+  // are replaced by the window above (trials whose alignment time lies in it).
+  response_request readout;
 };
 
 struct recording_statistics {
@@ -29,6 +33,8 @@ struct recording_statistics {
   std::vector<spectrum_result> spectra;               // one per population, same order
   std::vector<projection_weight_statistics> weights;  // one per /edges group
   std::vector<modulator_statistics> modulators;       // one per /neuromodulators channel
+  std::optional<trial_schedule> protocol;             // /protocol, if any
+  std::vector<readout_responses> readouts;            // one per readout report of y (with a protocol)
 };
 
 // Throws io::input_error for a bad request (unknown population, empty window) and

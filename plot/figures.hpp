@@ -3,7 +3,7 @@
 // occupancy grid so that millions of spikes stay readable and vector files stay
 // small), population rates over time, ISI and CV histograms, and weights
 // (histograms of initial and final weights, traces of recorded synapses), and
-// neuromodulator levels over time.
+// neuromodulator levels over time, and trial-averaged readout responses.
 #pragma once
 
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/readout_responses.hpp"
 #include "io/hdf5/hdf5_reader.hpp"
 
 namespace spikeq::plot {
@@ -18,6 +19,9 @@ namespace spikeq::plot {
 struct plot_window {
   std::vector<std::string> populations;  // empty: all
   std::optional<double> t_start_ms, t_stop_ms;
+  // Readouts: alignment, window and trials (its t_start and t_stop are replaced by
+  // the window above: trials whose alignment time lies in it).
+  analysis::response_request readout;
 };
 
 // Each throws io::input_error for a bad request (unknown population, empty window,
@@ -33,5 +37,11 @@ void draw_weights(const std::filesystem::path& recording, const plot_window& w,
 // releases, the tonic level and the release times (the populations are not used).
 void draw_modulators(const std::filesystem::path& recording, const plot_window& w,
                      const std::filesystem::path& out);
+// One panel per neuron of every readout with a report of y (and /protocol): its
+// response averaged over the trials of each outcome, aligned to the outcome time, with
+// a band of +-1 SEM, and the teacher averaged the same way (dashed) when `target` is
+// recorded too (the populations are not used).
+void draw_readouts(const std::filesystem::path& recording, const plot_window& w,
+                   const std::filesystem::path& out);
 
 }  // namespace spikeq::plot

@@ -23,6 +23,12 @@ reads tau, tonic and the releases; ``modulator_level`` evaluates the level
 M(t) = tonic + sum_{t_k <= t} amount_k exp(-(t - t_k) / tau) exactly on any time grid;
 ``modulator_statistics`` gives what `spikeq analyze` prints for a channel.
 
+Readouts and trials (/protocol, frame reports of linear_readout variables):
+``load_protocol`` reads the trial schedule, ``readout_reports`` finds the readouts'
+reports, ``trial_averaged`` aligns a readout neuron's response to each trial's
+outcome time (or start) and averages it per outcome, and ``readout_statistics``
+gives what `spikeq analyze` reports for it (docs/analysis.md, "Readouts").
+
 Example:
     import spikeq_analysis as sa
     rec = sa.load_spikes("out/cuba.h5")
@@ -31,8 +37,11 @@ Example:
     dopamine = sa.load_neuromodulators("out/distal_reward.h5")["dopamine"]
     grid = np.arange(0.0, 10000.0, 1.0)
     level = sa.modulator_level(dopamine, grid)
+    r = sa.trial_averaged("out/readout.h5", "readout", 0, window=(-300, 300))
+    print(r["offsets"], r["mean"]["A"], r["count"]["A"])
 """
 import math
+import re
 
 import h5py
 import numpy as np
@@ -324,3 +333,227 @@ def modulator_statistics(channel, t_start, t_stop):
                 release_rate=releases / ((b - a) / 1000.0),
                 mean_level=channel["tonic"] + float(integral.sum()) / (b - a),
                 peak_level=float(cand[peak]), peak_time=float(cand_t[peak]))
+
+
+def load_protocol(path):
+    """The trial schedule of a recording (/protocol, written by `spikeq run` for a
+    network with a `protocol`): dict(trial_start, outcome_time (ms, float64 arrays),
+    outcome (uint64 index per trial), outcome_names (list), trial_duration (ms: the
+    attribute trial_duration_ms, else the shortest gap between trial starts, inf for a
+    single trial)). None for a file without /protocol."""
+    with _open(path) as f:
+        if "protocol" not in f:
+            return None
+        g = f["protocol"]
+        names = g.attrs["outcome_names"]
+        names = names.decode() if isinstance(names, bytes) else str(names)
+        out = dict(trial_start=np.asarray(g["trial_start"][:], dtype=np.float64),
+                   outcome_time=np.asarray(g["outcome_time"][:], dtype=np.float64),
+                   outcome=np.asarray(g["outcome"][:], dtype=np.uint64),
+                   outcome_names=names.split(","))
+        if "trial_duration_ms" in g.attrs:
+            d = g.attrs["trial_duration_ms"]
+            out["trial_duration"] = float(d.decode() if isinstance(d, bytes) else d)
+        else:
+            gaps = np.diff(out["trial_start"])
+            out["trial_duration"] = float(gaps.min()) if len(gaps) else math.inf
+    if not len(out["outcome"]) == len(out["trial_start"]) == len(out["outcome_time"]):
+        raise ValueError(f"{path}: /protocol: trial_start, outcome_time and outcome differ in length")
+    return out
+
+
+def readout_reports(path):
+    """{group: dict(population, variable)} for the frame reports of linear_readout
+    variables (y, target, error): the report's variable is one of them and its
+    population (the group name, or the name before ".<variable>") is a linear_readout
+    of the network in /provenance/network (judged by the variable alone without it)."""
+    out = {}
+    with _open(path) as f:
+        network = f["provenance/network"][()] if "provenance/network" in f else None
+        if isinstance(network, bytes):
+            network = network.decode()
+        readouts, populations = None, None
+        if network is not None:
+            blocks = _population_blocks(network)
+            populations = [name for name, _ in blocks]
+            readouts = [name for name, body in blocks if re.search(r"\blinear_readout\s*\{", body)]
+        for group, g in f.get("report", {}).items():
+            variable = g.attrs.get("variable", b"")
+            variable = variable.decode() if isinstance(variable, bytes) else str(variable)
+            if variable not in ("y", "target", "error"):
+                continue
+            population = group
+            suffix = "." + variable
+            suffixed = group.endswith(suffix) and len(group) > len(suffix)
+            if suffixed and (populations is None or group not in populations):
+                population = group[:-len(suffix)]
+            if readouts is not None and population not in readouts:
+                continue
+            out[group] = dict(population=population, variable=variable)
+    return out
+
+
+def _population_blocks(text):
+    """(name, body) of each top-level `population { ... }` block of a network in
+    protobuf text format (braces inside strings ignored)."""
+    out, depth, k, in_string, opened = [], 0, 0, False, None
+    while k < len(text):
+        ch = text[k]
+        if in_string:
+            if ch == "\\":
+                k += 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            if depth == 0:
+                head = re.search(r"(\w+)\s*:?\s*$", text[:k])
+                opened = (k + 1) if head and head.group(1) == "population" else None
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0 and opened is not None:
+                body = text[opened:k]
+                name = re.search(r'\bname:\s*"((?:[^"\\]|\\.)*)"', body)
+                out.append((name.group(1) if name else "", body))
+                opened = None
+        k += 1
+    return out
+
+
+_GRID = 1e-9  # tolerance in frame steps, as in analysis/readout_responses.cpp
+
+
+def trial_averaged(path, group, neuron, align="outcome", window=(-300.0, 300.0), trials=None, t_start=None,
+                   t_stop=None):
+    """One readout neuron's response around each trial's outcome time (align="outcome")
+    or start (align="start"), averaged over the trials of each outcome, as `spikeq
+    analyze` computes it (docs/analysis.md, "Readouts").
+
+    group: the /report group (e.g. "readout" or "readout.target"); neuron: its node id.
+    window: offsets (low, high) in ms from the alignment time; the offsets are the
+    multiples of the report's frame step inside it, clipped to every selected trial's
+    [trial_start, trial_start + trial_duration). trials: None (all), (first, end)
+    (0-based, end excluded; either may be None) or a slice; t_start/t_stop keep trials
+    whose alignment time lies in [t_start, t_stop). Trials whose window is not inside
+    the recorded frames are left out. The value at an offset is the frame at that time,
+    or the linear interpolation between the two frames around it.
+
+    Returns dict(offsets, trials (indices used), outcome (their outcomes), responses
+    [trials x offsets], outcome_names, selected (number of trials selected), mean
+    {outcome name or "all": curve}, count {name or "all": trials})."""
+    protocol = load_protocol(path)
+    if protocol is None:
+        raise KeyError(f"{path}: no /protocol group")
+    times, node_ids, data = load_report(path, group)
+    column = int(np.flatnonzero(np.asarray(node_ids) == neuron)[0])
+    with _open(path) as f:
+        start, _, step = (float(x) for x in f["report"][group]["mapping/time"][:])
+    frames = data.shape[0]
+    anchor = protocol["outcome_time"] if align == "outcome" else protocol["trial_start"]
+    if align not in ("outcome", "start"):
+        raise ValueError("align: 'outcome' or 'start'")
+    n = len(anchor)
+    if trials is None:
+        first, end = 0, n
+    elif isinstance(trials, slice):
+        first, end = trials.start or 0, n if trials.stop is None else trials.stop
+    else:
+        first, end = (0 if trials[0] is None else trials[0]), (n if trials[1] is None else trials[1])
+    end = min(end, n)
+    lo_t = -math.inf if t_start is None else t_start
+    hi_t = math.inf if t_stop is None else t_stop
+    selected = [k for k in range(first, end) if lo_t <= anchor[k] < hi_t]
+    if not selected:
+        raise ValueError(f"{path}: no trial selected")
+    low, trial_end = float(window[0]), math.inf
+    for k in selected:
+        low = max(low, protocol["trial_start"][k] - anchor[k])
+        trial_end = min(trial_end, protocol["trial_start"][k] + protocol["trial_duration"] - anchor[k])
+    j_low = math.ceil(low / step - _GRID)
+    j_high = math.floor(float(window[1]) / step + _GRID)
+    if math.isfinite(trial_end):
+        j_high = min(j_high, math.ceil(trial_end / step - _GRID) - 1)
+    if j_high < j_low:
+        raise ValueError(f"{path}: the window holds no frame of /report/{group}")
+    offsets = np.array([float(j) * step + 0.0 for j in range(j_low, j_high + 1)])
+
+    def locate(t):
+        p = (t - start) / step
+        nearest = np.round(p)
+        aligned = np.abs(p - nearest) <= _GRID
+        below = np.floor(p)
+        i0 = np.where(aligned, nearest, below).astype(np.int64)
+        i1 = np.where(aligned, i0, i0 + 1)
+        return i0, i1, np.where(aligned, 0.0, p - below)
+
+    used, rows = [], []
+    trace = np.asarray(data[:, column], dtype=np.float64)
+    for k in selected:
+        i0, i1, f = locate(anchor[k] + offsets)
+        if i0[0] < 0 or i1[-1] >= frames:
+            continue
+        v0, v1 = trace[i0], trace[i1]
+        rows.append(np.where(f == 0, v0, v0 + f * (v1 - v0)))
+        used.append(k)
+    responses = np.array(rows).reshape(len(rows), len(offsets))
+    outcome = protocol["outcome"][used].astype(np.int64) if used else np.array([], dtype=np.int64)
+    mean, count = {}, {}
+    for label, mask in [(name, outcome == o) for o, name in enumerate(protocol["outcome_names"])] + \
+            [("all", np.ones(len(used), dtype=bool))]:
+        mean[label], count[label] = _ordered_mean(responses[mask], len(offsets)), int(mask.sum())
+    return dict(offsets=offsets, trials=np.array(used, dtype=np.int64), outcome=outcome, responses=responses,
+                outcome_names=protocol["outcome_names"], selected=len(selected), mean=mean, count=count)
+
+
+def _ordered_mean(rows, width):
+    """Mean over rows, summed in trial order (as spikeq analyze sums); NaN without rows."""
+    if len(rows) == 0:
+        return np.full(width, np.nan)
+    total = np.zeros(width)
+    for row in rows:
+        total += row
+    return total / len(rows)
+
+
+def readout_blocks(trials):
+    """The blocks `spikeq analyze` reports, as positions into the trials used: all,
+    first_quarter and last_quarter (floor(n / 4) trials, at least 1)."""
+    n = len(trials)
+    q = max(1, n // 4)
+    return dict(all=np.arange(n), first_quarter=np.arange(min(q, n)), last_quarter=np.arange(n - min(q, n), n))
+
+
+def response_peak(offsets, curve):
+    """(peak, time): the value of largest magnitude of a trial-averaged curve and its
+    offset (the first if tied); (nan, nan) for a curve of NaNs."""
+    curve = np.asarray(curve, dtype=float)
+    if not np.isfinite(curve).any():
+        return float("nan"), float("nan")
+    k = int(np.argmax(np.abs(curve)))
+    return float(curve[k]), float(offsets[k])
+
+
+def readout_statistics(path, group, neuron, **kw):
+    """What `spikeq analyze --json` reports for one readout neuron under
+    readouts.<group>.neurons[*]: {"all": {block: dict(trials, peak, peak_time,
+    at_zero)}, "outcomes": {name: {block: ...}}}; keyword arguments as for
+    trial_averaged."""
+    r = trial_averaged(path, group, neuron, **kw)
+    zero = np.flatnonzero(r["offsets"] == 0)
+
+    def summary(mask):
+        curve = _ordered_mean(r["responses"][mask], len(r["offsets"]))
+        peak, when = response_peak(r["offsets"], curve)
+        return dict(trials=int(mask.sum()), peak=peak, peak_time=when,
+                    at_zero=float(curve[zero[0]]) if len(zero) else float("nan"))
+
+    out = {"all": {}, "outcomes": {name: {} for name in r["outcome_names"]}}
+    for block, positions in readout_blocks(r["trials"]).items():
+        member = np.zeros(len(r["trials"]), dtype=bool)
+        member[positions] = True
+        out["all"][block] = summary(member)
+        for o, name in enumerate(r["outcome_names"]):
+            out["outcomes"][name][block] = summary(member & (r["outcome"] == o))
+    return out

@@ -147,5 +147,70 @@ class neuromodulators(unittest.TestCase):
             self.assertEqual(sa.load_neuromodulators(path), {})
 
 
+
+def write_readout_file(path, step=2.0, start=0.0):
+    """Four trials of 100 ms with outcomes A, B, A, A at 40 ms after each start; a
+    two-neuron readout whose y is t - trial start (neuron 0) and 10 * outcome index
+    + 1 (neuron 1), frames every `step` ms from `start`."""
+    with h5py.File(path, "w") as f:
+        p = f.create_group("protocol")
+        p["trial_start"] = np.array([0.0, 100.0, 200.0, 300.0])
+        p["outcome_time"] = p["trial_start"][:] + 40.0
+        p["outcome"] = np.array([0, 1, 0, 0], dtype=np.uint64)
+        p.attrs["outcome_names"] = "A,B"
+        p.attrs["trial_duration_ms"] = "100"
+        g = f.create_group("report/r")
+        g.attrs["variable"] = "y"
+        t = start + step * np.arange(int((400 - start) / step))
+        trial = np.minimum((t // 100).astype(int), 3)
+        data = np.column_stack([t - 100.0 * trial, 10.0 * p["outcome"][:][trial] + 1.0]).astype(np.float32)
+        g["data"] = data
+        g["mapping/node_ids"] = np.array([0, 1], dtype=np.uint64)
+        g["mapping/time"] = np.array([start, start + step * len(t), step])
+
+
+class readout_responses(unittest.TestCase):
+    def test_protocol_and_reports_are_read(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "run.h5")
+            write_readout_file(path)
+            p = sa.load_protocol(path)
+            self.assertEqual(p["outcome_names"], ["A", "B"])
+            self.assertEqual(p["trial_duration"], 100.0)
+            np.testing.assert_array_equal(p["outcome"], [0, 1, 0, 0])
+            self.assertEqual(sa.readout_reports(path), {"r": dict(population="r", variable="y")})
+
+    def test_average_over_the_trials_of_each_outcome_clipped_to_the_trial(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "run.h5")
+            write_readout_file(path)
+            # The window [-300, 300] is clipped to the trial: offsets -40 .. 58 (< 60).
+            r = sa.trial_averaged(path, "r", 0)
+            self.assertEqual((r["offsets"][0], r["offsets"][-1]), (-40.0, 58.0))
+            np.testing.assert_array_equal(r["mean"]["A"], r["offsets"] + 40.0)
+            self.assertEqual(r["count"], {"A": 3, "B": 1, "all": 4})
+            b = sa.trial_averaged(path, "r", 1)
+            self.assertTrue(np.all(b["mean"]["A"] == 1.0) and np.all(b["mean"]["B"] == 11.0))
+            np.testing.assert_allclose(b["mean"]["all"], 3.5)
+            self.assertEqual(sa.response_peak(r["offsets"], r["mean"]["all"]), (98.0, 58.0))
+            # Trials 1:3, aligned on the start, window [-5, 20]: offsets 0..20.
+            r = sa.trial_averaged(path, "r", 1, align="start", window=(-5, 20), trials=(1, 3))
+            np.testing.assert_array_equal(r["trials"], [1, 2])
+            self.assertEqual((r["offsets"][0], r["offsets"][-1]), (0.0, 20.0))
+            self.assertTrue(np.isnan(sa.readout_statistics(path, "r", 1, trials=(2, 4))["outcomes"]["B"]["all"]
+                                     ["peak"]))
+
+    def test_times_off_the_frame_grid_are_interpolated(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "run.h5")
+            write_readout_file(path, step=3.0, start=1.0)
+            # Outcomes at 40 + 100 k lie between frames; y is linear inside a trial, so
+            # the interpolation is exact: y = offset + 40 on the grid of multiples of 3.
+            r = sa.trial_averaged(path, "r", 0, window=(-30, 30))
+            self.assertEqual((r["offsets"][0], r["offsets"][-1]), (-30.0, 30.0))
+            np.testing.assert_allclose(r["mean"]["all"], r["offsets"] + 40.0, rtol=0, atol=1e-5)
+            self.assertEqual(len(r["trials"]), 4)
+
+
 if __name__ == "__main__":
     unittest.main()

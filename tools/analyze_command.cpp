@@ -18,6 +18,42 @@ namespace {
 // JSON has no NaN: statistics without eligible neurons become null.
 nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
 
+const char* align_name(analysis::alignment a) {
+  return a == analysis::alignment::outcome ? "outcome" : "trial start";
+}
+
+nlohmann::json readout_json(const analysis::readout_responses& ro) {
+  const auto response = [&](std::size_t outcome, std::size_t neuron) {
+    nlohmann::json j;
+    for (std::size_t b = 0; b < ro.blocks.size(); ++b) {
+      const auto& a = ro.at(b, outcome, neuron);
+      j[ro.blocks[b].name] = {{"trials", a.trials},
+                              {"peak", number(a.peak)},
+                              {"peak_time", number(a.peak_time_ms)},
+                              {"at_zero", number(a.at_zero)}};
+    }
+    return j;
+  };
+  nlohmann::json blocks;
+  for (const auto& b : ro.blocks)
+    blocks[b.name] = {{"trials", b.trials}, {"first", b.first}, {"last", b.last}};
+  nlohmann::json neurons = nlohmann::json::array();
+  for (std::size_t c = 0; c < ro.report.node_ids.size(); ++c) {
+    nlohmann::json n{{"node_id", ro.report.node_ids[c]}, {"all", response(ro.outcomes.size(), c)}};
+    for (std::size_t o = 0; o < ro.outcomes.size(); ++o) n["outcomes"][ro.outcomes[o]] = response(o, c);
+    neurons.push_back(n);
+  }
+  const double step = ro.offsets_ms.size() > 1 ? ro.offsets_ms[1] - ro.offsets_ms[0] : ro.report.step_ms;
+  return {{"population", ro.report.population},
+          {"variable", ro.report.variable},
+          {"align", ro.align == analysis::alignment::outcome ? "outcome" : "start"},
+          {"offsets", {{"first", ro.offsets_ms.front()}, {"last", ro.offsets_ms.back()}, {"step", step}}},
+          {"outcome_names", ro.outcomes},
+          {"trials", {{"selected", ro.trials_selected}, {"used", ro.trials_used}}},
+          {"blocks", blocks},
+          {"neurons", neurons}};
+}
+
 nlohmann::json to_json(const analysis::recording_statistics& s) {
   nlohmann::json out;
   out["window"] = {{"t_start", s.t_start_ms}, {"t_stop", s.t_stop_ms}, {"bin", s.bin_ms}, {"units", "ms"}};
@@ -88,6 +124,13 @@ nlohmann::json to_json(const analysis::recording_statistics& s) {
                                       {"mean_level", m.mean_level},
                                       {"peak_level", m.peak_level},
                                       {"peak_time", m.peak_time_ms}};
+  for (const auto& ro : s.readouts) out["readouts"][ro.report.group] = readout_json(ro);
+  if (!s.readouts.empty()) {
+    out["units"]["offsets"] = "ms";
+    out["units"]["readout_peak_time"] = "ms, from the alignment time";
+    out["units"]["readout_response"] =
+        "the report's units attribute (y, target, error: the unit of the readout's weights)";
+  }
   if (!s.modulators.empty()) {
     out["units"]["tau"] = "ms";
     out["units"]["release_rate"] = "Hz";
@@ -108,6 +151,51 @@ void print_modulators(const analysis::recording_statistics& s, std::ostream& os)
         m.release_rate_hz);
     os << fmt::format("  level over [{:g}, {:g}] ms: mean {:.6g}, peak {:.6g} at {:g} ms\n", m.t_start_ms,
                       m.t_stop_ms, m.mean_level, m.peak_level, m.peak_time_ms);
+  }
+}
+
+// Per readout report of y: per neuron and outcome (and all trials), the response
+// averaged over the trials, its peak and the peak's time from the alignment time, in
+// three blocks of trials (docs/analysis.md, "Readouts").
+void print_readouts(const analysis::recording_statistics& s, std::ostream& os) {
+  for (const auto& ro : s.readouts) {
+    const auto& all = ro.blocks[0];
+    std::string counts;
+    for (std::size_t o = 0; o < ro.outcomes.size(); ++o)
+      counts += fmt::format("{}{} {}", o == 0 ? "" : ", ", ro.outcomes[o],
+                            ro.report.node_ids.empty() ? 0 : ro.at(0, o, 0).trials);
+    os << fmt::format(
+        "readout {} (/report/{}): mean over trials of {} around the {}, [{:g}, {:g}] ms every {:g} ms\n",
+        ro.report.population, ro.report.group, ro.report.variable, align_name(ro.align),
+        ro.offsets_ms.front(), ro.offsets_ms.back(), ro.report.step_ms);
+    os << fmt::format("  {} of {} selected trials{} ({})", ro.trials_used, ro.trials_selected,
+                      all.trials > 0 ? fmt::format(", {}-{}", all.first, all.last) : "", counts);
+    if (ro.trials_used < ro.trials_selected)
+      os << fmt::format("; {} outside the recorded frames", ro.trials_selected - ro.trials_used);
+    os << '\n';
+    if (ro.trials_used == 0 || ro.report.node_ids.empty()) continue;
+    const auto heading = [&](const analysis::trial_block& b, const char* name) {
+      return fmt::format("{} ({}-{})", name, b.first, b.last);
+    };
+    os << fmt::format("  {:>6}  {:<10} {:>28} {:>28} {:>28}\n", "neuron", "outcome",
+                      heading(ro.blocks[1], "first quarter"), heading(ro.blocks[2], "last quarter"),
+                      heading(ro.blocks[0], "all trials"));
+    os << fmt::format("  {:>6}  {:<10}", "", "");
+    for (int b = 0; b < 3; ++b) os << fmt::format(" {:>6} {:>11} {:>9}", "n", "peak", "at ms");
+    os << '\n';
+    for (std::size_t c = 0; c < ro.report.node_ids.size(); ++c)
+      for (std::size_t o = 0; o <= ro.outcomes.size(); ++o) {
+        os << fmt::format("  {:>6}  {:<10}", ro.report.node_ids[c],
+                          o < ro.outcomes.size() ? ro.outcomes[o] : "all");
+        for (const std::size_t b : {std::size_t{1}, std::size_t{2}, std::size_t{0}}) {
+          const auto& a = ro.at(b, o, c);
+          if (a.trials == 0)
+            os << fmt::format(" {:>6} {:>11} {:>9}", 0, "-", "-");
+          else
+            os << fmt::format(" {:>6} {:>11.5g} {:>+9g}", a.trials, a.peak, a.peak_time_ms);
+        }
+        os << '\n';
+      }
   }
 }
 
@@ -160,12 +248,25 @@ void print_table(const analysis::recording_statistics& s, std::ostream& os) {
 
 int analyze_recording_command(const analyze_options& options) {
   try {
-    const auto stats = analysis::analyze_recording(
-        options.recording, {options.populations, options.t_start_ms, options.t_stop_ms, options.bin_ms,
-                            options.band_low_hz, options.band_high_hz});
+    analysis::analysis_request request;
+    request.populations = options.populations;
+    request.t_start_ms = options.t_start_ms;
+    request.t_stop_ms = options.t_stop_ms;
+    request.bin_ms = options.bin_ms;
+    request.band_low_hz = options.band_low_hz;
+    request.band_high_hz = options.band_high_hz;
+    try {
+      analysis::parse_response_options(options.trials, options.readout_window, options.align,
+                                       request.readout);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "error: " << e.what() << '\n';
+      return 2;
+    }
+    const auto stats = analysis::analyze_recording(options.recording, request);
     print_table(stats, std::cout);
     print_weights(stats, std::cout);
     print_modulators(stats, std::cout);
+    print_readouts(stats, std::cout);
     if (!options.json_path.empty()) {
       std::ofstream json(options.json_path);
       if (!json) throw io::input_error({{options.json_path, 0, 0, "cannot write the JSON file"}});

@@ -16,6 +16,9 @@ struct analyze_options {
   double band_low_hz = 30.0;  // rate-spectrum band (default gamma)
   double band_high_hz = 80.0;
   std::string json_path;  // empty: no JSON
+  // Readouts (docs/analysis.md, "Readouts"): trials "A:B", window "LOW:HIGH" (ms
+  // around the alignment time), alignment "outcome" or "start"; empty: the defaults.
+  std::string trials, readout_window, align;
 };
 
 // Exit codes: 0, 2 for a bad file or request (message names the file and the path

@@ -86,6 +86,12 @@ int main(int argc, char** argv) try {
   analyze_cmd->add_option("--band-high", analyze.band_high_hz, "Rate-spectrum band end in Hz")
       ->default_val(80.0);
   analyze_cmd->add_option("--json", analyze.json_path, "Also write the statistics, with units, as JSON");
+  analyze_cmd->add_option("--trials", analyze.trials,
+                          "Readouts: trials A:B (0-based, B excluded; either may be left out; default all)");
+  analyze_cmd->add_option("--readout-window", analyze.readout_window,
+                          "Readouts: offsets LOW:HIGH in ms from the alignment time (default -300:300)");
+  analyze_cmd->add_option("--align", analyze.align,
+                          "Readouts: align trials on their outcome (default) or start");
 
   spikeq::tools::plot_options plot;
   auto* plot_cmd = app.add_subcommand("plot", "Figures of a recording (PNG, SVG or PDF by file extension)");
@@ -96,9 +102,15 @@ int main(int argc, char** argv) try {
   plot_cmd->add_option("--weights", plot.weights, "Weight histograms and weight-over-time traces");
   plot_cmd->add_option("--modulators", plot.modulators,
                        "Neuromodulator levels over time, exact from the releases, with release times");
+  plot_cmd->add_option("--readouts", plot.readouts,
+                       "Readout responses averaged over the trials of each outcome, around the outcome time");
   plot_cmd->add_option("-p,--population", plot.populations, "Population(s) to draw (default: all)");
   plot_cmd->add_option("--t-start", plot.t_start_ms, "Window start in ms (default 0)");
   plot_cmd->add_option("--t-stop", plot.t_stop_ms, "Window end in ms (default: the run's t_stop)");
+  plot_cmd->add_option("--trials", plot.trials, "Readouts: trials A:B (0-based, B excluded; default all)");
+  plot_cmd->add_option("--readout-window", plot.readout_window,
+                       "Readouts: offsets LOW:HIGH in ms from the alignment time (default -300:300)");
+  plot_cmd->add_option("--align", plot.align, "Readouts: align trials on their outcome (default) or start");
 
   try {
     app.parse(argc, argv);

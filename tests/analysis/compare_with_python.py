@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """`spikeq analyze --json` and python/spikeq_analysis.py must agree to 1e-9 on the
-same recording (issue 4). Usage: compare_with_python.py SPIKEQ_BINARY SOURCE_DIR"""
+same recording (issue 4): spike statistics, weights, neuromodulators and
+readouts. Usage: compare_with_python.py SPIKEQ_BINARY SOURCE_DIR"""
 import json
 import os
 import subprocess
@@ -87,8 +88,70 @@ with tempfile.TemporaryDirectory() as d:
             for key in ("releases", "nonzero_releases"):
                 if ours[key] != ref[key]:
                     failures.append(f"{name} [{t0}, {t1}] {key}: spikeq analyze {ours[key]} vs python {ref[key]}")
+    # Readouts: a trained readout (tests/integration/readout_analysis_test.cpp's paradigm)
+    # with trials starting 2 ms off the 5 ms frame grid, so that responses are
+    # interpolated between frames; default options, and a trial range, a window and
+    # alignment on the trial start.
+    trials = 120
+    trains = "".join("    train { spike_times: [%s] }\n" % ", ".join(str(1000 * k + 300 + 30 * j)
+                                                                   for k in range(trials))
+                     for j in range(10))
+    readout_net = os.path.join(d, "readout.textproto")
+    with open(readout_net, "w") as f:
+        f.write(f"""simulation {{ resolution: 0.01 dt: 1 t_stop: {1000 * trials} seed: 7 }}
+population {{ name: "clock" size: 10 spike_generator {{
+{trains} }} }}
+population {{ name: "readout" size: 3 linear_readout {{ tau: 50 }} }}
+projection {{ name: "clock_to_readout" source: "clock" target: "readout" all_to_all {{}}
+  weight {{ constant: 0 }} delay {{ constant: 1 }}
+  plasticity {{ error_modulated_hebbian {{ eta: 2e-3 mode: ONLINE }} }} }}
+protocol {{ start: 2 trial_duration: 1000 latency: 500
+  outcome {{ name: "A" probability: 0.8 teacher {{ readout: "readout" neurons: [0, 2] duration: 50 }} }}
+  outcome {{ name: "B" probability: 0.2 teacher {{ readout: "readout" neurons: [1, 2] duration: 50 }} }}
+  gate {{ start: -100 stop: 100 }} }}
+recording {{
+  state {{ population: "readout" variable: "y" interval: 5 }}
+  state {{ population: "readout" variable: "target" interval: 5 }}
+}}
+""")
+    readout_out = os.path.join(d, "readout.h5")
+    subprocess.run([spikeq, "run", readout_net, "-o", readout_out, "-q"], check=True)
+    reports = sa.readout_reports(readout_out)
+    if reports != {"readout": dict(population="readout", variable="y"),
+                   "readout.target": dict(population="readout", variable="target")}:
+        failures.append(f"readout reports: {reports}")
+    readouts_compared = 0
+    for options, kw in (([], {}),
+                        (["--trials", "10:90", "--readout-window=-120:260", "--align", "start", "--t-start", "20000"],
+                         dict(trials=(10, 90), window=(-120, 260), align="start", t_start=20000.0))):
+        rjs = os.path.join(d, "readout.json")
+        subprocess.run([spikeq, "analyze", readout_out, "--json", rjs] + options, check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(rjs) as f:
+            ro = json.load(f)["readouts"]["readout"]
+        for entry in ro["neurons"]:
+            ref = sa.readout_statistics(readout_out, "readout", entry["node_id"], **kw)
+            for pooled, ours_o, ref_o in [("all", entry["all"], ref["all"])] + \
+                    [(name, entry["outcomes"][name], ref["outcomes"][name]) for name in ref["outcomes"]]:
+                for block, theirs in ref_o.items():
+                    label = f"readout {options} neuron {entry['node_id']} {pooled} {block}"
+                    if ours_o[block]["trials"] != theirs["trials"]:
+                        failures.append(f"{label} trials: {ours_o[block]['trials']} vs {theirs['trials']}")
+                    for key in ("peak", "peak_time", "at_zero"):
+                        ours = ours_o[block][key]
+                        if ours is None or not np.isfinite(theirs[key]):
+                            if not (ours is None and not np.isfinite(theirs[key])):
+                                failures.append(f"{label} {key}: {ours!r} vs {theirs[key]!r}")
+                        else:
+                            same(f"{label} {key}", ours, theirs[key])
+                    readouts_compared += 1
+        r = sa.trial_averaged(readout_out, "readout", 0, **kw)
+        if (ro["offsets"]["first"], ro["offsets"]["last"]) != (r["offsets"][0], r["offsets"][-1]):
+            failures.append(f"readout offsets {options}: {ro['offsets']} vs {r['offsets'][[0, -1]]}")
+        if ro["trials"]["used"] != len(r["trials"]) or ro["trials"]["selected"] != r["selected"]:
+            failures.append(f"readout trials {options}: {ro['trials']} vs {len(r['trials'])} of {r['selected']}")
     if failures:
         print("\n".join(failures))
         sys.exit(1)
     print(f"spikeq analyze and python/spikeq_analysis.py agree to 1e-9 on {len(stats['populations'])} populations,"
-          f" weights and {len(channels)} neuromodulator channels")
+          f" weights, {len(channels)} neuromodulator channels and {readouts_compared} readout responses")
