@@ -40,7 +40,8 @@ constexpr double recorded_weight_bytes_per_synapse = 16;
 constexpr double iaf_bytes_per_neuron = 7 * 8 + 16 + 16;  // iaf_psc_exp, iaf_cond_exp
 constexpr double iaf_delta_bytes_per_neuron = 3 * 8 + 2 * 8 + 4 + 8 + 16;
 constexpr double izhikevich_bytes_per_neuron = 6 * 8 + 16 + 16;
-constexpr double izhikevich_parameter_bytes_per_neuron = 4 * 8;  // a, b, c, d per neuron
+// Izhikevich's a, b, c, d, kept per neuron (net.m's heterogeneity).
+constexpr double izhikevich_parameter_bytes_per_neuron = 4 * 8;
 constexpr double poisson_bytes_per_neuron = 48 + 8 + 4 + 16;  // stream, next spike, version
 constexpr double spike_train_bytes = 24 + 16;                 // a vector per train
 constexpr double spike_time_bytes = 8;

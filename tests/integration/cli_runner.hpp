@@ -47,6 +47,26 @@ inline cli_result run_spikeq(const std::string& args, const std::filesystem::pat
   return r;
 }
 
+// Every occurrence of `from` in `text` replaced by `to` (tests derive reduced networks from examples).
+inline std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+// `text` without the lines that begin with `prefix`.
+inline std::string drop_lines_starting_with(const std::string& text, const std::string& prefix) {
+  std::string kept;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    auto end = text.find('\n', begin);
+    end = end == std::string::npos ? text.size() : end + 1;
+    if (text.compare(begin, prefix.size(), prefix) != 0) kept.append(text, begin, end - begin);
+    begin = end;
+  }
+  return kept;
+}
+
 inline std::string source_path(const std::string& relative) {
   return std::string(SPIKEQ_SOURCE_DIR) + "/" + relative;
 }

@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <fstream>
 #include <numeric>
-#include <regex>
 #include <sstream>
 
 #include "io/hdf5/hdf5_reader.hpp"
@@ -64,8 +63,8 @@ TEST(distal_reward, reinforced_synapse_grows_to_the_maximum_and_the_control_stay
   std::ifstream in(example);
   std::stringstream text;
   text << in.rdbuf();
-  const std::string control_text = std::regex_replace(text.str(), std::regex("\n    amount: 0.5\n"),
-                                                      "\n    amount: 0.5\n    disabled: true\n");
+  const std::string control_text =
+      replace_all(text.str(), "\n    amount: 0.5\n", "\n    amount: 0.5\n    disabled: true\n");
   ASSERT_NE(control_text, text.str());
   const auto control = dir / "control.textproto";
   std::ofstream(control) << control_text;

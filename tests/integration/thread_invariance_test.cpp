@@ -56,6 +56,14 @@ TEST(thread_invariance, distal_reward_60_s) {
                                             "--t-stop 60000", {1, 2}));
 }
 
+TEST(thread_invariance, reservoir_prediction_10_trials) {
+  // Izhikevich reservoir with 150 ms conduction delays (the kernel window is the
+  // 1 ms minimum delay), a trial protocol with gated online and offline readout
+  // learning, FORCE (RLS) readouts and a reset of the network between trials.
+  EXPECT_TRUE(outputs_identical_for_threads(
+      "reservoir", source_path("examples/reservoir_prediction.textproto"), "--t-stop 15500", {1, 3}));
+}
+
 TEST(thread_invariance, zero_threads_means_every_core) {
   const auto dir = scratch_dir("threads_zero");
   const auto r = run_spikeq("run '" + source_path("tests/data/threads/no_projections.textproto") + "' -o '" +

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <algorithm>
 #include <tuple>
 
 #include "core/sharded_population.hpp"
@@ -154,6 +155,48 @@ projection { source: "a" target: "a" all_to_all {} weight { normal { mean: 0 std
     FAIL() << "expected an input error";
   } catch (const input_error& e) {
     EXPECT_NE(std::string(e.what()).find("both signs"), std::string::npos) << e.what();
+  }
+}
+
+TEST(network_builder, izhikevich_heterogeneity_draws_one_r_per_neuron_for_any_shard_count) {
+  // net.m's inhibitory scheme: b = 0.25 - 0.05 r, so the default initial U_m = b * V_m
+  // (V_m = -65) shows each neuron's r; r ~ U(0, 1) from (seed, population, neuron).
+  const char* const text = R"(
+population { name: "exc" size: 10 izhikevich { heterogeneity: NET_M_EXCITATORY } }
+population { name: "inh" size: 400 izhikevich { heterogeneity: NET_M_INHIBITORY } }
+)";
+  std::vector<std::vector<double>> u;
+  for (const std::size_t shards : {1u, 3u}) {
+    const network net = build(text, shards);
+    std::vector<neuron_id_type> all(400);
+    for (neuron_id_type k = 0; k < 400; ++k) all[k] = k;
+    u.emplace_back(400);
+    net.populations[1]->sample(1, 0, all, u.back());
+  }
+  EXPECT_EQ(u[0], u[1]);
+  double sum = 0.0;
+  for (const double x : u[0]) {
+    EXPECT_GT(x, -65.0 * 0.25 - 1e-12);
+    EXPECT_LE(x, -65.0 * 0.2 + 1e-12);
+    sum += x;
+  }
+  // Mean of -65 (0.25 - 0.05 r) is -14.625; its SD over 400 neurons is 0.047.
+  EXPECT_NEAR(sum / 400.0, -14.625, 0.25);
+  EXPECT_LT(*std::min_element(u[0].begin(), u[0].end()), -16.0);
+  EXPECT_GT(*std::max_element(u[0].begin(), u[0].end()), -13.25);
+}
+
+TEST(network_builder, izhikevich_heterogeneity_excludes_presets_and_parameters) {
+  for (const char* model :
+       {"preset: FS heterogeneity: NET_M_INHIBITORY", "d: 4 heterogeneity: NET_M_EXCITATORY"}) {
+    const std::string text = std::string("population { name: \"p\" size: 2 izhikevich { ") + model + " } }\n";
+    try {
+      build(text);
+      FAIL() << "expected an input error for " << model;
+    } catch (const input_error& e) {
+      EXPECT_NE(std::string(e.what()).find("heterogeneity sets a, b, c and d"), std::string::npos)
+          << e.what();
+    }
   }
 }
 

@@ -6,8 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
+#include <tuple>
 
 #include "tests/neurons/driver.hpp"
 
@@ -203,6 +206,65 @@ TEST(izhikevich, input_of_the_2003_scheme_enters_the_step_it_arrived_in) {
     }
   }
   EXPECT_GT(a - b, 5.0);  // about the weight: two half-steps of 0.5 * 6
+}
+
+TEST(izhikevich, net_m_heterogeneity_spans_rs_to_ch_and_lts_to_fs) {
+  // Izhikevich's net.m (2003): excitatory a = 0.02, b = 0.2, c = -65 + 15 r^2,
+  // d = 8 - 6 r^2; inhibitory a = 0.02 + 0.08 r, b = 0.25 - 0.05 r, c = -65, d = 2.
+  const std::vector<double> r{0.0, 0.5, 1.0};
+  const auto e = net_m_parameters(izhikevich_heterogeneity::net_m_excitatory, r);
+  const auto i = net_m_parameters(izhikevich_heterogeneity::net_m_inhibitory, r);
+  izhikevich_parameters rs, ch, fs, lts;
+  apply_izhikevich_preset("RS", rs);
+  apply_izhikevich_preset("CH", ch);
+  apply_izhikevich_preset("FS", fs);
+  apply_izhikevich_preset("LTS", lts);
+  EXPECT_EQ(std::tie(e.a[0], e.b[0], e.c_mV[0], e.d[0]), std::tie(rs.a, rs.b, rs.c_mV, rs.d));  // r = 0: RS
+  EXPECT_EQ(std::tie(e.a[2], e.b[2], e.c_mV[2], e.d[2]), std::tie(ch.a, ch.b, ch.c_mV, ch.d));  // r = 1: CH
+  EXPECT_DOUBLE_EQ(e.c_mV[1], -65.0 + 15.0 * 0.25);
+  EXPECT_DOUBLE_EQ(e.d[1], 8.0 - 6.0 * 0.25);
+  EXPECT_EQ(std::tie(i.a[0], i.b[0], i.c_mV[0], i.d[0]),
+            std::tie(lts.a, lts.b, lts.c_mV, lts.d));  // r = 0: LTS
+  EXPECT_DOUBLE_EQ(i.a[2], fs.a);                      // r = 1: FS
+  EXPECT_DOUBLE_EQ(i.b[2], fs.b);
+  EXPECT_EQ(std::tie(i.c_mV[2], i.d[2]), std::tie(fs.c_mV, fs.d));
+  EXPECT_DOUBLE_EQ(i.a[1], 0.06);
+  EXPECT_DOUBLE_EQ(i.b[1], 0.225);
+  EXPECT_TRUE(net_m_parameters(izhikevich_heterogeneity::none, r).a.empty());
+}
+
+TEST(izhikevich, per_neuron_parameters_make_each_neuron_its_own_model) {
+  // A population of an RS, a CH and an FS neuron fires exactly as three one-neuron
+  // populations with those presets (the same scheme, step and input).
+  for (const auto scheme : {izhikevich_scheme::izhikevich_2003, izhikevich_scheme::rk4}) {
+    izhikevich_neuron_parameters per;
+    for (const char* name : {"RS", "CH", "FS"}) {
+      izhikevich_parameters q;
+      apply_izhikevich_preset(name, q);
+      per.a.push_back(q.a);
+      per.b.push_back(q.b);
+      per.c_mV.push_back(q.c_mV);
+      per.d.push_back(q.d);
+    }
+    izhikevich_parameters base;  // RS; overridden per neuron
+    base.scheme = scheme;
+    izhikevich mixed("mixed", 3, base, {{-65.0, -65.0, -65.0}, {-13.0, -13.0, -13.0}}, grid, 100, per);
+    population_output out;
+    mixed.set_current(0, {}, 10.0, out);
+    const auto spikes = testing::drive(mixed, grid.to_ticks(300));
+    for (neuron_id_type k = 0; k < 3; ++k) {
+      auto alone = make(std::array{"RS", "CH", "FS"}[k], scheme, 100);
+      alone.set_current(0, {}, 10.0, out);
+      const auto expected = testing::times_of(testing::drive(alone, grid.to_ticks(300)), 0, 0.001);
+      const auto got = testing::times_of(spikes, k, 0.001);
+      ASSERT_GE(expected.size(), 3u);
+      EXPECT_EQ(got, expected) << "neuron " << k;
+    }
+  }
+  izhikevich_neuron_parameters wrong;
+  wrong.a = {0.02};
+  EXPECT_THROW(izhikevich("x", 2, {}, {{-65.0, -65.0}, {-13.0, -13.0}}, grid, 100, wrong),
+               std::invalid_argument);
 }
 
 }  // namespace
