@@ -59,7 +59,7 @@ recording_statistics analyze_recording(const std::filesystem::path& file, const 
     for (auto& report : readout_reports(r))
       if (report.variable == "y") responses.push_back(std::move(report));
   // A run that records no spikes may still log its neuromodulators or readouts.
-  if (!r.exists("/spikes") && channels.empty() && responses.empty())
+  if (!r.exists("/spikes") && channels.empty() && responses.empty() && alignment_names(r).empty())
     throw io::hdf5_error(file.string(), "/spikes", "no spike populations in this file");
   if (r.exists("/edges"))
     for (const auto& name : r.members("/edges"))
@@ -107,20 +107,28 @@ recording_statistics analyze_recording(const std::filesystem::path& file, const 
         {{file.string(), 0, 0, fmt::format("bin {} ms must be > 0 and fit in the window", request.bin_ms)}});
   for (const auto& name : names) {
     const std::string group = "/spikes/" + name;
-    const std::uint64_t neurons = node_count(r, group);
-    if (neurons == 0)
+    // Statistics over the recorded neurons, not the whole population.
+    const recorded_neurons recorded = read_recorded_neurons(r, name);
+    if (recorded.size() == 0)
       throw io::input_error({{file.string(), 0, 0, "population '" + name + "' has no neurons or spikes"}});
-    spike_statistics_accumulator acc(neurons, {out.t_start_ms, out.t_stop_ms, request.bin_ms, 100});
+    if (!recorded.listed) out.notes.push_back(recorded.note(name));
+    spike_statistics_accumulator acc(recorded.size(), {out.t_start_ms, out.t_stop_ms, request.bin_ms, 100});
     rate_spectrum_accumulator spectrum(out.t_start_ms, out.t_stop_ms);
+    std::vector<std::uint64_t> slots;
     for_each_spike_chunk(r, name, [&](std::span<const double> t, std::span<const std::uint64_t> ids) {
-      acc.add(t, ids);
+      to_recorded_indices(r, name, recorded, ids, slots);
+      acc.add(t, slots);
       spectrum.add(t);
     });
     out.populations.push_back(acc.finish(name));
+    out.populations.back().population_size = recorded.population_size.value_or(0);
+    out.populations.back().recorded_listed = recorded.listed;
     out.spectra.push_back(spectrum.finish(request.band_low_hz, request.band_high_hz));
   }
   for (const auto& name : channels)
     out.modulators.push_back(analyze_modulator(r, name, out.t_start_ms, out.t_stop_ms));
+  for (const auto& name : alignment_names(r))
+    out.alignments.push_back(summarize_alignment(read_alignment(r, name), out.t_start_ms, out.t_stop_ms));
   for (const auto& report : responses) {
     response_request q = request.readout;
     q.t_start_ms = out.t_start_ms;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/alignment_statistics.hpp"
 #include "analysis/modulator_statistics.hpp"
 #include "analysis/rate_spectrum.hpp"
 #include "analysis/readout_responses.hpp"
@@ -30,11 +31,13 @@ struct analysis_request {
 struct recording_statistics {
   double t_start_ms = 0, t_stop_ms = 0, bin_ms = 0;
   std::vector<population_statistics> populations;
+  std::vector<std::string> notes;                     // populations without a list of recorded neurons
   std::vector<spectrum_result> spectra;               // one per population, same order
   std::vector<projection_weight_statistics> weights;  // one per /edges group
   std::vector<modulator_statistics> modulators;       // one per /neuromodulators channel
   std::optional<trial_schedule> protocol;             // /protocol, if any
   std::vector<readout_responses> readouts;            // one per readout report of y (with a protocol)
+  std::vector<alignment_summary> alignments;          // one per /alignment group, over the window
 };
 
 // Throws io::input_error for a bad request (unknown population, empty window) and

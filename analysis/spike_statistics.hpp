@@ -23,8 +23,10 @@ struct statistics_options {
 
 struct population_statistics {
   std::string name;
-  std::uint64_t neurons = 0;
-  std::uint64_t spikes = 0;  // in the window
+  std::uint64_t neurons = 0;          // the neurons the statistics are over (the recorded ones)
+  std::uint64_t population_size = 0;  // the whole population, when the file says (else 0)
+  bool recorded_listed = true;        // false: neurons are those that spiked (no list in the file)
+  std::uint64_t spikes = 0;           // in the window
   double mean_rate_hz = 0, median_rate_hz = 0, p5_rate_hz = 0, p95_rate_hz = 0, fraction_silent = 0;
   std::uint64_t neurons_with_isi_statistics = 0;   // >= 3 spikes
   double mean_cv = 0, median_cv = 0, mean_lv = 0;  // NaN without eligible neurons

@@ -62,6 +62,7 @@ kernel::kernel(network& net, kernel_hooks hooks, unsigned threads)
     const state_probe& probe = *hooks_.probes[k];
     probe_window& w = probe_windows_[k];
     w.interval = std::max<tick_type>(probe.interval(), 1);
+    w.listed = probe.sample_ticks();
     w.columns = probe.column_count();
     w.shard_columns.resize(shards);
     for (std::size_t c = 0; c < w.columns; ++c)
@@ -80,10 +81,18 @@ kernel::~kernel() = default;
 void kernel::reset_probe_windows(tick_type window_start, tick_type window_end, tick_type t_stop) {
   for (std::size_t k = 0; k < probe_windows_.size(); ++k) {
     probe_window& w = probe_windows_[k];
+    const tick_type last = std::min(window_end - 1, t_stop);
+    if (w.listed != nullptr) {
+      const auto& ticks = *w.listed;
+      const auto begin = std::lower_bound(ticks.begin(), ticks.end(), window_start);
+      w.first_listed = static_cast<std::size_t>(begin - ticks.begin());
+      w.rows = static_cast<std::size_t>(std::upper_bound(begin, ticks.end(), last) - begin);
+      w.values.assign(w.rows * w.columns, 0.0);
+      continue;
+    }
     const tick_type first = hooks_.probes[k]->first_sample();
     const tick_type from = std::max(first, window_start);
     w.first_tick = first + (from - first + w.interval - 1) / w.interval * w.interval;
-    const tick_type last = std::min(window_end - 1, t_stop);
     w.rows = w.first_tick > last ? 0 : static_cast<std::size_t>((last - w.first_tick) / w.interval + 1);
     w.values.assign(w.rows * w.columns, 0.0);
   }
@@ -127,8 +136,7 @@ void kernel::finish_window(tick_type window_end, tick_type t_stop) {
   for (std::size_t k = 0; k < probe_windows_.size(); ++k) {
     probe_window& w = probe_windows_[k];
     for (std::size_t r = 0; r < w.rows; ++r)
-      hooks_.probes[k]->write(w.first_tick + static_cast<tick_type>(r) * w.interval,
-                              {w.values.data() + r * w.columns, w.columns});
+      hooks_.probes[k]->write(w.row_tick(r), {w.values.data() + r * w.columns, w.columns});
   }
   // Housekeeping sees the state at the end of the window (every event up to
   // window_end - 1 done), at most once per window.

@@ -29,6 +29,10 @@ class state_probe {
   virtual ~state_probe() = default;
   virtual tick_type first_sample() const = 0;
   virtual tick_type interval() const = 0;
+  // A probe that samples at irregular times (trial or phase ends) lists every
+  // sample tick here, ascending and distinct; first_sample and interval are then
+  // unused. nullptr: periodic. The list must not change while the kernel runs.
+  virtual const std::vector<tick_type>* sample_ticks() const { return nullptr; }
   virtual std::size_t column_count() const = 0;
   virtual std::uint32_t owner_population() const = 0;
   virtual neuron_id_type column_neuron(std::size_t column) const = 0;

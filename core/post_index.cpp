@@ -7,12 +7,18 @@ namespace spikeq {
 
 post_index build_post_index(const synapse_table& table, std::uint32_t n_targets,
                             std::span<const tick_type> dendritic_ticks) {
+  std::vector<tick_type> offsets(dendritic_ticks.size());
+  std::transform(dendritic_ticks.begin(), dendritic_ticks.end(), offsets.begin(),
+                 [](tick_type d) { return 2 * d; });
+  return build_post_index_at_offsets(table, n_targets, offsets);
+}
+
+post_index build_post_index_at_offsets(const synapse_table& table, std::uint32_t n_targets,
+                                       std::span<const tick_type> offset_ticks) {
   const std::uint64_t n = table.synapse_count();
-  if (!dendritic_ticks.empty() && dendritic_ticks.size() != n)
-    throw std::invalid_argument("build_post_index: one dendritic delay per synapse is required");
-  const auto offset_of = [&](std::uint64_t s) {
-    return dendritic_ticks.empty() ? 0 : 2 * dendritic_ticks[s];
-  };
+  if (!offset_ticks.empty() && offset_ticks.size() != n)
+    throw std::invalid_argument("build_post_index: one offset per synapse is required");
+  const auto offset_of = [&](std::uint64_t s) { return offset_ticks.empty() ? 0 : offset_ticks[s]; };
 
   // Counting sort by target keeps table order (ascending index) within a target.
   std::vector<std::uint64_t> first(n_targets + 1, 0);
@@ -32,7 +38,7 @@ post_index build_post_index(const synapse_table& table, std::uint32_t n_targets,
     index.target_first_block.push_back(index.block_offset.size());
     auto begin = by_target.begin() + static_cast<std::ptrdiff_t>(first[t]);
     auto end = by_target.begin() + static_cast<std::ptrdiff_t>(first[t + 1]);
-    if (!dendritic_ticks.empty())
+    if (!offset_ticks.empty())
       std::stable_sort(begin, end,
                        [&](std::uint64_t a, std::uint64_t b) { return offset_of(a) < offset_of(b); });
     for (auto it = begin; it != end;) {

@@ -35,4 +35,10 @@ struct post_index {
 post_index build_post_index(const synapse_table& table, std::uint32_t n_targets,
                             std::span<const tick_type> dendritic_ticks);
 
+// The same with the offset of every synapse given directly (rules that define their
+// own frame, such as SAL's offset d(s)). REQUIRES: offsets empty or one per synapse,
+// each >= 0.
+post_index build_post_index_at_offsets(const synapse_table& table, std::uint32_t n_targets,
+                                       std::span<const tick_type> offset_ticks);
+
 }  // namespace spikeq

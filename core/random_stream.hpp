@@ -33,6 +33,8 @@ enum class stream_kind : std::uint32_t {
   protocol = 12,   // trial outcomes
   noise_current = 11,
   neuron_parameters = 13,  // per-neuron model parameters (heterogeneous populations)
+  glm_spiking = 14,        // glm_sampling: one uniform per step a neuron may fire in
+  escape_noise = 15,       // pp_psc_delta: spike draws and random dead times
 };
 
 // random_stream::poisson counts this many table entries without a branch; tables

@@ -145,8 +145,13 @@ void shard::start(tick_type t_stop) {
     if (!tick_synapses_[p].empty())
       schedule_if_due(event::plasticity_tick(net_.projections[p].rule->tick_interval(), p));
   for (std::uint32_t k = 0; k < hooks_.probes.size(); ++k)
-    if (!probe_windows_[k].shard_columns[index_].empty())
-      schedule_if_due(event::record(hooks_.probes[k]->first_sample(), k));
+    if (!probe_windows_[k].shard_columns[index_].empty()) {
+      const auto* listed = probe_windows_[k].listed;
+      if (listed == nullptr)
+        schedule_if_due(event::record(hooks_.probes[k]->first_sample(), k));
+      else if (!listed->empty())
+        schedule_if_due(event::record(listed->front(), k));
+    }
 }
 
 void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
@@ -249,7 +254,7 @@ void shard::dispatch(const event& e) {
       const state_probe& probe = *hooks_.probes[k];
       probe_window& w = probe_windows_[k];
       probe.sample(e.tick, w.shard_columns[index_], {w.row(e.tick), w.columns});
-      schedule_if_due(event::record(e.tick + probe.interval(), k));
+      schedule_if_due(event::record(w.next_after(e.tick), k));
       break;
     }
     case event_kind::housekeeping:

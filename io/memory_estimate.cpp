@@ -35,6 +35,10 @@ constexpr double post_index_build_bytes_per_synapse = 8;
 constexpr double dendritic_build_bytes_per_synapse = 8;
 // Weight recording keeps a double snapshot and the initial weights (8 + 8).
 constexpr double recorded_weight_bytes_per_synapse = 16;
+// An alignment (recording.alignment) per synapse of a projection it compares: edge
+// order and storage map (16), matrix entry index and value (16), a pending frame (8)
+// and the kernel's probe row (8).
+constexpr double aligned_bytes_per_synapse = 48;
 // Per-neuron state of each model: initial values and working state (doubles), the
 // step's input and refractory lists, plus 16 bytes of kernel bookkeeping per neuron.
 constexpr double iaf_bytes_per_neuron = 7 * 8 + 16 + 16;  // iaf_psc_exp, iaf_cond_exp
@@ -43,7 +47,13 @@ constexpr double izhikevich_bytes_per_neuron = 6 * 8 + 16 + 16;
 // Izhikevich's a, b, c, d, kept per neuron (net.m's heterogeneity).
 constexpr double izhikevich_parameter_bytes_per_neuron = 4 * 8;
 constexpr double poisson_bytes_per_neuron = 48 + 8 + 4 + 16;  // stream, next spike, version
-constexpr double spike_train_bytes = 24 + 16;                 // a vector per train
+// glm_sampling: bias, currents, u, PSP, input (2), steps since the last spike and a
+// random stream (64), plus one double of PSP history per step of the kernel.
+constexpr double glm_bytes_per_neuron = 7 * 8 + 4 + 64 + 16 + 16;
+// pp_psc_delta: V, E_sfa, currents, input (2), dead time and a random stream, plus
+// one double per adaptation element.
+constexpr double pp_psc_delta_bytes_per_neuron = 6 * 8 + 4 + 64 + 16 + 16;
+constexpr double spike_train_bytes = 24 + 16;  // a vector per train
 constexpr double spike_time_bytes = 8;
 // Executable, libraries, protobuf, HDF5 and recorder buffers: what a tiny network
 // already holds (about 20 MiB resident for examples/delay_demo.textproto).
@@ -55,9 +65,11 @@ constexpr double stdp_pair_bytes_per_synapse = 32;   // w, x_before, t_pre, t_pr
 constexpr double stdp_post_side_bytes = 24;          // y_before, t_post, t_post_previous
 constexpr double stdp_triplet_bytes_per_synapse = 56;
 constexpr double spnet_bytes_per_synapse = 32;
-constexpr double modulated_bytes_per_synapse = 32;   // w, c, x, stamp
-constexpr double modulated_post_side_bytes = 16;     // y_before, t_post
+constexpr double modulated_bytes_per_synapse = 32;     // w, c, x, stamp
+constexpr double modulated_post_side_bytes = 16;       // y_before, t_post
 constexpr double readout_rule_bytes_per_synapse = 36;  // w, r, r_tick, source, pending
+// w, pending, and the last k + 1 presynaptic and postsynaptic spike ticks.
+double sal_bytes_per_synapse(std::uint32_t last_spikes) { return 16.0 + 16.0 * (last_spikes + 1); }
 
 std::map<std::string, double> population_sizes(const config::Network& net) {
   std::map<std::string, double> sizes;
@@ -112,6 +124,14 @@ bool weights_recorded(const config::Network& net, const std::string& projection)
   return false;
 }
 
+// Whether an alignment compares the projection (or one of its per-target parts).
+bool aligned(const config::Network& net, const std::string& projection) {
+  for (const auto& a : net.recording().alignment())
+    for (const auto* name : {&a.forward(), &a.feedback()})
+      if (*name == projection || name->rfind(projection + "/", 0) == 0) return true;
+  return false;
+}
+
 double rule_bytes(const config::Plasticity& p, double synapses, double targets, bool shared_post) {
   switch (p.rule_case()) {
     case config::Plasticity::kStdp:
@@ -127,6 +147,8 @@ double rule_bytes(const config::Plasticity& p, double synapses, double targets, 
              (shared_post ? targets : synapses) * modulated_post_side_bytes;
     case config::Plasticity::kErrorModulatedHebbian:
       return synapses * readout_rule_bytes_per_synapse;
+    case config::Plasticity::kSal:
+      return synapses * sal_bytes_per_synapse(p.sal().has_last_spikes() ? p.sal().last_spikes() : 1);
     default:
       return synapses * static_rule_bytes_per_synapse;
   }
@@ -180,6 +202,7 @@ projection_memory estimate_projection(const config::Network& net, int index,
     build_after = post_index_build_bytes_per_synapse + (dendritic ? dendritic_build_bytes_per_synapse : 0.0);
   }
   if (weights_recorded(net, pr.name())) m.resident_bytes += m.synapses * recorded_weight_bytes_per_synapse;
+  if (aligned(net, pr.name())) m.resident_bytes += m.synapses * aligned_bytes_per_synapse;
   m.transient_bytes = m.synapses * std::max(build, build_after) +
                       static_cast<double>(pr.target_size()) * (n_sources + 1) * build_bytes_per_source;
   return m;
@@ -192,6 +215,14 @@ double population_bytes(const config::Population& p) {
       return n * iaf_delta_bytes_per_neuron;
     case config::Population::kIzhikevich:
       return n * (izhikevich_bytes_per_neuron + izhikevich_parameter_bytes_per_neuron);
+    case config::Population::kGlmSampling: {
+      const auto& m = p.glm_sampling();
+      const double length = m.psp() == config::GlmSampling::ALPHA ? m.psp_length() : m.tau_syn();
+      const double steps = m.dt() > 0 ? std::max(1.0, std::round(length / m.dt())) : 1.0;
+      return n * (glm_bytes_per_neuron + 8 * steps);
+    }
+    case config::Population::kPpPscDelta:
+      return n * (pp_psc_delta_bytes_per_neuron + 8.0 * p.pp_psc_delta().tau_sfa_size());
     case config::Population::kPoissonGenerator:
       return n * poisson_bytes_per_neuron;
     case config::Population::kSpikeGenerator: {

@@ -92,7 +92,26 @@ void check_memory_fits(const network_file& file, const memory_estimate& estimate
     const auto& pop = file.network.population(estimate.largest_population);
     message += fmt::format("; population '{}' dominates ({} GiB, {} neurons)", pop.name(),
                            format_gib(estimate.largest_population_bytes), format_count(pop.size()));
-    throw input_error({file.error_at({{"population", estimate.largest_population}}, message)});
+    throw input_error({file.error_at({{"population", estimate.largest_population}, {"size"}}, message)});
+  }
+  throw input_error({{file.path, 0, 0, message}});
+}
+
+void report_out_of_memory(const network_file& file, const memory_estimate& estimate) {
+  // The estimate said it fits, or the available memory was unknown: name what is big.
+  std::string message = fmt::format("out of memory while building the network (estimated {} GiB)",
+                                    format_gib(estimate.peak_bytes));
+  if (estimate.dominant >= 0) {
+    const auto& p = estimate.projections[static_cast<std::size_t>(estimate.dominant)];
+    message += fmt::format("; projection '{}' dominates ({} GiB, {} synapses)", p.name,
+                           format_gib(p.resident_bytes + p.transient_bytes), format_count(p.synapses));
+    throw input_error({file.error_at({{"projection", p.index}}, message)});
+  }
+  if (estimate.largest_population >= 0) {
+    const auto& pop = file.network.population(estimate.largest_population);
+    message += fmt::format("; population '{}' dominates ({} GiB, {} neurons)", pop.name(),
+                           format_gib(estimate.largest_population_bytes), format_count(pop.size()));
+    throw input_error({file.error_at({{"population", estimate.largest_population}, {"size"}}, message)});
   }
   throw input_error({{file.path, 0, 0, message}});
 }

@@ -22,6 +22,12 @@ std::optional<double> available_memory_bytes();
 void check_memory_fits(const network_file& file, const memory_estimate& estimate,
                        std::optional<double> available);
 
+// For a build that ran out of memory (std::bad_alloc) although the check passed (the
+// available memory unknown, or taken by others meanwhile): throws input_error as
+// check_memory_fits would with nothing available, naming the dominant projection or
+// population.
+[[noreturn]] void report_out_of_memory(const network_file& file, const memory_estimate& estimate);
+
 // The check as `spikeq run` and `validate` use it: estimate, then compare with what
 // the machine has. Returns the estimate (`run --stats` prints it next to the measured peak).
 memory_estimate check_memory_fits(const network_file& file, std::size_t shards = 1);

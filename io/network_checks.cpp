@@ -87,6 +87,47 @@ static void check_threshold_reset(double v_th, double v_reset, const field_path&
             fmt::format("V_reset ({} mV) must be below V_th ({} mV)", v_reset, v_th));
 }
 
+// glm_sampling and pp_psc_delta count their times in whole steps of their dt.
+static void check_stochastic_neurons(const Population& p, const field_path& here, double resolution,
+                                     checker& c) {
+  const char* model = p.has_glm_sampling() ? "glm_sampling" : "pp_psc_delta";
+  const double dt = p.has_glm_sampling() ? p.glm_sampling().dt() : p.pp_psc_delta().dt();
+  if (!on_grid(dt, resolution)) {
+    c.error(extend(here, {{model}, {"dt"}}),
+            fmt::format("dt = {} ms is not a whole number of resolution steps ({} ms)", dt, resolution));
+    return;
+  }
+  // Step counts are held in 32 bits.
+  auto whole_steps = [&](double value, const char* field) {
+    if (!on_grid(value, dt))
+      c.error(extend(here, {{model}, {field}}),
+              fmt::format("{} = {} ms is not a whole number of steps (dt = {} ms)", field, value, dt));
+    else if (value / dt > 1e9)
+      c.error(extend(here, {{model}, {field}}),
+              fmt::format("{} = {} ms is more than 10^9 steps (dt = {} ms)", field, value, dt));
+  };
+  if (p.has_glm_sampling()) {
+    const auto& m = p.glm_sampling();
+    whole_steps(m.tau_ref(), "tau_ref");
+    // A tau_syn taken from tau_ref is reported there.
+    if (m.psp() == config::GlmSampling::RECTANGULAR && m.tau_syn() != m.tau_ref())
+      whole_steps(m.tau_syn(), "tau_syn");
+    if (m.psp() == config::GlmSampling::ALPHA) whole_steps(m.psp_length(), "psp_length");
+    return;
+  }
+  const auto& m = p.pp_psc_delta();
+  // NEST: 0 < dead_time < dt lasts one step; a random dead time is rounded per draw.
+  if (!m.dead_time_random() && m.dead_time() >= dt) whole_steps(m.dead_time(), "dead_time");
+  if (m.dead_time_random() && m.dead_time() / dt > 1e8)
+    c.error(extend(here, {{model}, {"dead_time"}}),
+            fmt::format("dead_time = {} ms is more than 10^8 steps (dt = {} ms)", m.dead_time(), dt));
+  whole_steps(m.t_ref_remaining(), "t_ref_remaining");
+  if (m.tau_sfa_size() != m.q_sfa_size())
+    c.error(extend(here, {{model}, {m.q_sfa_size() > 0 ? "q_sfa" : "tau_sfa", 0}}),
+            fmt::format("{} q_sfa values for {} tau_sfa values: give one jump per adaptation time constant",
+                        m.q_sfa_size(), m.tau_sfa_size()));
+}
+
 void check_populations(Network& net, checker& c, std::map<std::string, int>& index) {
   const double resolution = net.simulation().resolution();
   for (int k = 0; k < net.population_size(); ++k) {
@@ -100,7 +141,7 @@ void check_populations(Network& net, checker& c, std::map<std::string, int>& ind
     if (p.model_case() == Population::MODEL_NOT_SET)
       c.error(here, "population '" + p.name() +
                         "' has no model (iaf_psc_exp, iaf_psc_delta, iaf_cond_exp, izhikevich, "
-                        "poisson_generator, spike_generator, linear_readout)");
+                        "glm_sampling, pp_psc_delta, poisson_generator, spike_generator, linear_readout)");
     auto check_dt = [&](double dt, const char* model) {
       if (!on_grid(dt, resolution))
         c.error(extend(here, {{model}, {"dt"}}),
@@ -128,6 +169,12 @@ void check_populations(Network& net, checker& c, std::map<std::string, int>& ind
       check_distribution(p.izhikevich().v_m(), extend(here, {{"izhikevich"}, {"V_m"}}), p.size(), "V_m", c);
       if (p.izhikevich().has_u_m())
         check_distribution(p.izhikevich().u_m(), extend(here, {{"izhikevich"}, {"U_m"}}), p.size(), "U_m", c);
+    } else if (p.has_glm_sampling() || p.has_pp_psc_delta()) {
+      check_stochastic_neurons(p, here, resolution, c);
+      const auto& initial = p.has_glm_sampling() ? p.glm_sampling().bias() : p.pp_psc_delta().v_m();
+      const char* model = p.has_glm_sampling() ? "glm_sampling" : "pp_psc_delta";
+      const char* variable = p.has_glm_sampling() ? "bias" : "V_m";
+      check_distribution(initial, extend(here, {{model}, {variable}}), p.size(), variable, c);
     } else if (p.has_poisson_generator()) {
       const auto& g = p.poisson_generator();
       if (g.has_stop() && g.stop() < g.start())
@@ -311,10 +358,12 @@ void check_noise_current(Network& net, config::CurrentSource& cs, const field_pa
     // The models with a noise term (population::set_noise_currents); generators are
     // reported for every current source.
     if (!is_generator(tp) && !tp.has_iaf_psc_exp() && !tp.has_iaf_psc_delta() && !tp.has_iaf_cond_exp() &&
-        !tp.has_izhikevich())
-      c.error(extend(here, {{"target", i}}),
-              "population '" + t +
-                  "' takes no noise_current (iaf_psc_exp, iaf_psc_delta, iaf_cond_exp and izhikevich do)");
+        !tp.has_izhikevich() && !tp.has_glm_sampling() && !tp.has_pp_psc_delta())
+      c.error(
+          extend(here, {{"target", i}}),
+          "population '" + t +
+              "' takes no noise_current (iaf_psc_exp, iaf_psc_delta, iaf_cond_exp, izhikevich, glm_sampling "
+              "and pp_psc_delta do)");
     const double dt = step_ms(tp);
     if (dt > 0 && !on_grid(g.interval(), dt))
       c.error(

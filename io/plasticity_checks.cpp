@@ -1,6 +1,9 @@
 #include "io/plasticity_checks.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "io/plasticity_factory.hpp"
 #include "io/schema_options.hpp"
@@ -23,6 +26,57 @@ void check_bounds(double w_min, double w_max, const field_path& here, checker& c
     c.error(extend(here, {{"Wmin"}}), fmt::format("Wmin = {} exceeds Wmax = {}", w_min, w_max));
 }
 
+bool same_window(const config::Sal& a, const config::Sal& b) {
+  return a.kernel() == b.kernel() && a.a_causal() == b.a_causal() && a.a_anticausal() == b.a_anticausal() &&
+         a.tau_causal() == b.tau_causal() && a.tau_anticausal() == b.tau_anticausal() &&
+         a.last_spikes() == b.last_spikes();
+}
+
+void check_sal(const Network& net, int k, checker& c) {
+  const auto& pr = net.projection(k);
+  const auto& s = pr.plasticity().sal();
+  const field_path here{{"projection", k}, {"plasticity"}, {"sal"}};
+  check_bounds(s.wmin(), s.wmax(), here, c);
+  const double res = net.simulation().resolution();
+  if (s.has_period() && !on_grid(s.period(), res))
+    c.error(extend(here, {{"period"}}),
+            fmt::format("period = {} ms is not a whole number of resolution steps ({} ms)", s.period(), res));
+  if (s.application() == config::Sal::ACCUMULATED && !s.has_period() && !net.has_protocol())
+    c.error(extend(here, {{"application"}}),
+            "ACCUMULATED needs a period, or a protocol whose trials and learning phases mark when to apply");
+  if (s.application() == config::Sal::IMMEDIATE && (s.has_period() || s.normalization() > 0))
+    c.error(extend(here, {{s.has_period() ? "period" : "normalization"}}),
+            "period and normalization apply to application: ACCUMULATED");
+  if (s.reciprocal().empty()) return;
+  const auto partner_it = std::find_if(net.projection().begin(), net.projection().end(),
+                                       [&](const auto& q) { return q.name() == s.reciprocal(); });
+  if (partner_it == net.projection().end()) {
+    c.error(extend(here, {{"reciprocal"}}), "unknown projection '" + s.reciprocal() + "'");
+    return;
+  }
+  const auto& partner = *partner_it;
+  if (partner.name() == pr.name()) {
+    c.error(extend(here, {{"reciprocal"}}), "a projection cannot be its own reciprocal partner");
+    return;
+  }
+  const bool transposed = pr.target_size() == 1 && partner.target_size() == 1 &&
+                          partner.source() == pr.target(0) && partner.target(0) == pr.source();
+  if (!transposed)
+    c.error(extend(here, {{"reciprocal"}}),
+            fmt::format("'{}' ({} -> {}) is not the transpose of '{}' ({} -> {}): a reciprocal pair connects "
+                        "the same two populations in opposite directions",
+                        partner.name(), partner.source(), fmt::join(partner.target(), ", "), pr.name(),
+                        pr.source(), fmt::join(pr.target(), ", ")));
+  else if (!partner.has_plasticity() || !partner.plasticity().has_sal() ||
+           partner.plasticity().sal().reciprocal() != pr.name())
+    c.error(extend(here, {{"reciprocal"}}), "'" + partner.name() + "' must also learn with sal and name '" +
+                                                pr.name() + "' as its reciprocal");
+  else if (!same_window(s, partner.plasticity().sal()))
+    c.error(extend(here, {{"reciprocal"}}),
+            "the reciprocal pair '" + pr.name() + "'/'" + partner.name() +
+                "' needs the same window (kernel, amplitudes, time constants, last_spikes) on both sides");
+}
+
 }  // namespace
 
 void check_plasticity(Network& net, int k, checker& c) {
@@ -33,7 +87,7 @@ void check_plasticity(Network& net, int k, checker& c) {
   if (pl.rule_case() == Plasticity::RULE_NOT_SET) {
     c.error(here,
             "plasticity needs a rule (static_synapse, stdp, stdp_triplet, spnet_stdp, dopamine_stdp, rstdp, "
-            "error_modulated_hebbian)");
+            "error_modulated_hebbian, sal)");
     return;
   }
   if (pl.delay_convention() == Plasticity::DELAY_CONVENTION_UNSPECIFIED)
@@ -69,6 +123,7 @@ void check_plasticity(Network& net, int k, checker& c) {
     const auto p = modulated_parameters(pl);
     check_bounds(p.bounds.w_min, p.bounds.w_max, extend(here, {{rule}}), c);
   }
+  if (pl.has_sal()) check_sal(net, k, c);
   if (pl.has_stdp()) {
     auto& s = *pl.mutable_stdp();
     check_bounds(s.wmin(), s.wmax(), extend(here, {{"stdp"}}), c);

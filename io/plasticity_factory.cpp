@@ -11,6 +11,7 @@
 #include "neurons/linear_readout.hpp"
 #include "plasticity/error_modulated_hebbian.hpp"
 #include "plasticity/modulated_stdp.hpp"
+#include "plasticity/sal.hpp"
 #include "plasticity/spnet_stdp.hpp"
 #include "plasticity/static_rule.hpp"
 #include "plasticity/stdp_pair.hpp"
@@ -197,6 +198,46 @@ std::unique_ptr<plasticity_rule> make_readout_rule(const config::ErrorModulatedH
       table.source_count(), *readout, readout->size(), net.protocol, std::move(resets));
 }
 
+// Where accumulated SAL changes are applied without a period: at the end of every
+// learning phase naming the projection (`schedule` falling to 0) and of every trial
+// in which it learns (consecutive phases across trials leave no falling edge).
+std::vector<tick_type> sal_application_ticks(const trial_protocol& protocol, const step_series* schedule) {
+  std::vector<tick_type> ticks;
+  if (schedule != nullptr)
+    for (std::size_t k = 1; k < schedule->tick.size(); ++k)
+      if (schedule->value[k] <= 0.0 && schedule->value[k - 1] > 0.0) ticks.push_back(schedule->tick[k]);
+  for (std::size_t k = 0; k < protocol.trial_start.size(); ++k) {
+    const tick_type end = protocol.trial_end(k);
+    if (schedule == nullptr || schedule->at(end - 1) > 0.0) ticks.push_back(end);
+  }
+  std::sort(ticks.begin(), ticks.end());
+  ticks.erase(std::unique(ticks.begin(), ticks.end()), ticks.end());
+  ticks.erase(ticks.begin(), std::upper_bound(ticks.begin(), ticks.end(), tick_type{0}));
+  return ticks;
+}
+
+std::unique_ptr<plasticity_rule> make_sal_rule(const config::Sal& cfg, const network& net, projection& proj,
+                                               const step_series* schedule) {
+  pl::sal_parameters p;
+  p.kernel =
+      cfg.kernel() == config::Sal::TRIANGULAR ? pl::sal_kernel::triangular : pl::sal_kernel::exponential;
+  p.a_causal = cfg.a_causal();
+  p.a_anticausal = cfg.a_anticausal();
+  p.tau_causal_ms = cfg.tau_causal();
+  p.tau_anticausal_ms = cfg.tau_anticausal();
+  p.last_spikes = cfg.last_spikes();
+  p.eta = cfg.eta();
+  p.accumulate = cfg.application() == config::Sal::ACCUMULATED;
+  p.normalization_ms = cfg.normalization();
+  p.bounds = {cfg.wmin(), cfg.wmax()};
+  if (!p.accumulate) return std::make_unique<pl::sal_rule>(p, net.grid.resolution_ms(), proj.synapses.weight);
+  if (cfg.has_period())
+    return std::make_unique<pl::sal_rule>(p, net.grid.resolution_ms(), proj.synapses.weight,
+                                          std::vector<tick_type>{}, net.grid.to_ticks(cfg.period()));
+  return std::make_unique<pl::sal_rule>(p, net.grid.resolution_ms(), proj.synapses.weight,
+                                        sal_application_ticks(net.protocol, schedule));
+}
+
 }  // namespace
 
 void attach_plasticity(const network_file& file, int k, network& net, projection& proj) {
@@ -224,19 +265,33 @@ void attach_plasticity(const network_file& file, int k, network& net, projection
         dendritic[s] = split ? fixed : d;
     }
   }
-  proj.post = build_post_index(table, n_targets, dendritic);
+  if (cfg.has_sal()) {
+    // SAL's frame: both spikes reach synapse s after its whole delay (plasticity/sal.hpp).
+    std::vector<tick_type> offsets(table.synapse_count());
+    for (std::uint64_t b = 0; b + 1 < table.block_first_synapse.size(); ++b)
+      std::fill(offsets.begin() + static_cast<std::ptrdiff_t>(table.block_first_synapse[b]),
+                offsets.begin() + static_cast<std::ptrdiff_t>(table.block_first_synapse[b + 1]),
+                table.block_delay[b]);
+    proj.post = build_post_index_at_offsets(table, n_targets, offsets);
+  } else {
+    proj.post = build_post_index(table, n_targets, dendritic);
+  }
   // One dendritic delay for all synapses: a target's postsynaptic side can be shared.
   std::optional<pl::shared_post_side> shared;
   if (std::adjacent_find(dendritic.begin(), dendritic.end(), std::not_equal_to<>()) == dendritic.end())
     shared = pl::shared_post_side{table.target, n_targets};
   try {
+    const step_series* schedule = nullptr;
+    for (const auto& [name, series] : net.protocol.learning)
+      if (name == file.network.projection(k).name()) schedule = &series;
     if (cfg.has_error_modulated_hebbian())
       proj.rule = make_readout_rule(cfg.error_modulated_hebbian(), net, proj);
+    else if (cfg.has_sal())
+      proj.rule = make_sal_rule(cfg.sal(), net, proj, schedule);
     else
       proj.rule = make_rule(cfg, grid, proj.synapses.weight, shared, net.modulation, dendritic);
     // Learning phases name the projection as written (also for several targets).
-    for (const auto& [name, schedule] : net.protocol.learning)
-      if (name == file.network.projection(k).name()) proj.rule->set_learning_schedule(&schedule);
+    if (schedule != nullptr) proj.rule->set_learning_schedule(schedule);
   } catch (const std::invalid_argument& e) {
     throw input_error({file.error_at(here, fmt::format("projection '{}': {}", proj.name, e.what()))});
   }

@@ -1,13 +1,17 @@
 #include "io/population_factory.hpp"
 
+#include <cmath>
+
 #include "core/sharded_population.hpp"
 #include "io/distribution_from_config.hpp"
+#include "neurons/glm_sampling.hpp"
 #include "neurons/iaf_cond_exp.hpp"
 #include "neurons/iaf_psc_delta.hpp"
 #include "neurons/iaf_psc_exp.hpp"
 #include "neurons/izhikevich.hpp"
 #include "neurons/linear_readout.hpp"
 #include "neurons/poisson_generator.hpp"
+#include "neurons/pp_psc_delta.hpp"
 #include "neurons/spike_generator.hpp"
 
 namespace spikeq::io {
@@ -91,6 +95,39 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
         s.U_m[k] = (per_neuron.b.empty() ? q.b : per_neuron.b[k]) * s.V_m_mV[k];
     }
     return std::make_unique<izhikevich>(p.name(), n, q, s, grid, step_of(m.dt(), grid), per_neuron);
+  }
+  if (p.has_glm_sampling()) {
+    const auto& m = p.glm_sampling();
+    const double dt = grid.to_ms(step_of(m.dt(), grid));
+    auto steps = [&](double ms) { return static_cast<std::int32_t>(std::llround(ms / dt)); };
+    glm_sampling_parameters q;
+    q.tau_ref_steps = steps(m.tau_ref());
+    q.psp = m.psp() == config::GlmSampling::ALPHA ? glm_psp_shape::alpha : glm_psp_shape::rectangular;
+    q.tau_syn_steps = q.psp == glm_psp_shape::alpha ? m.tau_syn() / dt : steps(m.tau_syn());
+    q.psp_length_steps = q.psp == glm_psp_shape::alpha ? steps(m.psp_length()) : 0;
+    q.refractoriness = m.refractoriness() == config::GlmSampling::SAL_CODE ? glm_refractoriness::sal_code
+                                                                           : glm_refractoriness::buesing_2011;
+    return std::make_unique<glm_sampling>(p.name(), n, q, init(m.bias(), 0), step_of(m.dt(), grid), seed,
+                                          index, first);
+  }
+  if (p.has_pp_psc_delta()) {
+    const auto& m = p.pp_psc_delta();
+    pp_psc_delta_parameters q;
+    q.tau_m_ms = m.tau_m();
+    q.C_m_pF = m.c_m();
+    q.dead_time_ms = m.dead_time();
+    q.dead_time_random = m.dead_time_random();
+    q.dead_time_shape = m.dead_time_shape();
+    q.with_reset = m.with_reset();
+    q.c_1 = m.c_1();
+    q.c_2 = m.c_2();
+    q.c_3 = m.c_3();
+    q.I_e_pA = m.i_e();
+    q.t_ref_remaining_ms = m.t_ref_remaining();
+    q.tau_sfa_ms.assign(m.tau_sfa().begin(), m.tau_sfa().end());
+    q.q_sfa_mV.assign(m.q_sfa().begin(), m.q_sfa().end());
+    return std::make_unique<pp_psc_delta>(p.name(), n, q, init(m.v_m(), 0), grid, step_of(m.dt(), grid), seed,
+                                          index, first);
   }
   if (p.has_linear_readout())
     return std::make_unique<linear_readout>(p.name(), n, p.linear_readout().tau(), grid.resolution_ms());

@@ -122,31 +122,35 @@ void build_protocol(const network_file& file, network& net) {
         }
         const tick_type start = net.grid.to_ticks(p.start() + k * p.trial_duration());
         const tick_type outcome_at = start + net.grid.to_ticks(now.latency_ms);
-        const std::uint32_t outcome = draw_outcome(now.probabilities, net.seed, k);
+        // Without outcomes (trials that only pace learning phases) every trial has outcome 0.
+        const bool has_outcomes = p.outcome_size() > 0;
+        const std::uint32_t outcome = has_outcomes ? draw_outcome(now.probabilities, net.seed, k) : 0;
         proto.trial_start.push_back(start);
         proto.outcome_tick.push_back(outcome_at);
         proto.outcome.push_back(outcome);
         for (auto& cue : cues) pulse(cue, start);
-        for (const std::size_t s : stimuli_of_outcome[outcome]) pulse(outcome_stimuli[s], outcome_at);
+        if (has_outcomes)
+          for (const std::size_t s : stimuli_of_outcome[outcome]) pulse(outcome_stimuli[s], outcome_at);
         if (p.gate().value() > 0) {
           proto.gate.set(outcome_at + net.grid.to_ticks(p.gate().start()), p.gate().value());
           proto.gate.set(outcome_at + net.grid.to_ticks(p.gate().stop()), 0.0);
         }
-        for (const auto& teacher : p.outcome(static_cast<int>(outcome)).teacher()) {
-          const auto pop = net.find_population(teacher.readout());
-          const neuron_id_type size = net.populations[static_cast<std::size_t>(pop)]->size();
-          const tick_type from = outcome_at + net.grid.to_ticks(teacher.start());
-          const tick_type to = from + net.grid.to_ticks(teacher.duration());
-          const auto apply = [&](neuron_id_type n) {
-            step_series& s = series(teacher.readout(), n);
-            s.set(from, teacher.value());
-            s.set(to, 0.0);
-          };
-          if (teacher.neurons().empty())
-            for (neuron_id_type n = 0; n < size; ++n) apply(n);
-          else
-            for (const std::uint32_t n : teacher.neurons()) apply(n);
-        }
+        if (has_outcomes)
+          for (const auto& teacher : p.outcome(static_cast<int>(outcome)).teacher()) {
+            const auto pop = net.find_population(teacher.readout());
+            const neuron_id_type size = net.populations[static_cast<std::size_t>(pop)]->size();
+            const tick_type from = outcome_at + net.grid.to_ticks(teacher.start());
+            const tick_type to = from + net.grid.to_ticks(teacher.duration());
+            const auto apply = [&](neuron_id_type n) {
+              step_series& s = series(teacher.readout(), n);
+              s.set(from, teacher.value());
+              s.set(to, 0.0);
+            };
+            if (teacher.neurons().empty())
+              for (neuron_id_type n = 0; n < size; ++n) apply(n);
+            else
+              for (const std::uint32_t n : teacher.neurons()) apply(n);
+          }
       }
     } catch (const std::logic_error& e) {
       throw input_error(

@@ -114,7 +114,6 @@ void check_protocol(config::Network& net, const std::map<std::string, int>& inde
   const auto& p = net.protocol();
   const field_path here{{"protocol"}};
   if (!p.has_trial_duration()) c.error(here, "a protocol needs trial_duration");
-  if (p.outcome().empty()) c.error(here, "a protocol needs at least one outcome");
   std::vector<double> probabilities;
   for (const auto& o : p.outcome()) probabilities.push_back(o.probability());
   if (!p.outcome().empty()) check_probabilities(probabilities, here, c);

@@ -39,6 +39,7 @@ spike_recorder::spike_recorder(const network& net, output_file& out) : net_(net)
 void spike_recorder::add(std::uint32_t population, const std::vector<neuron_id_type>& neurons) {
   auto& c = channels_[population];
   const auto& pop = *net_.populations[population];
+  const bool first_entry = !c;
   if (!c) {
     c = std::make_unique<channel>();
     c->sink = &out_.add_spike_population(pop.name(), pop.size());
@@ -46,10 +47,17 @@ void spike_recorder::add(std::uint32_t population, const std::vector<neuron_id_t
   if (neurons.empty()) {
     c->selected.clear();
     c->selected.shrink_to_fit();
+    c->sink->set_recorded_node_ids({});
     return;
   }
+  // A population recorded whole by an earlier entry stays whole.
+  if (c->selected.empty() && !first_entry) return;
   if (c->selected.empty()) c->selected.assign(pop.size(), false);
   for (const auto n : neurons) c->selected[n] = true;
+  std::vector<std::uint64_t> ids;  // ascending, so the file lists each neuron once
+  for (std::uint64_t n = 0; n < c->selected.size(); ++n)
+    if (c->selected[n]) ids.push_back(n);
+  c->sink->set_recorded_node_ids(std::move(ids));
 }
 
 void spike_recorder::on_spikes(std::uint32_t population, tick_type tick,

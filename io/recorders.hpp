@@ -25,7 +25,9 @@ class spike_recorder final : public spike_observer {
  public:
   spike_recorder(const network& net, output_file& out);
 
-  // Records population `population`; an empty `neurons` means all of them.
+  // Records population `population`; an empty `neurons` means all of them. Several
+  // calls for one population record the union; the output lists the recorded
+  // neurons (/spikes/<name>/recorded_node_ids).
   void add(std::uint32_t population, const std::vector<neuron_id_type>& neurons);
 
   void on_spikes(std::uint32_t population, tick_type tick, std::span<const neuron_id_type> neurons) override;

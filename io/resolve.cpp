@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "io/alignment_checks.hpp"
 #include "io/network_checks.hpp"
 #include "io/neuromodulator_checks.hpp"
 #include "io/plasticity_checks.hpp"
@@ -63,6 +64,20 @@ void resolve_population(Population& p, double default_dt) {
     if (!m.has_dt()) m.set_dt(default_dt);
     if (!m.has_v_m()) m.mutable_v_m()->set_constant(m.c());
     // U_m left unset means b * V_m per neuron; the builder applies it.
+  } else if (p.has_glm_sampling()) {
+    auto& m = *p.mutable_glm_sampling();
+    if (!m.has_dt()) m.set_dt(default_dt);
+    if (!m.has_tau_syn()) m.set_tau_syn(m.tau_ref());
+    // sal_net.py's AlphaPSP: int(10 tau_syn) steps.
+    if (!m.has_psp_length() && m.psp() == config::GlmSampling::ALPHA && m.dt() > 0)
+      m.set_psp_length(std::max(1.0, std::floor(10.0 * m.tau_syn() / m.dt() + 1e-9)) * m.dt());
+    if (!m.has_bias()) m.mutable_bias()->set_constant(0.0);
+  } else if (p.has_pp_psc_delta()) {
+    auto& m = *p.mutable_pp_psc_delta();
+    if (!m.has_dt()) m.set_dt(default_dt);
+    if (!m.has_with_reset()) m.set_with_reset(true);
+    if (!m.has_dead_time_random()) m.set_dead_time_random(false);
+    if (!m.has_v_m()) m.mutable_v_m()->set_constant(0.0);
   }
 }
 
@@ -142,6 +157,8 @@ void resolve_network(network_file& file, const run_overrides& overrides) {
             fmt::format("dt = {} ms is not a whole number of resolution steps ({} ms)", sim.dt(),
                         sim.resolution()));
   if (net.population_size() == 0) c.error({}, "the network has no population");
+  // Times the tick type cannot hold (a spike at 1.8e19 ms) would wrap around in the kernel.
+  if (sim.resolution() > 0) check_time_ranges(net, sim.resolution(), root, file, c.errors());
   if (!c.errors().empty()) throw input_error(std::move(c.errors()));  // later checks assume sane basics
   for (auto& p : *net.mutable_population()) resolve_population(p, sim.dt());
   fill_schema_defaults(net);
@@ -158,6 +175,7 @@ void resolve_network(network_file& file, const run_overrides& overrides) {
   check_protocol(net, index, c);
   check_recording(net, index, c);
   check_weight_recordings(net, c);
+  check_alignments(net, c);
   if (!c.errors().empty()) throw input_error(std::move(c.errors()));
 }
 

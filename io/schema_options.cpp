@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "spikeq.pb.h"
 
 namespace spikeq::io {
@@ -111,6 +113,47 @@ void check_schema_bounds(const Message& message, field_path& path, const network
       path.pop_back();
     }
   }
+}
+
+namespace {
+
+void check_times_in(const Message& message, bool in_time_field, double longest_ms, field_path& path,
+                    const network_file& file, std::vector<diagnostic>& errors) {
+  const Reflection* r = message.GetReflection();
+  const auto* d = message.GetDescriptor();
+  for (int k = 0; k < d->field_count(); ++k) {
+    const FieldDescriptor* f = d->field(k);
+    const bool time = in_time_field || field_unit(f) == "ms";
+    const int count = f->is_repeated() ? r->FieldSize(message, f) : (r->HasField(message, f) ? 1 : 0);
+    for (int i = 0; i < count; ++i) {
+      path.push_back({f->name(), f->is_repeated() ? i : -1});
+      if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        // A message given in ms (a delay distribution) holds times throughout.
+        check_times_in(f->is_repeated() ? r->GetRepeatedMessage(message, f, i) : r->GetMessage(message, f),
+                       time, longest_ms, path, file, errors);
+      } else if (time && (f->cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE ||
+                          f->cpp_type() == FieldDescriptor::CPPTYPE_FLOAT)) {
+        const double v = numeric_value(message, r, f, i);
+        if (!std::isfinite(v))
+          errors.push_back(file.error_at(path, fmt::format("{} = {} is not a finite time", f->name(), v)));
+        else if (std::abs(v) > longest_ms)
+          errors.push_back(file.error_at(
+              path, fmt::format("{} = {:g} ms lies beyond the longest time spikeq represents ({:.4g} ms: "
+                                "2^62 ticks of the resolution)",
+                                f->name(), v, longest_ms)));
+      }
+      path.pop_back();
+    }
+  }
+}
+
+}  // namespace
+
+void check_time_ranges(const Message& message, double resolution_ms, field_path& path,
+                       const network_file& file, std::vector<diagnostic>& errors) {
+  // 2^62 ticks: any time plus any delay (both at most this) still fits in tick_type.
+  const double longest_ms = std::ldexp(1.0, 62) * resolution_ms;
+  check_times_in(message, false, longest_ms, path, file, errors);
 }
 
 }  // namespace spikeq::io

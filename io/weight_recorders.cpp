@@ -50,7 +50,7 @@ std::vector<std::uint64_t> report_columns(const config::WeightRecording& cfg, co
 std::string weight_unit(std::string_view model) {
   if (model == "iaf_psc_exp") return "pA";
   if (model == "iaf_cond_exp") return "nS";
-  if (model == "iaf_psc_delta" || model == "izhikevich") return "mV";
+  if (model == "iaf_psc_delta" || model == "izhikevich" || model == "pp_psc_delta") return "mV";
   return "1";
 }
 

@@ -43,5 +43,9 @@ void draw_modulators(const std::filesystem::path& recording, const plot_window& 
 // recorded too (the populations are not used).
 void draw_readouts(const std::filesystem::path& recording, const plot_window& w,
                    const std::filesystem::path& out);
+// Every /alignment group: the angle between W and B^T and the variance of W - B^T
+// over time (plot/alignment.cpp; the populations are not used).
+void draw_alignment(const std::filesystem::path& recording, const plot_window& w,
+                    const std::filesystem::path& out);
 
 }  // namespace spikeq::plot

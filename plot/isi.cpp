@@ -23,23 +23,23 @@ void draw_isi(const std::filesystem::path& recording, const plot_window& w,
     const auto n = sel.populations[k].neurons;
     std::vector<double> last(n, -1.0), mean(n, 0.0), m2(n, 0.0);
     std::vector<std::uint64_t> count(n, 0);
-    analysis::for_each_spike_chunk(r, sel.populations[k].name,
-                                   [&](std::span<const double> t, std::span<const std::uint64_t> ids) {
-                                     for (std::size_t i = 0; i < t.size(); ++i) {
-                                       if (t[i] < sel.t_start_ms || t[i] >= sel.t_stop_ms || ids[i] >= n)
-                                         continue;
-                                       const auto id = ids[i];
-                                       if (last[id] >= 0) {
-                                         const double interval = t[i] - last[id];
-                                         isi[k].add(interval);
-                                         ++count[id];  // Welford over the neuron's intervals
-                                         const double d = interval - mean[id];
-                                         mean[id] += d / static_cast<double>(count[id]);
-                                         m2[id] += d * (interval - mean[id]);
-                                       }
-                                       last[id] = t[i];
-                                     }
-                                   });
+    analysis::for_each_spike_chunk(
+        r, sel.populations[k].name, [&](std::span<const double> t, std::span<const std::uint64_t> ids) {
+          for (std::size_t i = 0; i < t.size(); ++i) {
+            const auto id = sel.populations[k].recorded.index_of(ids[i]);
+            if (t[i] < sel.t_start_ms || t[i] >= sel.t_stop_ms || id == analysis::recorded_neurons::npos)
+              continue;
+            if (last[id] >= 0) {
+              const double interval = t[i] - last[id];
+              isi[k].add(interval);
+              ++count[id];  // Welford over the neuron's intervals
+              const double d = interval - mean[id];
+              mean[id] += d / static_cast<double>(count[id]);
+              m2[id] += d * (interval - mean[id]);
+            }
+            last[id] = t[i];
+          }
+        });
     for (std::uint64_t id = 0; id < n; ++id)
       if (count[id] >= 2 && mean[id] > 0)
         cv[k].add(std::sqrt(m2[id] / static_cast<double>(count[id])) / mean[id]);

@@ -1,8 +1,9 @@
-// Spike raster: time on x, neurons stacked population by population on y, one
-// colour per population. Spikes are first binned into an occupancy grid of the plot
-// area (one cell per pixel column and per neuron, or per pixel row when there are
-// more neurons than rows), then each occupied cell is drawn once: cost and file size
-// depend on the figure, not on the spike count.
+// Spike raster: time on x, the recorded neurons stacked population by population
+// on y (one row each, in node id order), one colour per population. Spikes are first
+// binned into an occupancy grid of the plot area (one cell per pixel column and per
+// neuron, or per pixel row when there are more neurons than rows), then each
+// occupied cell is drawn once: cost and file size depend on the figure, not on the
+// spike count.
 #include <cmath>
 #include <vector>
 
@@ -38,12 +39,13 @@ void draw_raster(const std::filesystem::path& recording, const plot_window& w,
     analysis::for_each_spike_chunk(
         r, p.name, [&](std::span<const double> t, std::span<const std::uint64_t> ids) {
           for (std::size_t i = 0; i < t.size(); ++i) {
-            if (t[i] < sel.t_start_ms || t[i] >= sel.t_stop_ms || ids[i] >= p.neurons) continue;
+            if (t[i] < sel.t_start_ms || t[i] >= sel.t_stop_ms) continue;
+            const std::uint64_t slot = p.recorded.index_of(ids[i]);
+            if (slot == analysis::recorded_neurons::npos) continue;
             const auto col =
                 std::min(columns - 1, static_cast<std::size_t>((t[i] - sel.t_start_ms) / span * columns));
-            const auto row =
-                std::min(rows - 1, static_cast<std::size_t>(static_cast<double>(offset + ids[i]) /
-                                                            static_cast<double>(total) * rows));
+            const auto row = std::min(rows - 1, static_cast<std::size_t>(static_cast<double>(offset + slot) /
+                                                                         static_cast<double>(total) * rows));
             occupied[row * columns + col] = 1;
           }
         });
@@ -68,7 +70,11 @@ void draw_raster(const std::filesystem::path& recording, const plot_window& w,
       cairo_line_to(c.cr(), area.left + area.width, c.y(static_cast<double>(offset)));
       cairo_stroke(c.cr());
     }
-    legend.emplace_back(p.name + " (" + std::to_string(p.neurons) + ")", col);
+    const bool partial = p.recorded.population_size && *p.recorded.population_size > p.neurons;
+    legend.emplace_back(p.name + " (" + std::to_string(p.neurons) +
+                            (partial ? " of " + std::to_string(*p.recorded.population_size) : std::string()) +
+                            ")",
+                        col);
   }
   c.axes("time (ms)", "neuron");
   c.title("spike raster");

@@ -1,5 +1,5 @@
-// Population rates over time: spikes per neuron per second in bins of about 1/400 of
-// the window (at least 1 ms), one line per population.
+// Population rates over time: spikes per recorded neuron per second in bins of about
+// 1/400 of the window (at least 1 ms), one line per population.
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iostream>
 #include <numeric>
 
 #include "analysis/recording_analysis.hpp"
@@ -19,7 +20,10 @@ spike_selection select_spikes(const io::hdf5_reader& r, const std::string& file,
   for (const auto& name : names) {
     if (std::find(available.begin(), available.end(), name) == available.end())
       throw io::input_error({{file, 0, 0, "no spike population '" + name + "' in /spikes"}});
-    s.populations.push_back({name, analysis::node_count(r, "/spikes/" + name)});
+    auto recorded = analysis::read_recorded_neurons(r, name);
+    if (!recorded.listed) std::cerr << recorded.note(name) << '\n';
+    const std::uint64_t neurons = recorded.size();
+    s.populations.push_back({name, neurons, std::move(recorded)});
   }
   s.t_start_ms = w.t_start_ms.value_or(0.0);
   if (w.t_stop_ms) {

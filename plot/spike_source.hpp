@@ -18,7 +18,8 @@ namespace spikeq::plot {
 
 struct population_info {
   std::string name;
-  std::uint64_t neurons = 0;
+  std::uint64_t neurons = 0;            // recorded neurons (raster rows, the rate's divisor)
+  analysis::recorded_neurons recorded;  // which they are
 };
 
 struct spike_selection {
@@ -26,6 +27,8 @@ struct spike_selection {
   double t_start_ms = 0, t_stop_ms = 0;
 };
 
+// Prints a note on stderr for each population whose file does not list its recorded
+// neurons (their neurons are then the ones that spiked).
 spike_selection select_spikes(const io::hdf5_reader& r, const std::string& file, const plot_window& w);
 
 }  // namespace spikeq::plot

@@ -29,10 +29,22 @@ reports, ``trial_averaged`` aligns a readout neuron's response to each trial's
 outcome time (or start) and averages it per outcome, and ``readout_statistics``
 gives what `spikeq analyze` reports for it (docs/analysis.md, "Readouts").
 
+Alignment of forward and feedback weights (/alignment/<name>; docs/models/alignment.md):
+``load_alignment`` reads the series, ``alignment_statistics`` gives what `spikeq
+analyze` prints for one, and ``dense_matrix`` with ``alignment_measures`` (and
+``upper_triangle_asymmetry`` for a recurrent projection) recompute the measures from
+recorded weights as the paper code (Gierlich et al. 2025, symmnet/utils.py) does.
+
+Populations recorded in part: ``load_spikes`` returns the recorded node ids
+(/spikes/<population>/recorded_node_ids) as the third element, and every statistic
+takes either a neuron count (node ids 0..n-1) or that array, so rates, silent
+fractions and correlations are over the recorded neurons only. Files without the
+list (other tools) fall back to the neurons that spike, with a warning.
+
 Example:
     import spikeq_analysis as sa
     rec = sa.load_spikes("out/cuba.h5")
-    t, ids, n = rec["exc"]
+    t, ids, n = rec["exc"]  # n: the recorded node ids
     print(sa.mean_cv(t, ids, n), sa.fano_factor(t, ids, n, 0, 2000, 5))
     dopamine = sa.load_neuromodulators("out/distal_reward.h5")["dopamine"]
     grid = np.arange(0.0, 10000.0, 1.0)
@@ -40,8 +52,12 @@ Example:
     r = sa.trial_averaged("out/readout.h5", "readout", 0, window=(-300, 300))
     print(r["offsets"], r["mean"]["A"], r["count"]["A"])
 """
+import ctypes
+import ctypes.util
 import math
+import os
 import re
+import warnings
 
 import h5py
 import numpy as np
@@ -49,12 +65,52 @@ import numpy as np
 SORTING_NAMES = {0: "none", 1: "by_id", 2: "by_time"}  # SONATA enum values
 
 
-def _open(path):
-    """Opens a finished file, or one a run is still writing (SWMR)."""
+SWMR_READ_ATTEMPTS = 24  # as io/hdf5/hdf5_reader.hpp: a damaged file fails in ~0.05 s, not minutes
+
+
+def _marked_swmr(path):
+    """Whether the file's superblock (version >= 3) says a SWMR writer has it open:
+    the file consistency flags (byte 11) have bit 2 set."""
     try:
-        return h5py.File(path, "r")
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            at = 0
+            while at + 12 <= size:
+                f.seek(at)
+                head = f.read(12)
+                if head[:8] == b"\x89HDF\r\n\x1a\n":
+                    return head[8] >= 3 and bool(head[11] & 0x04)
+                at = 512 if at == 0 else at * 2
     except OSError:
+        pass
+    return False
+
+
+def _swmr_access():
+    """A file access property list with bounded metadata read attempts (h5py does not
+    wrap H5Pset_metadata_read_attempts: called through ctypes), or None."""
+    fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+    for name in ("libhdf5_serial.so.103", "libhdf5.so.103", ctypes.util.find_library("hdf5")):
+        try:
+            setter = ctypes.CDLL(name).H5Pset_metadata_read_attempts
+        except (OSError, AttributeError, TypeError):
+            continue
+        setter.argtypes = [ctypes.c_int64, ctypes.c_uint]
+        if setter(fapl.id, SWMR_READ_ATTEMPTS) >= 0:
+            return fapl
+    return None
+
+
+def _open(path):
+    """Opens a finished file plainly, or, when its superblock marks it as being written
+    with SWMR (a run in progress or killed), as a SWMR reader with bounded retries; a
+    damaged file fails at once (OSError) instead of in HDF5's SWMR retry loop."""
+    if not _marked_swmr(path):
+        return h5py.File(path, "r")
+    fapl = _swmr_access()
+    if fapl is None:
         return h5py.File(path, "r", libver="latest", swmr=True)
+    return h5py.File(h5py.h5f.open(os.fsencode(path), h5py.h5f.ACC_RDONLY | h5py.h5f.ACC_SWMR_READ, fapl=fapl))
 
 
 def _sorting(group):
@@ -68,10 +124,13 @@ def _sorting(group):
 
 
 def load_spikes(path):
-    """Returns {population: (times_ms, node_ids, node_count)} with spikes sorted by time.
+    """Returns {population: (times_ms, node_ids, recorded)} with spikes sorted by time.
 
-    node_count is the population size when the file says it (spikeq's node_count
-    attribute), else 1 + the largest node id seen.
+    recorded is the array of the recorded node ids (ascending): spikeq's
+    recorded_node_ids (all neurons of a population recorded whole, the chosen ones of
+    one recorded in part). Files without it (other tools) give the ids that spike,
+    with a warning: neurons that never spiked are then unknown. Pass it as the
+    statistics' n_neurons argument.
     """
     out = {}
     with _open(path) as f:
@@ -83,8 +142,13 @@ def load_spikes(path):
             if _sorting(group) != "by_time":
                 order = np.argsort(times, kind="stable")
                 times, ids = times[order], ids[order]
-            count = int(group.attrs["node_count"][0]) if "node_count" in group.attrs else int(ids.max(initial=0)) + 1
-            out[name] = (times, ids, count)
+            if "recorded_node_ids" in group:
+                recorded = np.unique(np.asarray(group["recorded_node_ids"][:], dtype=np.uint64))
+            else:
+                recorded = np.unique(ids)
+                warnings.warn(f"{path}: /spikes/{name} does not list its recorded neurons (no recorded_node_ids): "
+                              f"statistics are over the {len(recorded)} neurons that spiked")
+            out[name] = (times, ids, recorded)
     return out
 
 
@@ -98,13 +162,29 @@ def load_report(path, group):
         return times, g["mapping/node_ids"][:], data
 
 
+def _slots(ids, neurons):
+    """(indices 0..n-1 of `ids`, n) for a population whose neurons are `neurons`: a
+    count (node ids 0..n-1) or an array of recorded node ids (ascending, as
+    load_spikes returns). A spike of a neuron not among them is a ValueError."""
+    if np.ndim(neurons) == 0:
+        return np.asarray(ids).astype(np.int64), int(neurons)
+    recorded = np.asarray(neurons, dtype=np.uint64)
+    ids = np.asarray(ids, dtype=np.uint64)
+    pos = np.searchsorted(recorded, ids)
+    if len(ids) and (pos.max() >= len(recorded) or np.any(recorded[pos] != ids)):
+        raise ValueError("spikes of neurons that are not among the recorded ones")
+    return pos.astype(np.int64), len(recorded)
+
+
 def _window(times, ids, t_start, t_stop):
     keep = (times >= t_start) & (times < t_stop)
     return times[keep], ids[keep]
 
 
 def rates(times, ids, n_neurons, t_start, t_stop):
-    """Per-neuron firing rate (Hz) in [t_start, t_stop) ms."""
+    """Per-neuron firing rate (Hz) in [t_start, t_stop) ms (n_neurons: a count or the
+    recorded node ids, as everywhere below)."""
+    ids, n_neurons = _slots(ids, n_neurons)
     _, w_ids = _window(times, ids, t_start, t_stop)
     counts = np.bincount(w_ids.astype(np.int64), minlength=n_neurons).astype(np.float64)
     return counts / ((t_stop - t_start) / 1000.0)
@@ -112,6 +192,7 @@ def rates(times, ids, n_neurons, t_start, t_stop):
 
 def _isis(times, ids, n_neurons):
     """ISIs per neuron (times must be sorted)."""
+    ids, n_neurons = _slots(ids, n_neurons)
     order = np.argsort(ids, kind="stable")
     sorted_ids, sorted_t = ids[order], times[order]
     bounds = np.searchsorted(sorted_ids, np.arange(n_neurons + 1))
@@ -139,6 +220,7 @@ def mean_cv(times, ids, n_neurons):
 
 def binned_counts(times, ids, n_neurons, t_start, t_stop, bin_ms):
     """Counts [neurons, bins] in the whole bins of width bin_ms inside [t_start, t_stop)."""
+    ids, n_neurons = _slots(ids, n_neurons)
     n_bins = int(np.floor((t_stop - t_start) / bin_ms + 1e-9))
     w_t, w_ids = _window(times, ids, t_start, t_start + n_bins * bin_ms)
     b = np.minimum(((w_t - t_start) / bin_ms).astype(np.int64), n_bins - 1)
@@ -158,6 +240,7 @@ def fano_factor(times, ids, n_neurons, t_start, t_stop, bin_ms):
 def mean_correlation(times, ids, n_neurons, t_start, t_stop, bin_ms, max_neurons=100):
     """Mean Pearson correlation of binned counts over all pairs of up to max_neurons
     neurons (evenly spaced ids), leaving out neurons whose counts do not vary."""
+    ids, n_neurons = _slots(ids, n_neurons)
     c = binned_counts(times, ids, n_neurons, t_start, t_stop, bin_ms)
     pick = np.unique(np.linspace(0, n_neurons - 1, min(max_neurons, n_neurons)).astype(np.int64))
     c = c[pick]
@@ -222,6 +305,17 @@ def load_edges(path):
                              initial=g["0/initial_syn_weight"][:] if "initial_syn_weight" in g["0"] else None,
                              final=g["0/syn_weight"][:])
     return out
+
+
+def load_weight_events(path, projection):
+    """Every logged weight change of a projection (recording.weights with events:
+    true): dict(time (ms), edge_id, weight) from /weight_events/<projection>, float64
+    weights in time order; empty arrays when nothing changed."""
+    with _open(path) as f:
+        g = f["weight_events"][projection]
+        return dict(time=np.asarray(g["timestamps"][:], dtype=np.float64),
+                    edge_id=np.asarray(g["edge_ids"][:], dtype=np.uint64),
+                    weight=np.asarray(g["weights"][:], dtype=np.float64))
 
 
 def weight_statistics(final, bounds=None, initial=None, report=None):
@@ -557,3 +651,99 @@ def readout_statistics(path, group, neuron, **kw):
         for o, name in enumerate(r["outcome_names"]):
             out["outcomes"][name][block] = summary(member & (r["outcome"] == o))
     return out
+
+
+def load_alignment(path):
+    """Every alignment of a recording: {name: dict(forward, feedback, upper_population,
+    lower_population, recurrent, time (ms), angle_deg, variance_of_difference, pearson,
+    sign_agreement)} from /alignment/<name> (float64 arrays, one entry per sample).
+    {} for a file without alignments."""
+    out = {}
+    columns = ("time", "angle_deg", "variance_of_difference", "pearson", "sign_agreement")
+
+    def text(g, key):
+        value = g.attrs.get(key, "")
+        return value.decode() if isinstance(value, bytes) else str(value)
+
+    with _open(path) as f:
+        for name, g in f.get("alignment", {}).items():
+            entry = {c: np.asarray(g[c][:], dtype=np.float64) for c in columns}
+            if any(len(entry[c]) != len(entry["time"]) for c in columns):
+                raise ValueError(f"{path}: /alignment/{name}: datasets differ in length")
+            for key in ("forward", "feedback", "upper_population", "lower_population"):
+                entry[key] = text(g, key)
+            entry["recurrent"] = bool(int(np.asarray(g.attrs.get("recurrent", 0)).reshape(-1)[0]))
+            out[name] = entry
+    return out
+
+
+def alignment_statistics(series, t_start=None, t_stop=None):
+    """What `spikeq analyze` reports for one alignment (a dict of load_alignment) over
+    the samples with t_start <= time <= t_stop (ms; default all): samples, first and
+    last (time, angle), the smallest non-NaN angle and its first time, and the
+    variance, Pearson correlation and sign agreement at the last sample (NaN without
+    samples)."""
+    t = series["time"]
+    keep = np.ones(len(t), dtype=bool)
+    if t_start is not None:
+        keep &= t >= t_start
+    if t_stop is not None:
+        keep &= t <= t_stop
+    idx = np.flatnonzero(keep)
+    nan = float("nan")
+    out = dict(samples=int(len(idx)), first=dict(time=nan, angle=nan), last=dict(time=nan, angle=nan),
+               min_angle=dict(time=nan, angle=nan), final_variance_of_difference=nan, final_pearson=nan,
+               final_sign_agreement=nan)
+    if len(idx) == 0:
+        return out
+    a = series["angle_deg"]
+    out["first"] = dict(time=float(t[idx[0]]), angle=float(a[idx[0]]))
+    out["last"] = dict(time=float(t[idx[-1]]), angle=float(a[idx[-1]]))
+    finite = idx[np.isfinite(a[idx])]
+    if len(finite):
+        k = finite[int(np.argmin(a[finite]))]
+        out["min_angle"] = dict(time=float(t[k]), angle=float(a[k]))
+    out["final_variance_of_difference"] = float(series["variance_of_difference"][idx[-1]])
+    out["final_pearson"] = float(series["pearson"][idx[-1]])
+    out["final_sign_agreement"] = float(series["sign_agreement"][idx[-1]])
+    return out
+
+
+def dense_matrix(source, target, weights, n_post, n_pre):
+    """The weight matrix M[post, pre] of a projection's synapses (arrays of source
+    and target node ids and weights, e.g. from load_edges): absent pairs 0, synapses
+    between the same pair summed."""
+    m = np.zeros((n_post, n_pre))
+    np.add.at(m, (np.asarray(target, dtype=np.int64), np.asarray(source, dtype=np.int64)),
+              np.asarray(weights, dtype=np.float64))
+    return m
+
+
+def alignment_measures(w, b):
+    """The measures between a forward matrix W [upper, lower] and a feedback matrix
+    B [lower, upper], on W and B^T flattened, as symmnet/utils.py and
+    main_salnet.py compute them: angle_deg = arccos(<w, b> / (|w| |b|)) in degrees,
+    variance_of_difference = var(W - B^T) (unbiased, like torch's Tensor.var),
+    pearson = corrcoef of the entries, sign_agreement = mean(sign(W) sign(B^T))."""
+    x = np.asarray(w, dtype=np.float64).ravel()
+    y = np.asarray(b, dtype=np.float64).T.ravel()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cosine = np.dot(x, y) / (np.linalg.norm(x) * np.linalg.norm(y))
+        angle = float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
+        pearson = float(np.clip(np.corrcoef(x, y)[0, 1], -1.0, 1.0)) if x.std() > 0 and y.std() > 0 else _nan()
+    variance = float(np.var(x - y, ddof=1)) if len(x) > 1 else _nan()
+    return dict(angle_deg=angle, variance_of_difference=variance, pearson=pearson,
+                sign_agreement=float(np.mean(np.sign(x) * np.sign(y))))
+
+
+def _nan():
+    return float("nan")
+
+
+def upper_triangle_asymmetry(w):
+    """The asymmetry of a recurrent matrix as scripts/ssn/train_bm.py measures it:
+    numpy's var (ddof 0) of the strictly upper-triangular entries of W - W^T."""
+    w = np.asarray(w, dtype=np.float64)
+    d = w - w.T
+    upper = d[np.triu_indices(w.shape[0], k=1)]
+    return float(np.var(upper)) if len(upper) else float("nan")

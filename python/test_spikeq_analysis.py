@@ -3,6 +3,7 @@
 import os
 import sys
 import tempfile
+import time
 import unittest
 
 import h5py
@@ -65,10 +66,56 @@ class spike_statistics(unittest.TestCase):
                 g.attrs["sorting"] = "by_id"  # string form, as some tools write
                 g["timestamps"] = np.array([5.0, 1.0, 3.0])
                 g["node_ids"] = np.array([0, 1, 1], dtype=np.uint64)
-            t, ids, n = sa.load_spikes(path)["pop"]
+            with self.assertWarns(UserWarning):  # no recorded_node_ids: the neurons that spike
+                t, ids, n = sa.load_spikes(path)["pop"]
             np.testing.assert_array_equal(t, [1.0, 3.0, 5.0])
             np.testing.assert_array_equal(ids, [1, 1, 0])
-            self.assertEqual(n, 2)
+            np.testing.assert_array_equal(n, [0, 1])
+
+    def test_partial_recordings_are_analysed_over_the_recorded_neurons(self):
+        # 1000 neurons, of which 5 (ids 10, 20, ..., 50) are recorded, each firing
+        # 4 spikes in 1 s: the rate is 4 Hz, nobody is silent, and the rows of the
+        # binned counts are the 5 recorded neurons in id order.
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "partial.h5")
+            recorded = np.array([10, 20, 30, 40, 50], dtype=np.uint64)
+            ids = np.tile(recorded, 4)
+            t = np.repeat([100.0, 300.0, 600.0, 900.0], 5)
+            with h5py.File(path, "w") as f:
+                g = f.create_group("spikes/pop")
+                g.attrs["sorting"] = np.uint8(2)
+                g.attrs["node_count"] = np.array([1000], dtype=np.uint64)
+                g["timestamps"] = t
+                g["node_ids"] = ids
+                g["recorded_node_ids"] = recorded
+            times, node_ids, n = sa.load_spikes(path)["pop"]
+            np.testing.assert_array_equal(n, recorded)
+            np.testing.assert_allclose(sa.rates(times, node_ids, n, 0, 1000), np.full(5, 4.0))
+            self.assertEqual(sa.binned_counts(times, node_ids, n, 0, 1000, 100).shape, (5, 10))
+            self.assertAlmostEqual(sa.synchrony(times, node_ids, n, 0, 1000, 100), 1.0)
+            with self.assertRaises(ValueError):  # a spike of a neuron that was not recorded
+                sa.rates(np.array([1.0]), np.array([11], dtype=np.uint64), n, 0, 1000)
+
+    def test_a_damaged_file_marked_as_being_written_fails_at_once(self):
+        # Consistency flags "open for SWMR writing" on a file whose superblock checksum
+        # fails: opened as a SWMR reader with bounded retries, it fails within a second
+        # (HDF5's default retries sleep for minutes).
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "damaged.h5")
+            with h5py.File(path, "w", libver="latest") as f:
+                f["spikes/pop/timestamps"] = np.array([1.0])
+                f["spikes/pop/node_ids"] = np.array([0], dtype=np.uint64)
+            with open(path, "r+b") as f:
+                head = bytearray(f.read(48))
+                self.assertEqual(head[8], 3)  # superblock version 3
+                head[11] = 0x05
+                head[40] ^= 0x5A
+                f.seek(0)
+                f.write(head)
+            start = time.monotonic()
+            with self.assertRaises(OSError):
+                sa.load_spikes(path)
+            self.assertLess(time.monotonic() - start, 1.0)
 
     def test_rate_spectrum_finds_a_40_hz_rhythm(self):
         # Poisson spikes with rate modulated as 1 + sin(2 pi 40 Hz t): the peak sits in
@@ -210,6 +257,55 @@ class readout_responses(unittest.TestCase):
             self.assertEqual((r["offsets"][0], r["offsets"][-1]), (-30.0, 30.0))
             np.testing.assert_allclose(r["mean"]["all"], r["offsets"] + 40.0, rtol=0, atol=1e-5)
             self.assertEqual(len(r["trials"]), 4)
+
+
+class alignment(unittest.TestCase):
+    def test_measures_by_hand(self):
+        w = np.array([[1.0, 2.0], [3.0, -4.0]])
+        same = sa.alignment_measures(w, w.T)  # B = W^T: aligned
+        self.assertEqual(same["angle_deg"], 0.0)
+        self.assertEqual(same["variance_of_difference"], 0.0)
+        self.assertAlmostEqual(same["pearson"], 1.0, places=15)
+        self.assertEqual(same["sign_agreement"], 1.0)
+        anti = sa.alignment_measures(w, -w.T)  # d = 2W: deviations from 1 square to 116
+        self.assertAlmostEqual(anti["angle_deg"], 180.0, places=12)
+        self.assertAlmostEqual(anti["variance_of_difference"], 116.0 / 3.0, places=12)
+        self.assertEqual(anti["sign_agreement"], -1.0)
+        ortho = sa.alignment_measures(np.eye(2), np.array([[0.0, 1.0], [1.0, 0.0]]))
+        self.assertAlmostEqual(ortho["angle_deg"], 90.0, places=12)
+        self.assertTrue(np.isnan(sa.alignment_measures(np.zeros((2, 2)), w)["angle_deg"]))
+        self.assertAlmostEqual(sa.upper_triangle_asymmetry([[0, 1, 2], [3, 0, 0], [2, 0, 0]]), 8.0 / 9.0, places=15)
+
+    def test_dense_matrix_sums_multapses(self):
+        m = sa.dense_matrix([0, 1, 2, 2], [0, 0, 1, 1], [1.0, 2.0, 0.5, 1.5], 2, 3)
+        np.testing.assert_array_equal(m, [[1, 2, 0], [0, 0, 2]])
+
+    def test_reads_the_alignment_group_and_summarises_it(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "a.h5")
+            with h5py.File(path, "w") as f:
+                g = f.create_group("alignment/layers")
+                g.attrs["forward"] = "fwd"
+                g.attrs["feedback"] = "fb"
+                g.attrs["recurrent"] = np.uint32(0)
+                g["time"] = [0.0, 100.0, 200.0, 300.0]
+                g["angle_deg"] = [80.0, 40.0, np.nan, 50.0]
+                g["variance_of_difference"] = [4.0, 2.0, 1.0, 1.5]
+                g["pearson"] = [0.1, 0.5, 0.7, 0.6]
+                g["sign_agreement"] = [0.0, 0.4, 0.5, 0.45]
+            a = sa.load_alignment(path)["layers"]
+            self.assertEqual(a["forward"], "fwd")
+            self.assertFalse(a["recurrent"])
+            s = sa.alignment_statistics(a)
+            self.assertEqual(s["samples"], 4)
+            self.assertEqual(s["first"], dict(time=0.0, angle=80.0))
+            self.assertEqual(s["last"], dict(time=300.0, angle=50.0))
+            self.assertEqual(s["min_angle"], dict(time=100.0, angle=40.0))  # NaN left out
+            self.assertEqual(s["final_variance_of_difference"], 1.5)
+            w = sa.alignment_statistics(a, t_start=150, t_stop=300)
+            self.assertEqual(w["samples"], 2)
+            self.assertEqual(w["min_angle"], dict(time=300.0, angle=50.0))
+            self.assertEqual(sa.load_alignment(os.path.join(d, "a.h5")).keys(), {"layers"})
 
 
 if __name__ == "__main__":

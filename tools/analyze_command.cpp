@@ -68,7 +68,10 @@ nlohmann::json to_json(const analysis::recording_statistics& s) {
   for (std::size_t k = 0; k < s.populations.size(); ++k) {
     const auto& p = s.populations[k];
     const auto& f = s.spectra[k];
+    const auto size = p.population_size > 0 ? nlohmann::json(p.population_size) : nlohmann::json(nullptr);
     out["populations"][p.name] = {{"neurons", p.neurons},
+                                  {"population_size", size},
+                                  {"recorded_neurons_listed", p.recorded_listed},
                                   {"spikes", p.spikes},
                                   {"rate",
                                    {{"mean", number(p.mean_rate_hz)},
@@ -125,6 +128,19 @@ nlohmann::json to_json(const analysis::recording_statistics& s) {
                                       {"peak_level", m.peak_level},
                                       {"peak_time", m.peak_time_ms}};
   for (const auto& ro : s.readouts) out["readouts"][ro.report.group] = readout_json(ro);
+  for (const auto& a : s.alignments)
+    out["alignment"][a.name] = {
+        {"forward", a.forward},
+        {"feedback", a.feedback},
+        {"recurrent", a.recurrent},
+        {"samples", a.samples},
+        {"first", {{"time", number(a.first_time_ms)}, {"angle", number(a.first_angle_deg)}}},
+        {"last", {{"time", number(a.last_time_ms)}, {"angle", number(a.last_angle_deg)}}},
+        {"min_angle", {{"time", number(a.min_angle_time_ms)}, {"angle", number(a.min_angle_deg)}}},
+        {"final_variance_of_difference", number(a.final_variance)},
+        {"final_pearson", number(a.final_pearson)},
+        {"final_sign_agreement", number(a.final_sign_agreement)}};
+  if (!s.alignments.empty()) out["units"]["alignment_angle"] = "degrees";
   if (!s.readouts.empty()) {
     out["units"]["offsets"] = "ms";
     out["units"]["readout_peak_time"] = "ms, from the alignment time";
@@ -199,6 +215,23 @@ void print_readouts(const analysis::recording_statistics& s, std::ostream& os) {
   }
 }
 
+// Per alignment (docs/models/alignment.md): the angle between W and B^T at the first
+// and last sample of the window and its minimum, and the other measures at the last.
+void print_alignments(const analysis::recording_statistics& s, std::ostream& os) {
+  for (const auto& a : s.alignments) {
+    os << fmt::format("alignment {} ({} vs {}): {} sample{}\n", a.name, a.forward,
+                      a.recurrent ? "its transpose" : a.feedback + "^T", a.samples,
+                      a.samples == 1 ? "" : "s");
+    if (a.samples == 0) continue;
+    os << fmt::format("  angle {:.4g} deg at {:g} ms -> {:.4g} deg at {:g} ms; min {:.4g} deg at {:g} ms\n",
+                      a.first_angle_deg, a.first_time_ms, a.last_angle_deg, a.last_time_ms, a.min_angle_deg,
+                      a.min_angle_time_ms);
+    os << fmt::format("  final: {} {:.6g}, pearson {:.6g}, sign agreement {:.6g}\n",
+                      a.recurrent ? "asymmetry var(upper W - W^T)" : "var(W - B^T)", a.final_variance,
+                      a.final_pearson, a.final_sign_agreement);
+  }
+}
+
 void print_weights(const analysis::recording_statistics& s, std::ostream& os) {
   for (const auto& w : s.weights) {
     os << fmt::format("weights {} ({} synapses): final {:.4g} +- {:.4g} [{:.4g}, {:.4g}]", w.name, w.edges,
@@ -240,6 +273,10 @@ void print_table(const analysis::recording_statistics& s, std::ostream& os) {
       os << fmt::format("{:<14} {:>9} {:>10.2f} {:>22.3f}\n", s.populations[k].name, s.spectra[k].segments,
                         s.spectra[k].peak_hz, s.spectra[k].band_power_fraction);
   }
+  for (const auto& p : s.populations)
+    if (p.population_size > p.neurons && p.recorded_listed)
+      os << fmt::format("{}: {} of its {} neurons recorded; statistics over those {}\n", p.name, p.neurons,
+                        p.population_size, p.neurons);
   os << "CV and LV over neurons with >= 3 spikes; NaN where no neuron qualifies; the spectrum needs\n"
         "at least 1.024 s of window (docs/analysis.md).\n";
 }
@@ -263,10 +300,12 @@ int analyze_recording_command(const analyze_options& options) {
       return 2;
     }
     const auto stats = analysis::analyze_recording(options.recording, request);
+    for (const auto& note : stats.notes) std::cerr << note << '\n';
     print_table(stats, std::cout);
     print_weights(stats, std::cout);
     print_modulators(stats, std::cout);
     print_readouts(stats, std::cout);
+    print_alignments(stats, std::cout);
     if (!options.json_path.empty()) {
       std::ofstream json(options.json_path);
       if (!json) throw io::input_error({{options.json_path, 0, 0, "cannot write the JSON file"}});

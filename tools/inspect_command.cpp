@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "analysis/weight_statistics.hpp"
 #include "io/hdf5/hdf5_reader.hpp"
@@ -10,15 +12,6 @@
 namespace spikeq::tools {
 
 namespace {
-
-// Opens normally, or as a SWMR reader for a file that a run is still writing.
-io::hdf5_reader open_recording(const std::string& path) {
-  try {
-    return io::hdf5_reader(path);
-  } catch (const io::hdf5_error&) {
-    return io::hdf5_reader(path, /*swmr=*/true);
-  }
-}
 
 std::string sorting_of(const io::hdf5_reader& r, const std::string& group) {
   if (!r.has_attribute(group, "sorting")) return "unspecified";
@@ -32,11 +25,21 @@ std::string sorting_of(const io::hdf5_reader& r, const std::string& group) {
 void print_spikes(const io::hdf5_reader& r, std::ostream& os) {
   os << fmt::format("{:<20} {:>10} {:>12} {:>12} {:>12}  {}\n", "spikes", "neurons", "spikes", "first (ms)",
                     "last (ms)", "sorting");
+  std::vector<std::string> unlisted;
   for (const auto& pop : r.members("/spikes")) {
     const std::string g = "/spikes/" + pop;
     const std::uint64_t n = r.shape(g + "/timestamps").at(0);
-    const std::string nodes =
+    // Recorded neurons (of the population's size when only some were recorded); "?"
+    // when the file does not list them (other tools: analyze uses the neurons that spiked).
+    const std::string size =
         r.has_attribute(g, "node_count") ? std::to_string(r.integer_attribute(g, "node_count").at(0)) : "?";
+    std::string nodes = "? of " + size;
+    if (r.exists(g + "/recorded_node_ids")) {
+      const std::string recorded = std::to_string(r.shape(g + "/recorded_node_ids").at(0));
+      nodes = recorded == size ? size : recorded + " of " + size;
+    } else {
+      unlisted.push_back(pop);
+    }
     std::string first = "-", last = "-";
     if (n > 0) {
       first = fmt::format("{:.3f}", r.read_doubles(g + "/timestamps", 0, 1)[0]);
@@ -45,6 +48,11 @@ void print_spikes(const io::hdf5_reader& r, std::ostream& os) {
     os << fmt::format("{:<20} {:>10} {:>12} {:>12} {:>12}  {}\n", pop, nodes, n, first, last,
                       sorting_of(r, g));
   }
+  for (const auto& pop : unlisted)
+    os << fmt::format(
+        "note: /spikes/{} does not list its recorded neurons (no recorded_node_ids); analyze and "
+        "plot use the neurons that spiked\n",
+        pop);
 }
 
 void print_reports(const io::hdf5_reader& r, std::ostream& os) {
@@ -107,13 +115,18 @@ void print_three_factor(const io::hdf5_reader& r, std::ostream& os) {
                       r.has_attribute("/protocol", "outcome_names")
                           ? r.string_attribute("/protocol", "outcome_names")
                           : std::string("?"));
+  if (r.exists("/alignment"))
+    for (const auto& name : r.members("/alignment"))
+      if (r.exists("/alignment/" + name + "/time"))
+        os << fmt::format("alignment {:<16} {} samples\n", name,
+                          r.shape("/alignment/" + name + "/time").at(0));
 }
 
 }  // namespace
 
 int inspect_file(const std::string& path) {
   try {
-    const io::hdf5_reader r = open_recording(path);
+    const io::hdf5_reader r = io::open_recording_file(path);
     const bool spikes = r.exists("/spikes");
     const bool reports = r.exists("/report");
     const bool edges = r.exists("/edges");

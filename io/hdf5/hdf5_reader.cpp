@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
+#include <limits>
+#include <new>
+#include <stdexcept>
 
 namespace spikeq::io {
 
@@ -23,6 +27,10 @@ hdf5_type_info describe(hid_t type) {
 
 std::string read_string_from(hid_t object, hid_t type, bool is_attribute, const std::string& file,
                              const std::string& path) {
+  // One string is read into one buffer: anything but one element would overrun it.
+  auto space = checked(is_attribute ? H5Aget_space(object) : H5Dget_space(object), H5Sclose, file, path,
+                       "cannot get the dataspace");
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) throw hdf5_error(file, path, "not a single string");
   auto memory_type = checked(H5Tcopy(H5T_C_S1), H5Tclose, file, path, "cannot create a string type");
   // HDF5 converts no strings between character sets: read in the stored one.
   check(H5Tset_cset(memory_type.get(), H5Tget_cset(type)), file, path, "cannot set a character set");
@@ -37,6 +45,9 @@ std::string read_string_from(hid_t object, hid_t type, bool is_attribute, const 
     return value;
   }
   const std::size_t size = H5Tget_size(type);
+  if (size == 0 || size > (std::size_t{1} << 30))  // a damaged datatype
+    throw hdf5_error(file, path,
+                     "implausible string size " + std::to_string(size) + " (is the file damaged?)");
   check(H5Tset_size(memory_type.get(), size + 1), file, path, "cannot size a string type");
   std::string value(size + 1, '\0');
   check(is_attribute ? H5Aread(object, memory_type.get(), value.data())
@@ -46,12 +57,90 @@ std::string read_string_from(hid_t object, hid_t type, bool is_attribute, const 
   return value;
 }
 
+// A buffer of `count` elements for a dataset read; a count beyond memory (a damaged
+// file's dataspace, typically) is an hdf5_error rather than std::bad_alloc.
+template <typename T>
+std::vector<T> buffer_for(std::uint64_t count, const std::string& file, const std::string& path) {
+  try {
+    if (count > std::vector<T>().max_size()) throw std::length_error("too long");
+    return std::vector<T>(static_cast<std::size_t>(count));
+  } catch (const std::exception&) {  // std::bad_alloc, std::length_error
+    throw hdf5_error(file, path,
+                     std::to_string(count) + " elements do not fit in memory (is the file damaged?)");
+  }
+}
+
 }  // namespace
+
+superblock_status read_superblock_status(const std::filesystem::path& path) noexcept {
+  // File format specification, "Superblock": the signature at 0 or at 512 * 2^k; then
+  // the version (byte 8); versions 2 and 3 keep the file consistency flags in byte 11
+  // (bit 0: open for writing, bit 2: open for SWMR writing).
+  static constexpr unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  superblock_status status;
+  try {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return status;
+    in.seekg(0, std::ios::end);
+    const auto size = static_cast<std::uint64_t>(std::max<std::streamoff>(in.tellg(), 0));
+    for (std::uint64_t at = 0; at + 12 <= size; at = at == 0 ? 512 : at * 2) {
+      std::array<unsigned char, 12> head{};
+      in.seekg(static_cast<std::streamoff>(at));
+      if (!in.read(reinterpret_cast<char*>(head.data()), head.size())) return status;
+      if (!std::equal(std::begin(signature), std::end(signature), head.begin())) continue;
+      status.found = true;
+      status.version = head[8];
+      if (status.version >= 2) {
+        status.write_access = (head[11] & 0x01) != 0;
+        status.swmr_write = (head[11] & 0x04) != 0;
+      }
+      return status;
+    }
+  } catch (const std::exception&) {
+  }
+  return status;
+}
+
+hdf5_reader open_recording_file(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw hdf5_error(name, "", "cannot open as HDF5: no such file");
+  if (std::filesystem::is_directory(path, ec))
+    throw hdf5_error(name, "", "cannot open as HDF5: a directory, not a recording");
+  const superblock_status status = read_superblock_status(path);
+  if (!status.found)
+    throw hdf5_error(name, "",
+                     "cannot open as HDF5: no HDF5 signature (another format, or damaged or truncated "
+                     "at its start)");
+  // Only a file marked as being written with SWMR is opened as a SWMR reader: SWMR
+  // reads retry (and sleep) on every checksum mismatch, which a damaged file never cures.
+  const bool swmr = status.version >= 3 && status.swmr_write;
+  try {
+    return hdf5_reader(path, swmr);
+  } catch (const hdf5_error& e) {
+    const std::string why = e.what();
+    const auto detail = why.find(" (HDF5: ");
+    const std::string hdf5_says = detail == std::string::npos ? "" : why.substr(detail);
+    if (status.write_access && !swmr)
+      throw hdf5_error(name, "",
+                       "cannot open as HDF5: marked as open by a writer without SWMR (still being written, "
+                       "or left so by a crash: h5clear -s clears the mark)" +
+                           hdf5_says);
+    throw hdf5_error(
+        name, "",
+        std::string("cannot open as HDF5: the file is damaged or truncated") +
+            (swmr ? " (opened as a SWMR reader: its superblock marks it as being written)" : "") + hdf5_says);
+  }
+}
 
 hdf5_reader::hdf5_reader(const std::filesystem::path& path, bool swmr) : name_(path.string()), swmr_(swmr) {
   silence_hdf5_errors();
   const unsigned flags = H5F_ACC_RDONLY | (swmr ? H5F_ACC_SWMR_READ : 0u);
-  file_ = checked(H5Fopen(name_.c_str(), flags, H5P_DEFAULT), H5Fclose, name_, "",
+  auto access = checked(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, name_, "", "cannot create a property list");
+  if (swmr)
+    check(H5Pset_metadata_read_attempts(access.get(), swmr_read_attempts), name_, "",
+          "cannot bound the metadata read attempts");
+  file_ = checked(H5Fopen(name_.c_str(), flags, access.get()), H5Fclose, name_, "",
                   "cannot open as HDF5 (missing, not HDF5, or still being written without SWMR)");
 }
 
@@ -118,7 +207,7 @@ std::vector<T> hdf5_reader::read(const std::string& dataset, hid_t memory_type) 
   auto space = checked(H5Dget_space(ds.get()), H5Sclose, name_, dataset, "cannot get the dataspace");
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   check(n < 0 ? -1 : 0, name_, dataset, "cannot get the size");
-  std::vector<T> values(static_cast<std::size_t>(n));
+  auto values = buffer_for<T>(static_cast<std::uint64_t>(n), name_, dataset);
   if (!values.empty())
     check(H5Dread(ds.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), name_, dataset,
           "cannot read (wrong type?)");
@@ -148,7 +237,9 @@ std::vector<T> hdf5_reader::read_range(const std::string& dataset, hid_t memory_
     throw hdf5_error(name_, dataset,
                      "range [" + std::to_string(offset) + ", " + std::to_string(offset + count) +
                          ") beyond the end of the dataset (" + std::to_string(dims[0]) + ")");
-  std::vector<T> values(count * dims[1]);
+  if (dims[1] != 0 && count > std::numeric_limits<std::uint64_t>::max() / dims[1])
+    throw hdf5_error(name_, dataset, "too many elements (is the file damaged?)");
+  auto values = buffer_for<T>(count * dims[1], name_, dataset);
   if (values.empty()) return values;
   const std::array<hsize_t, 2> start{offset, 0};
   const std::array<hsize_t, 2> rows{count, dims[1]};
@@ -224,7 +315,7 @@ std::vector<std::uint64_t> hdf5_reader::integer_attribute(const std::string& obj
   auto space = checked(H5Aget_space(attr.get()), H5Sclose, name_, where, "cannot get the dataspace");
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   check(n < 0 ? -1 : 0, name_, where, "cannot get the size");
-  std::vector<std::uint64_t> values(static_cast<std::size_t>(n));
+  auto values = buffer_for<std::uint64_t>(static_cast<std::uint64_t>(n), name_, where);
   auto type = checked(H5Aget_type(attr.get()), H5Tclose, name_, where, "cannot get the type");
   if (H5Tget_class(type.get()) == H5T_ENUM) {
     // HDF5 converts no enum to an integer: read in the enum's own type, then
@@ -246,7 +337,7 @@ std::vector<double> hdf5_reader::double_attribute(const std::string& object, con
   auto space = checked(H5Aget_space(attr.get()), H5Sclose, name_, where, "cannot get the dataspace");
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   check(n < 0 ? -1 : 0, name_, where, "cannot get the size");
-  std::vector<double> values(static_cast<std::size_t>(n));
+  auto values = buffer_for<double>(static_cast<std::uint64_t>(n), name_, where);
   check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, values.data()), name_, where, "cannot read (not a number?)");
   return values;
 }

@@ -5,6 +5,8 @@
 //
 // Opened with `swmr`, a file that a run is still writing can be read: each read
 // refreshes the dataset first, so it sees everything flushed so far.
+// open_recording_file() chooses between the two from the file's superblock, so that
+// a damaged file fails at once instead of in HDF5's SWMR retry loop.
 // Thread safety: a reader may be used by one thread at a time.
 #pragma once
 
@@ -33,10 +35,41 @@ struct hdf5_type_info {
   bool is_signed = false;                 // integers and enums
 };
 
+// Metadata read attempts of a SWMR reader (HDF5's default is 100). HDF5 sleeps
+// between attempts with a doubling back-off, so N attempts on a checksum that never
+// matches (a damaged file) wait about 2^N ns: measured on HDF5 1.10.8, a damaged
+// superblock takes 0.014 s with 20 attempts, 1.1 s with 30, 34 s with 35 and more than
+// 5 min with the default. 24 keeps a damaged file under ~0.05 s and still lets a
+// reader retry a torn read of a live file for ~16 ms.
+inline constexpr unsigned swmr_read_attempts = 24;
+
+// What a file's HDF5 superblock says about who has it open.
+struct superblock_status {
+  bool found = false;         // an HDF5 signature at 0, 512, 1024, 2048, ...
+  unsigned version = 0;       // superblock version (3: HDF5 >= 1.10's latest format)
+  bool write_access = false;  // a writer has it open (or died without closing it)
+  bool swmr_write = false;    // ... with SWMR writing (spikeq run's output while it runs)
+};
+
+// Reads the superblock's signature, version and file consistency flags (versions 2
+// and 3 have them) with plain file reads; never throws (a missing or unreadable file
+// gives found = false).
+superblock_status read_superblock_status(const std::filesystem::path& path) noexcept;
+
+class hdf5_reader;
+
+// Opens a recording for reading, quickly also when the file is damaged: plainly, or,
+// when its superblock marks it as being written with SWMR (a run in progress, or
+// killed), as a SWMR reader with swmr_read_attempts metadata read attempts. Throws
+// hdf5_error naming the file and saying why: missing, not HDF5, damaged or truncated,
+// or open in a writer without SWMR.
+hdf5_reader open_recording_file(const std::filesystem::path& path);
+
 class hdf5_reader {
  public:
-  // Opens read-only; with `swmr`, as a SWMR reader of a file still being written.
-  // Throws hdf5_error ("cannot open as HDF5 ...") for a missing or non-HDF5 file.
+  // Opens read-only; with `swmr`, as a SWMR reader of a file still being written
+  // (at most swmr_read_attempts attempts per metadata read). Throws hdf5_error
+  // ("cannot open as HDF5 ...") for a missing or non-HDF5 file.
   explicit hdf5_reader(const std::filesystem::path& path, bool swmr = false);
 
   const std::string& file_name() const { return name_; }

@@ -174,6 +174,14 @@ modulator_log& output_file::add_modulator_log(const std::string& name, double ta
   return *modulators_.back();
 }
 
+alignment_log& output_file::add_alignment_log(const std::string& name, const alignment_description& what) {
+  const std::string path = "/alignment/" + name;
+  require_declaring(path, "an alignment log declared");
+  check_name(name, name_, path);
+  alignments_.push_back(std::make_unique<alignment_log>(group("/alignment"), name, what, name_));
+  return *alignments_.back();
+}
+
 void output_file::set_string_attribute(const std::string& group_path, const std::string& name,
                                        const std::string& value) {
   require_declaring(group_path + "@" + name, "an attribute written");
@@ -211,6 +219,7 @@ void output_file::write_dataset(const std::string& path, std::span<const std::ui
 
 void output_file::start_streaming() {
   require_declaring("/", "start_streaming() called");
+  for (auto& s : spikes_) s->write_recorded_node_ids();  // the last datasets SWMR lets us create
   check(H5Fstart_swmr_write(file_.get()), name_, "", "cannot start SWMR writing");
   phase_ = phase::streaming;
 }
@@ -221,12 +230,15 @@ void output_file::flush() {
   for (auto& r : reports_) r->flush();
   for (auto& w : weight_events_) w->flush();
   for (auto& m : modulators_) m->flush();
+  for (auto& a : alignments_) a->flush();
   // A global flush is what keeps the data readable after a crash (formats.md);
   // flushing datasets alone keeps nothing.
   check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), name_, "", "cannot flush the output file");
 }
 
 void output_file::close_checked() {
+  if (phase_ == phase::declaring)  // never streamed: the declarations end here
+    for (auto& s : spikes_) s->write_recorded_node_ids();
   herr_t status = 0;
   const auto note = [&status](herr_t s) {
     if (s < 0 && status >= 0) status = s;
@@ -236,6 +248,7 @@ void output_file::close_checked() {
   for (auto& e : edges_) note(e->close());
   for (auto& w : weight_events_) note(w->close());
   for (auto& m : modulators_) note(m->close());
+  for (auto& a : alignments_) note(a->close());
   for (auto& [path, g] : groups_) note(g.close());
   groups_.clear();
   phase_ = phase::closed;
@@ -250,6 +263,7 @@ void output_file::close_quietly() noexcept {
   for (auto& e : edges_) static_cast<void>(e->close());
   for (auto& w : weight_events_) static_cast<void>(w->close());
   for (auto& m : modulators_) static_cast<void>(m->close());
+  for (auto& a : alignments_) static_cast<void>(a->close());
   groups_.clear();
   file_.reset();
   phase_ = phase::closed;

@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "io/hdf5/alignment_log.hpp"
 #include "io/hdf5/edge_population.hpp"
 #include "io/hdf5/frame_report.hpp"
 #include "io/hdf5/hdf5_handle.hpp"
@@ -49,7 +50,8 @@ class output_file {
 
   // --- Declaration phase (before start_streaming; std::logic_error after) ---
 
-  // Adds /spikes/<name> for a population of `node_count` neurons (node ids 0..n-1).
+  // Adds /spikes/<name> for a population of `node_count` neurons (node ids 0..n-1),
+  // all recorded unless spike_population::set_recorded_node_ids says otherwise.
   // REQUIRES: `name` a single non-empty HDF5 name without '/', not used before
   // (std::invalid_argument / hdf5_error).
   spike_population& add_spike_population(const std::string& name, std::uint64_t node_count);
@@ -69,6 +71,8 @@ class output_file {
   weight_event_log& add_weight_event_log(const std::string& name);
   // Adds /neuromodulators/<name> for a channel with decay `tau_ms` and level `tonic`.
   modulator_log& add_modulator_log(const std::string& name, double tau_ms, double tonic);
+  // Adds /alignment/<name> (io/hdf5/alignment_log.hpp).
+  alignment_log& add_alignment_log(const std::string& name, const alignment_description& what);
   // Writes string attribute `name` of the group at absolute `group_path` ("/" for
   // the root), creating missing groups; replaces an attribute of the same name.
   void set_string_attribute(const std::string& group_path, const std::string& name, const std::string& value);
@@ -120,6 +124,7 @@ class output_file {
   std::vector<std::unique_ptr<edge_population>> edges_;
   std::vector<std::unique_ptr<weight_event_log>> weight_events_;
   std::vector<std::unique_ptr<modulator_log>> modulators_;
+  std::vector<std::unique_ptr<alignment_log>> alignments_;
 };
 
 }  // namespace spikeq::io

@@ -1,5 +1,6 @@
 #include "io/hdf5/spike_population.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace spikeq::io {
@@ -20,6 +21,37 @@ spike_population::spike_population(hid_t spikes_group, const std::string& name, 
   hdf5_write::write_array_attribute<std::uint64_t>(group_.get(), "node_count", count, file_, path_);
 }
 
+void spike_population::set_recorded_node_ids(std::vector<std::uint64_t> ids) {
+  if (recorded_written_ || size() > 0)
+    throw std::logic_error(file_ + ":" + path_ + ": recorded neurons declared after recording began");
+  for (std::size_t k = 0; k < ids.size(); ++k)
+    if (ids[k] >= node_count_ || (k > 0 && ids[k] <= ids[k - 1]))
+      throw std::invalid_argument(file_ + ":" + path_ +
+                                  ": recorded node ids must be ascending, unique and below the node count " +
+                                  std::to_string(node_count_));
+  recorded_ = std::move(ids);
+}
+
+void spike_population::write_recorded_node_ids() {
+  if (recorded_written_) return;
+  hdf5_write::appendable_dataset<std::uint64_t> ids(group_.get(), "recorded_node_ids", 0, file_,
+                                                    path_ + "/recorded_node_ids");
+  if (recorded_.empty()) {
+    // All neurons: 0 .. node_count - 1, a chunk at a time.
+    std::vector<std::uint64_t> chunk;
+    for (std::uint64_t first = 0; first < node_count_; first += hdf5_write::chunk_elements) {
+      chunk.resize(std::min<std::uint64_t>(hdf5_write::chunk_elements, node_count_ - first));
+      for (std::size_t k = 0; k < chunk.size(); ++k) chunk[k] = first + k;
+      ids.append(chunk);
+    }
+  } else {
+    ids.append(recorded_);
+  }
+  ids.flush();
+  check(ids.close(), file_, path_ + "/recorded_node_ids", "cannot close the dataset");
+  recorded_written_ = true;
+}
+
 void spike_population::append(std::span<const double> times_ms, std::span<const std::uint64_t> node_ids) {
   const auto reject = [&](const std::string& why) {
     throw std::invalid_argument(file_ + ":" + path_ + ": spikes rejected: " + why);
@@ -34,6 +66,8 @@ void spike_population::append(std::span<const double> times_ms, std::span<const 
     if (node_ids[k] >= node_count_)
       reject("node id " + std::to_string(node_ids[k]) + " is not below the node count " +
              std::to_string(node_count_));
+    if (!recorded_.empty() && !std::binary_search(recorded_.begin(), recorded_.end(), node_ids[k]))
+      reject("node id " + std::to_string(node_ids[k]) + " is not among the recorded neurons");
     last = times_ms[k];
   }
   timestamps_.append(times_ms);

@@ -158,5 +158,45 @@ TEST(kernel, random_pulses_pick_reproducible_targets_once_per_interval) {
   EXPECT_LT(same, 30);  // about 10 expected by chance
 }
 
+// Samples one column (owned by neuron 0 of the logging target) at a list of ticks;
+// the value is how many steps the target had taken by then.
+class listed_probe final : public state_probe {
+ public:
+  listed_probe(const logging_target& target, std::vector<tick_type> ticks)
+      : target_(target), ticks_(std::move(ticks)) {}
+  tick_type first_sample() const override { return 0; }
+  tick_type interval() const override { return 1; }
+  const std::vector<tick_type>* sample_ticks() const override { return &ticks_; }
+  std::size_t column_count() const override { return 1; }
+  std::uint32_t owner_population() const override { return 1; }
+  neuron_id_type column_neuron(std::size_t) const override { return 0; }
+  void sample(tick_type, std::span<const std::uint32_t> columns, std::span<double> frame) const override {
+    for (const auto c : columns) frame[c] = static_cast<double>(target_.steps.size());
+  }
+  void write(tick_type now, std::span<const double> frame) override { written.emplace_back(now, frame[0]); }
+  std::vector<std::pair<tick_type, double>> written;
+
+ private:
+  const logging_target& target_;
+  std::vector<tick_type> ticks_;
+};
+
+TEST(kernel, probes_with_listed_ticks_sample_exactly_there_after_the_ticks_events) {
+  // Steps every 100 ticks; windows of 1000 ticks (no synapses). Samples at 0, inside
+  // a window, on both sides of a window end, on a step's tick (after the step) and
+  // beyond t_stop (dropped).
+  auto tgt = std::make_unique<logging_target>(2, 100);
+  const logging_target& log = *tgt;
+  network net = two_population_network(
+      std::make_unique<scripted_source>(1, std::vector<std::vector<tick_type>>{{}}), std::move(tgt));
+  listed_probe probe(log, {0, 150, 151, 999, 1000, 2300, 5000});
+  kernel_hooks hooks;
+  hooks.probes.push_back(&probe);
+  kernel k(net, hooks);
+  k.run(3000);
+  EXPECT_EQ(probe.written, (std::vector<std::pair<tick_type, double>>{
+                               {0, 0}, {150, 1}, {151, 1}, {999, 9}, {1000, 10}, {2300, 23}}));
+}
+
 }  // namespace
 }  // namespace spikeq

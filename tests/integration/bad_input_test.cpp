@@ -2,6 +2,9 @@
 // leaves an existing output file untouched (no half-written result, no temp file).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
+
 #include "tests/integration/cli_runner.hpp"
 
 namespace spikeq::testing {
@@ -42,33 +45,92 @@ TEST_P(bad_input, exits_with_2_names_the_location_and_keeps_existing_output) {
 
 INSTANTIATE_TEST_SUITE_P(
     network_files, bad_input,
-    ::testing::Values(bad_case{"syntax_error.textproto", 3, "error"},
-                      bad_case{"unknown_field.textproto", 4, "tau_membrane"},
-                      bad_case{"negative_tau.textproto", 5, "tau_m = -10 ms must be > 0 ms"},
-                      bad_case{"probability_above_one.textproto", 5, "p = 1.5 must be <= 1"},
-                      bad_case{"dangling_population.textproto", 4, "unknown population 'b'"},
-                      bad_case{"zero_delay.textproto", 7, "shorter than one resolution step"},
-                      bad_case{"mismatched_sizes.textproto", 6, "one_to_one needs equal sizes"},
-                      bad_case{"duplicate_name.textproto", 3, "duplicate population name 'a'"},
-                      bad_case{"unknown_recordable.textproto", 5, "no recordable 'voltage'"},
-                      bad_case{"unknown_triplet_set.textproto", 5, "unknown parameter set 'cortex'"},
-                      bad_case{"spnet_dendritic.textproto", 5, "use delay_convention: AXONAL"},
-                      bad_case{"inverted_bounds.textproto", 5, "Wmin = 10 exceeds Wmax = 5"},
-                      bad_case{"weight_above_bound.textproto", 5, "initial weight 500 lies outside"},
-                      bad_case{"dendritic_delay_too_long.textproto", 5, "exceeds a synaptic delay of 1 ms"},
-                      bad_case{"unknown_weight_projection.textproto", 6, "unknown projection 'ba'"},
-                      bad_case{"unknown_channel.textproto", 5, "unknown neuromodulator channel 'dopamin'"},
-                      bad_case{"contingency_neuron_outside.textproto", 5, "neuron 2 is outside population 'a'"},
-                      bad_case{"release_amounts_mismatch.textproto", 5, "2 amounts for 3 times"},
-                      bad_case{"contingency_delays_inverted.textproto", 6, "shorter than delay_min"},
-                      bad_case{"probabilities_not_one.textproto", 5, "probabilities sum to 0.9, not 1"},
-                      bad_case{"probability_above_one_protocol.textproto", 5, "probability = 1.2 must be <= 1"},
-                      bad_case{"readout_without_input.textproto", 3, "has no presynaptic projection"},
-                      bad_case{"target_series_lengths.textproto", 5, "2 values for 3 times"}),
+    ::testing::Values(
+        bad_case{"syntax_error.textproto", 3, "error"},
+        bad_case{"unknown_field.textproto", 4, "tau_membrane"},
+        bad_case{"negative_tau.textproto", 5, "tau_m = -10 ms must be > 0 ms"},
+        bad_case{"probability_above_one.textproto", 5, "p = 1.5 must be <= 1"},
+        bad_case{"dangling_population.textproto", 4, "unknown population 'b'"},
+        bad_case{"zero_delay.textproto", 7, "shorter than one resolution step"},
+        bad_case{"mismatched_sizes.textproto", 6, "one_to_one needs equal sizes"},
+        bad_case{"duplicate_name.textproto", 3, "duplicate population name 'a'"},
+        bad_case{"unknown_recordable.textproto", 5, "no recordable 'voltage'"},
+        bad_case{"unknown_triplet_set.textproto", 5, "unknown parameter set 'cortex'"},
+        bad_case{"spnet_dendritic.textproto", 5, "use delay_convention: AXONAL"},
+        bad_case{"inverted_bounds.textproto", 5, "Wmin = 10 exceeds Wmax = 5"},
+        bad_case{"weight_above_bound.textproto", 5, "initial weight 500 lies outside"},
+        bad_case{"dendritic_delay_too_long.textproto", 5, "exceeds a synaptic delay of 1 ms"},
+        bad_case{"unknown_weight_projection.textproto", 6, "unknown projection 'ba'"},
+        bad_case{"unknown_channel.textproto", 5, "unknown neuromodulator channel 'dopamin'"},
+        bad_case{"contingency_neuron_outside.textproto", 5, "neuron 2 is outside population 'a'"},
+        bad_case{"release_amounts_mismatch.textproto", 5, "2 amounts for 3 times"},
+        bad_case{"contingency_delays_inverted.textproto", 6, "shorter than delay_min"},
+        bad_case{"probabilities_not_one.textproto", 5, "probabilities sum to 0.9, not 1"},
+        bad_case{"probability_above_one_protocol.textproto", 5, "probability = 1.2 must be <= 1"},
+        bad_case{"readout_without_input.textproto", 3, "has no presynaptic projection"},
+        bad_case{"target_series_lengths.textproto", 5, "2 values for 3 times"},
+        bad_case{"population_size_beyond_memory.textproto", 6, "population 'a' dominates"},
+        bad_case{"spike_time_beyond_tick_range.textproto", 8,
+                 "spike_times = 1.84467e+19 ms lies beyond the longest time spikeq represents"},
+        bad_case{"infinite_delay.textproto", 7, "constant = inf is not a finite time"},
+        bad_case{"alignment_unknown_projection.textproto", 6, "unknown projection 'ba'"},
+        bad_case{"alignment_not_transposed.textproto", 10, "is not the transpose of 'ab'"},
+        bad_case{"glm_tau_ref_off_grid.textproto", 6, "tau_ref = 1.05 ms is not a whole"},
+        bad_case{"glm_tau_syn_off_grid.textproto", 8, "tau_syn = 2.25 ms is not a whole"},
+        bad_case{"pp_negative_c_1.textproto", 6, "c_1 = -0.5 Hz/mV must be >= 0 Hz/mV"},
+        bad_case{"pp_negative_c_3.textproto", 1, "c_3 = -0.25 1/mV must be >= 0 1/mV"},
+        bad_case{"pp_dt_off_resolution.textproto", 7, "dt = 0.25 ms is not a whole number"},
+        bad_case{"pp_dead_time_off_grid.textproto", 7, "dead_time = 1.55 ms is not a whole"},
+        bad_case{"sal_reciprocal_not_transposed.textproto", 5, "is not the transpose of 'ab'"},
+        bad_case{"sal_accumulated_without_period.textproto", 5, "ACCUMULATED needs a period"},
+        bad_case{"sal_phase_unknown_projection.textproto", 5, "'ab' is not a plastic projection"}),
     [](const ::testing::TestParamInfo<bad_case>& info) {
       std::string name = info.param.file;
       return name.substr(0, name.find('.'));
     });
+
+TEST(cli, validate_checks_a_huge_population_within_a_second_without_building_it) {
+  // 10^8 neurons (~8 GiB): validate used to build them for about a minute. It now
+  // checks without building when the estimate is large, and refuses at once when the
+  // estimate exceeds the available memory (here 4 GB), pointing at the size.
+  const auto dir = scratch_dir("huge_validate");
+  const auto net = (dir / "big.textproto").string();
+  { std::ofstream(net) << "population {\n  name: \"a\"\n  size: 99999999\n  iaf_psc_exp {}\n}\n"; }
+  auto start = std::chrono::steady_clock::now();
+  const auto fits = run_spikeq("validate '" + net + "'", dir);
+  const double fits_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (fits.exit_code == 0)  // enough memory here: checked without building
+    EXPECT_NE(fits.out.find("checked without building"), std::string::npos) << fits.out;
+  else  // a small machine: refused
+    EXPECT_NE(fits.err.find(net + ":3:3: error: the network needs an estimated"), std::string::npos)
+        << fits.err;
+  EXPECT_LT(fits_s, 1.0);
+  ::setenv("SPIKEQ_MEMORY_LIMIT_BYTES", "4000000000", 1);
+  start = std::chrono::steady_clock::now();
+  const auto refused = run_spikeq("validate '" + net + "'", dir);
+  const double refused_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ::unsetenv("SPIKEQ_MEMORY_LIMIT_BYTES");
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find(net + ":3:3: error: the network needs an estimated 8.2 GiB"), std::string::npos)
+      << refused.err;
+  EXPECT_LT(refused_s, 1.0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(cli, spike_times_far_beyond_t_stop_but_within_the_tick_range_run) {
+  // 4e15 ms fits 2^62 ticks of 1 us: the spike is simply never reached.
+  const auto dir = scratch_dir("far_spike");
+  const auto net = (dir / "far.textproto").string();
+  {
+    std::ofstream(net)
+        << "simulation { t_stop: 10 }\npopulation { name: \"pre\" size: 1 spike_generator { train "
+           "{ spike_times: [1, 4000000000000000] } } }\nrecording { spikes { population: \"pre\" } "
+           "}\n";
+  }
+  const auto r = run_spikeq("run '" + net + "' -o '" + (dir / "o.h5").string() + "' -q", dir);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::filesystem::remove_all(dir);
+}
 
 TEST(cli, missing_network_file_is_bad_input) {
   const auto dir = scratch_dir("missing");

@@ -64,6 +64,19 @@ TEST(thread_invariance, reservoir_prediction_10_trials) {
       "reservoir", source_path("examples/reservoir_prediction.textproto"), "--t-stop 15500", {1, 3}));
 }
 
+TEST(thread_invariance, sal_layer_alignment_20_s) {
+  // Stochastic glm_sampling neurons (counter-based streams per neuron), SAL on the
+  // feedback projection in its own frame (postsynaptic spikes presented after the
+  // synaptic delay), accumulated changes applied every period, alignment metrics.
+  EXPECT_TRUE(outputs_identical_for_threads(
+      "sal_layers", source_path("examples/sal_layer_alignment.textproto"), "--t-stop 20000", {1, 2, 3}));
+}
+
+TEST(thread_invariance, sal_reciprocal_pair_with_learning_phases) {
+  EXPECT_TRUE(outputs_identical_for_threads("sal_phases", source_path("tests/data/sal/phases.textproto"), "",
+                                            {1, 2}));
+}
+
 TEST(thread_invariance, zero_threads_means_every_core) {
   const auto dir = scratch_dir("threads_zero");
   const auto r = run_spikeq("run '" + source_path("tests/data/threads/no_projections.textproto") + "' -o '" +

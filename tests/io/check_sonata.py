@@ -189,6 +189,15 @@ class Checker:
             if count is not None and len(n):
                 self.expect(int(n.max()) < count, f"{path}/node_ids",
                             f"node id {int(n.max())} is not below the node count {count}")
+            if "recorded_node_ids" in group:  # spikeq's own: the neurons recorded (docs/formats/output.md)
+                rec = group["recorded_node_ids"][()]
+                self.dtype(group["recorded_node_ids"], f"{path}/recorded_node_ids", "u", 8, "uint64")
+                self.expect(rec.ndim == 1 and np.all(np.diff(rec.astype(np.int64)) > 0),
+                            f"{path}/recorded_node_ids", "must be 1-D, ascending and unique")
+                if count is not None and len(rec):
+                    self.expect(int(rec.max()) < count, f"{path}/recorded_node_ids",
+                                f"recorded id {int(rec.max())} is not below the node count {count}")
+                self.expect(np.all(np.isin(n, rec)), f"{path}/node_ids", "spikes of neurons that were not recorded")
         self.summary.append(f"{len(f['spikes'])} spike populations, {total} spikes")
 
     def reports(self, f):
