@@ -6,8 +6,11 @@ each through `spikeq run`; prints the numbers docs/models/sal.md reports and dra
 docs/figures/sal.png.
 
 Usage (from the repository root, after scripts/setup.sh; python3-matplotlib):
-    /usr/bin/python3 bench/sal_demos.py [--seeds 1 2 3] [--layer-steps 20000000]
-        [--spikeq build/release/tools/spikeq] [--plot docs/figures/sal.png] [--keep DIR]
+    /usr/bin/python3 bench/sal_demos.py [--seeds 1 2 3] [--layer-seeds 1] [--layer-steps 50000000]
+        [--layer-files OUT.h5 ...] [--spikeq build/release/tools/spikeq] [--plot docs/figures/sal.png]
+        [--keep DIR]
+The layer run takes about 12 minutes per seed on 2 threads (--threads); --layer-files
+reuses outputs of earlier `spikeq run examples/sal_layer_alignment.textproto` runs.
 """
 import argparse
 import os
@@ -56,7 +59,10 @@ def at(epochs, values, e):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    ap.add_argument("--layer-steps", type=int, default=20_000_000)
+    ap.add_argument("--layer-seeds", type=int, nargs="+", default=[1])
+    ap.add_argument("--layer-steps", type=int, default=50_000_000)
+    ap.add_argument("--layer-files", nargs="*", default=None)
+    ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--spikeq", default=os.path.join(ROOT, "build", "release", "tools", "spikeq"))
     ap.add_argument("--plot", default=os.path.join(ROOT, "docs", "figures", "sal.png"))
     ap.add_argument("--keep", default=None)
@@ -86,15 +92,21 @@ def main():
     layers = open(LAYERS).read()
     steps = args.layer_steps
     layer_runs = []
-    for seed in args.seeds:
-        out, wall = run(args.spikeq, with_seed(layers, seed), workdir, f"layers_{seed}",
-                        ["--t-stop", str(steps)])
+    layer_outputs = []
+    if args.layer_files:
+        layer_outputs = [(path, float("nan")) for path in args.layer_files]
+    else:
+        for seed in args.layer_seeds:
+            layer_outputs.append(run(args.spikeq, with_seed(layers, seed), workdir, f"layers_{seed}",
+                                     ["--t-stop", str(steps), "--threads", str(args.threads)]))
+    for k, (out, wall) in enumerate(layer_outputs):
+        seed = args.layer_seeds[k] if not args.layer_files else k + 1
         series = sa.load_alignment(out)["W_vs_B"]
         layer_runs.append(series)
         a = series["angle_deg"]
         t = series["time"]
         below = t[np.flatnonzero(a < 10.0)]
-        print(f"layers seed {seed}: {steps} steps in {wall:.0f} s; angle {a[0]:.1f} -> {a[-1]:.1f} deg "
+        print(f"layers run {seed}: {series['time'][-1]:.0f} steps in {wall:.0f} s; angle {a[0]:.1f} -> {a[-1]:.1f} deg "
               f"(min {np.nanmin(a):.1f}); below 10 deg from "
               f"{(below[0] / 1000.0) if len(below) else float('nan'):.0f} s; pearson {series['pearson'][-1]:.3f}, "
               f"sign agreement {series['sign_agreement'][-1]:.3f}")
@@ -119,7 +131,7 @@ def main():
         ax.legend(frameon=False, fontsize=8)
     for k, series in enumerate(layer_runs):
         axes[3].plot(series["time"] / 1000.0, series["angle_deg"], color="C2", alpha=1.0 if k == 0 else 0.4,
-                     label=f"seed {args.seeds[k]}")
+                     label=f"run {k + 1}")
     axes[3].axhline(10.0, color="0.5", ls=":", lw=1)
     axes[3].set_ylim(0, 95)
     axes[3].set_title("d  T-SAL-4: angle(W, B^T), 100 -> 50 neurons", loc="left", fontsize=10)
