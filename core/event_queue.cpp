@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/state_archive.hpp"
+
 namespace spikeq {
 
 namespace {
@@ -96,5 +98,55 @@ bool event_queue::pop_before(tick_type limit, event& out) {
 }
 
 bool event_queue::pop(event& out) { return pop_before(std::numeric_limits<tick_type>::max(), out); }
+
+void event_queue::state(state_archive& ar) {
+  ar.begin_section("event_queue");
+  ar.expect(static_cast<std::uint64_t>(width_), "the event queue's bucket width (ticks)");
+  std::uint64_t bucket = current_bucket_;
+  ar.value(bucket);
+  // Every pending event, in pop order, so equal queues give equal bytes.
+  std::vector<event> pending;
+  if (ar.saving()) {
+    pending.reserve(size_);
+    for (std::uint64_t k = 0; k < ring_.size(); ++k) {
+      const auto& b = ring_[k];
+      const bool current = k == (current_bucket_ & mask_);
+      pending.insert(pending.end(), b.begin() + static_cast<std::ptrdiff_t>(current ? cursor_ : 0), b.end());
+    }
+    for (auto heap : {current_late_, overflow_})
+      for (; !heap.empty(); heap.pop()) pending.push_back(heap.top());
+    std::sort(pending.begin(), pending.end());
+  }
+  std::uint64_t count = pending.size();
+  ar.value(count);
+  if (ar.loading()) {
+    // 24 bytes per event; a count the remaining bytes cannot hold is damage.
+    if (count > ar.bytes().size()) ar.fail("impossible event count");
+    pending.resize(count);
+  }
+  for (event& e : pending) {
+    ar.value(e.tick);
+    ar.value(e.kind);
+    ar.value(e.primary);
+    ar.value(e.secondary);
+    ar.value(e.tertiary);
+  }
+  if (ar.loading()) {
+    for (auto& b : ring_) b.clear();
+    overflow_ = {};
+    current_late_ = {};
+    current_bucket_ = bucket;
+    cursor_ = 0;
+    in_ring_ = 0;
+    size_ = 0;
+    for (const event& e : pending) {
+      if (e.tick < 0 || static_cast<std::uint64_t>(e.tick / width_) < bucket ||
+          static_cast<std::uint8_t>(e.kind) > static_cast<std::uint8_t>(event_kind::housekeeping))
+        ar.fail("an event lies before the queue's position or has an unknown kind");
+      push(e);
+    }
+  }
+  ar.end_section();
+}
 
 }  // namespace spikeq

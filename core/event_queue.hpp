@@ -23,6 +23,8 @@
 
 namespace spikeq {
 
+class state_archive;
+
 class event_queue {
  public:
   // REQUIRES: bucket_width >= 1. `horizon_ticks` is how far ahead events are kept in
@@ -37,6 +39,13 @@ class event_queue {
   bool pop_before(tick_type limit, event& out);
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
+
+  // Saves or loads the pending events (core/state_archive.hpp). Saving leaves the
+  // queue as it is; loading replaces its contents. A loaded queue pops the same
+  // events in the same order as the saved one: pops follow the total order of
+  // event.hpp, whatever bucket or heap an event sits in.
+  // REQUIRES (loading): same bucket width as the saved queue.
+  void state(state_archive& ar);
 
  private:
   struct later {

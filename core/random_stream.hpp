@@ -32,9 +32,11 @@ enum class stream_kind : std::uint32_t {
   modulator = 10,  // reward delays of neuromodulator sources
   protocol = 12,   // trial outcomes
   noise_current = 11,
-  neuron_parameters = 13,  // per-neuron model parameters (heterogeneous populations)
-  glm_spiking = 14,        // glm_sampling: one uniform per step a neuron may fire in
-  escape_noise = 15,       // pp_psc_delta: spike draws and random dead times
+  neuron_parameters = 13,     // per-neuron model parameters (heterogeneous populations)
+  glm_spiking = 14,           // glm_sampling: one uniform per step a neuron may fire in
+  escape_noise = 15,          // pp_psc_delta: spike draws and random dead times
+  plasticity_amplitude = 16,  // per-synapse learning amplitudes (SAL's plasticity noise)
+  dataset_order = 20,         // image_dataset: sample order and pixel permutation per task
 };
 
 // random_stream::poisson counts this many table entries without a branch; tables

@@ -43,6 +43,19 @@ struct trial_protocol {
   // Per projection (by name) in some learning phase: 1 while it may change weights.
   std::vector<std::pair<std::string, step_series>> learning;
 
+  // Data-set presentations (an image_dataset population, rules.md §4.5): per trial the
+  // sample shown (index into its data set file), its task and whether it is an
+  // evaluation trial (a test sample, learning gate closed); task_start[t] is the first
+  // training trial of task t, so a rule sees a task boundary at
+  // trial_start[task_start[t]]. Empty for protocols without a data set. The outcome
+  // of such a trial is its label.
+  std::vector<std::uint32_t> sample;
+  std::vector<std::uint32_t> task;
+  std::vector<std::uint8_t> evaluation;
+  std::vector<std::uint32_t> task_start;
+  // tasks x pixels, row-major: in task t, neuron p shows pixel pixel_permutation[t][p].
+  std::vector<std::uint32_t> pixel_permutation;
+
   bool empty() const { return trial_start.empty(); }
   // Index of the trial running at `t` (the last one started at or before t), or -1.
   std::ptrdiff_t trial_at(tick_type t) const;

@@ -16,6 +16,20 @@ void write_protocol(const network& net, output_file& out) {
   out.write_dataset("/protocol/trial_start", starts, "ms");
   out.write_dataset("/protocol/outcome_time", outcome_times, "ms");
   out.write_dataset("/protocol/outcome", outcomes);
+  // Data-set presentations: which sample each trial showed (its label is the
+  // outcome), its task, whether it evaluates, the pixel permutations and where each
+  // task starts, from which accuracies per task are computed after the run.
+  if (!p.sample.empty()) {
+    out.write_dataset("/protocol/sample", std::vector<std::uint64_t>(p.sample.begin(), p.sample.end()));
+    out.write_dataset("/protocol/label", outcomes);
+    out.write_dataset("/protocol/task", std::vector<std::uint64_t>(p.task.begin(), p.task.end()));
+    out.write_dataset("/protocol/evaluation",
+                      std::vector<std::uint64_t>(p.evaluation.begin(), p.evaluation.end()));
+    out.write_dataset("/protocol/pixel_permutation",
+                      std::vector<std::uint64_t>(p.pixel_permutation.begin(), p.pixel_permutation.end()));
+    out.write_dataset("/protocol/task_start",
+                      std::vector<std::uint64_t>(p.task_start.begin(), p.task_start.end()));
+  }
   std::string names;
   for (const auto& n : p.outcome_names) names += (names.empty() ? "" : ",") + n;
   out.set_string_attribute("/protocol", "outcome_names", names);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/sharded_population.hpp"
+#include "io/dataset/image_dataset_builder.hpp"
 #include "io/distribution_from_config.hpp"
 #include "io/plasticity_factory.hpp"
 #include "io/population_factory.hpp"
@@ -335,9 +336,20 @@ network build_network(const network_file& file, std::size_t shards) {
   net.grid = time_grid(cfg.simulation().resolution());
   net.seed = cfg.simulation().seed();
   global_neuron_id_type next_id = 0;
+  std::shared_ptr<const image_presentation> dataset;  // its trials are the run's: at most one
+  int dataset_population = -1;
   for (int k = 0; k < cfg.population_size(); ++k) {
-    net.populations.push_back(make_sharded_population(cfg.population(k), static_cast<std::uint32_t>(k),
-                                                      net.grid, net.seed, net.shard_count));
+    if (cfg.population(k).has_image_dataset()) {
+      if (dataset)
+        throw input_error({file.error_at({{"population", k}, {"image_dataset"}},
+                                         "a network has at most one image_dataset population")});
+      dataset = load_image_dataset(file, k, net.seed);
+      dataset_population = k;
+      net.populations.push_back(make_image_dataset(file, k, dataset, net.grid, net.seed, net.shard_count));
+    } else {
+      net.populations.push_back(make_sharded_population(cfg.population(k), static_cast<std::uint32_t>(k),
+                                                        net.grid, net.seed, net.shard_count));
+    }
     net.first_global_id.push_back(next_id);
     next_id += cfg.population(k).size();
   }
@@ -345,6 +357,7 @@ network build_network(const network_file& file, std::size_t shards) {
   net.incoming_plastic.resize(net.populations.size());
   build_neuromodulators(file, net);  // before the rules that read the channels
   build_protocol(file, net);         // before the readout rules that read it
+  if (dataset) build_dataset_protocol(file, dataset_population, *dataset, net);  // likewise
   for (int k = 0; k < cfg.projection_size(); ++k) build_projection(file, k, net);
   for (int k = 0; k < cfg.current_source_size(); ++k) build_current_source(file, k, net);
   return net;

@@ -21,7 +21,9 @@ field_path extend(field_path base, std::initializer_list<field_step> more) {
   return base;
 }
 
-bool is_generator(const Population& p) { return p.has_poisson_generator() || p.has_spike_generator(); }
+bool is_generator(const Population& p) {
+  return p.has_poisson_generator() || p.has_spike_generator() || p.has_image_dataset();
+}
 
 // Smallest and largest value a distribution can produce (nullopt if unbounded).
 std::pair<std::optional<double>, std::optional<double>> value_range(const Distribution& d) {

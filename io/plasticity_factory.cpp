@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "io/boltzmann_factory.hpp"
 #include "io/diagnostics.hpp"
 #include "neurons/linear_readout.hpp"
 #include "plasticity/error_modulated_hebbian.hpp"
@@ -217,7 +218,7 @@ std::vector<tick_type> sal_application_ticks(const trial_protocol& protocol, con
 }
 
 std::unique_ptr<plasticity_rule> make_sal_rule(const config::Sal& cfg, const network& net, projection& proj,
-                                               const step_series* schedule) {
+                                               const step_series* schedule, int projection_index) {
   pl::sal_parameters p;
   p.kernel =
       cfg.kernel() == config::Sal::TRIANGULAR ? pl::sal_kernel::triangular : pl::sal_kernel::exponential;
@@ -230,6 +231,10 @@ std::unique_ptr<plasticity_rule> make_sal_rule(const config::Sal& cfg, const net
   p.accumulate = cfg.application() == config::Sal::ACCUMULATED;
   p.normalization_ms = cfg.normalization();
   p.bounds = {cfg.wmin(), cfg.wmax()};
+  if (cfg.amplitude_noise() > 0.0)
+    p.amplitude =
+        pl::noised_amplitudes(cfg.amplitude_noise(), net.seed, static_cast<std::uint32_t>(projection_index),
+                              canonical_synapse_ids(proj.synapses));
   if (!p.accumulate) return std::make_unique<pl::sal_rule>(p, net.grid.resolution_ms(), proj.synapses.weight);
   if (cfg.has_period())
     return std::make_unique<pl::sal_rule>(p, net.grid.resolution_ms(), proj.synapses.weight,
@@ -265,7 +270,7 @@ void attach_plasticity(const network_file& file, int k, network& net, projection
         dendritic[s] = split ? fixed : d;
     }
   }
-  if (cfg.has_sal()) {
+  if (cfg.has_sal() || cfg.has_boltzmann_sleep_hebbian()) {
     // SAL's frame: both spikes reach synapse s after its whole delay (plasticity/sal.hpp).
     std::vector<tick_type> offsets(table.synapse_count());
     for (std::uint64_t b = 0; b + 1 < table.block_first_synapse.size(); ++b)
@@ -287,7 +292,9 @@ void attach_plasticity(const network_file& file, int k, network& net, projection
     if (cfg.has_error_modulated_hebbian())
       proj.rule = make_readout_rule(cfg.error_modulated_hebbian(), net, proj);
     else if (cfg.has_sal())
-      proj.rule = make_sal_rule(cfg.sal(), net, proj, schedule);
+      proj.rule = make_sal_rule(cfg.sal(), net, proj, schedule, k);
+    else if (cfg.has_boltzmann_sleep_hebbian())
+      proj.rule = make_boltzmann_rule(file, k, net, proj, sal_application_ticks(net.protocol, schedule));
     else
       proj.rule = make_rule(cfg, grid, proj.synapses.weight, shared, net.modulation, dendritic);
     // Learning phases name the projection as written (also for several targets).

@@ -8,6 +8,7 @@
 #include "neurons/iaf_cond_exp.hpp"
 #include "neurons/iaf_psc_delta.hpp"
 #include "neurons/iaf_psc_exp.hpp"
+#include "neurons/image_dataset.hpp"
 #include "neurons/izhikevich.hpp"
 #include "neurons/linear_readout.hpp"
 #include "neurons/poisson_generator.hpp"
@@ -131,6 +132,9 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
   }
   if (p.has_linear_readout())
     return std::make_unique<linear_readout>(p.name(), n, p.linear_readout().tau(), grid.resolution_ms());
+  if (p.has_image_dataset())  // the model alone, without data (io/dataset/ builds the real one)
+    return std::make_unique<image_dataset>(p.name(), n, std::make_shared<image_presentation>(), grid, seed,
+                                           index, first);
   if (p.has_poisson_generator()) {
     const auto& g = p.poisson_generator();
     poisson_generator_parameters q;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <set>
@@ -82,8 +83,13 @@ void check_protocol(config::Network& net, const std::map<std::string, int>& inde
         c.error(extend(here, {}), "error_modulated_hebbian trains linear_readout populations; '" +
                                       pr.target(t) + "' is not one");
     }
-    if (rule.mode() == config::ErrorModulatedHebbian::OFFLINE && !net.has_protocol())
-      c.error(extend(here, {{"mode"}}), "OFFLINE consolidates at trial ends: the network needs a protocol");
+    // An image_dataset's samples are trials too (io/dataset/image_dataset_builder.hpp).
+    const bool has_trials =
+        net.has_protocol() || std::any_of(net.population().begin(), net.population().end(),
+                                          [](const auto& p) { return p.has_image_dataset(); });
+    if (rule.mode() == config::ErrorModulatedHebbian::OFFLINE && !has_trials)
+      c.error(extend(here, {{"mode"}}),
+              "OFFLINE consolidates at trial ends: the network needs a protocol or an image_dataset");
     if (!checks::on_grid(rule.step(), net.simulation().resolution()))
       c.error(extend(here, {{"step"}}),
               fmt::format("step = {} ms is not a whole number of resolution steps", rule.step()));

@@ -16,6 +16,7 @@
 // so results do not depend on how the population is split over shards.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -75,6 +76,12 @@ class glm_sampling final : public population {
                           std::span<const double> amplitudes, population_output& out) override;
   // z: 1 in the tau_ref steps from a spike on, else 0; u: the potential of the last step.
   std::vector<std::string> recordables() const override { return {"z", "u"}; }
+  // Learning of the biases by a plasticity rule (boltzmann_sleep_hebbian): adds `delta`
+  // to neuron `local`'s bias (index within this object), clipped to [lo, hi]; returns it.
+  double add_to_bias(neuron_id_type local, double delta, double lo, double hi) {
+    bias_[local] = std::clamp(bias_[local] + delta, lo, hi);
+    return bias_[local];
+  }
   std::string recordable_unit(std::size_t) const override { return ""; }
   void sample(std::size_t variable, tick_type now, std::span<const neuron_id_type> neurons,
               std::span<double> values) const override;

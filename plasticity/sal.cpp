@@ -5,6 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "core/random_stream.hpp"
 #include "plasticity/trace.hpp"
 
 namespace spikeq::plasticity {
@@ -24,6 +25,19 @@ double sal_window(const sal_parameters& p, double dt_ms) {
   return 0.0;
 }
 
+std::vector<double> noised_amplitudes(double sigma, std::uint64_t seed, std::uint32_t object,
+                                      std::span<const std::uint64_t> synapse_id) {
+  std::vector<double> a(synapse_id.size());
+  for (std::size_t s = 0; s < a.size(); ++s) {
+    random_stream r(seed, stream_kind::plasticity_amplitude, object,
+                    static_cast<std::uint32_t>(synapse_id[s]));
+    double x = r.normal();
+    while (std::abs(x) > 1.5) x = r.normal();
+    a[s] = 1.0 + sigma * x;
+  }
+  return a;
+}
+
 sal_rule::sal_rule(const sal_parameters& p, double ms_per_tick, std::span<weight_type> table,
                    std::vector<tick_type> apply_ticks, tick_type period_ticks)
     : p_(p),
@@ -39,6 +53,9 @@ sal_rule::sal_rule(const sal_parameters& p, double ms_per_tick, std::span<weight
   if (!(p.tau_causal_ms > 0.0) || !(p.tau_anticausal_ms > 0.0))
     throw std::invalid_argument("sal: the window's time constants must be positive");
   for (std::uint64_t s = 0; s < w_.size(); ++s) w_[s] = keeper_.initial(s);
+  if (!p.amplitude.empty() && p.amplitude.size() != w_.size())
+    throw std::invalid_argument("sal: one amplitude per synapse is needed");
+  amplitude_ = p.amplitude;
   if (p.accumulate) {
     if (period_ticks_ > 0) {
       tick_interval_ = period_ticks_;
@@ -77,6 +94,7 @@ void sal_rule::push(tick_type* history, std::uint32_t k, tick_type now) {
 
 void sal_rule::learn(std::uint64_t s, double sum, tick_type now) {
   if (!keeper_.learning(now)) return;
+  if (!amplitude_.empty()) sum *= amplitude_[s];
   if (p_.accumulate) {
     pending_[s] += sum;
     return;

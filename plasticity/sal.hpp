@@ -50,7 +50,16 @@ struct sal_parameters {
   // accumulation); 0: not scaled.
   double normalization_ms = 0.0;
   weight_bounds bounds{-1e9, 1e9};
+  // Plasticity noise (the sampling-network code's noised amplitudes): synapse s's
+  // window is scaled by amplitude[s] (storage order; noised_amplitudes). Empty: all 1.
+  std::vector<double> amplitude;
 };
+
+// The amplitudes 1 + sigma x (x ~ N(0, 1) truncated to |x| <= 1.5, by rejection) of
+// the synapses whose ids (canonical edge ids, so that the draw does not depend on the
+// shard layout) are `synapse_id`, one stream per synapse keyed by (seed, object, id).
+std::vector<double> noised_amplitudes(double sigma, std::uint64_t seed, std::uint32_t object,
+                                      std::span<const std::uint64_t> synapse_id);
 
 // K(dt) for dt in ms (exposed for tests and the reference implementation).
 double sal_window(const sal_parameters& p, double dt_ms);
@@ -77,6 +86,8 @@ class sal_rule final : public plasticity_rule {
 
   // The summed window values not yet applied (accumulated mode).
   double pending(std::uint64_t s) const { return pending_[s]; }
+  // Synapse s's window amplitude factor (1 without plasticity noise).
+  double amplitude(std::uint64_t s) const { return amplitude_.empty() ? 1.0 : amplitude_[s]; }
 
  private:
   // Sum of K over the k spikes in `history` (oldest first) for a spike at `now`;
@@ -93,6 +104,7 @@ class sal_rule final : public plasticity_rule {
   weight_keeper keeper_;
   std::vector<double> w_;
   std::vector<double> pending_;
+  std::vector<double> amplitude_;  // empty: all 1
   // Per synapse the last k + 1 presynaptic and postsynaptic spikes (frame ticks), oldest first.
   std::vector<tick_type> pre_history_;
   std::vector<tick_type> post_history_;

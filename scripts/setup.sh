@@ -15,6 +15,7 @@ packages=(
   libtbb-dev libboost-dev librandom123-dev
   libgtest-dev libcli11-dev libfmt-dev nlohmann-json3-dev libcairo2-dev
   python3-h5py python3-numpy
+  zlib1g-dev dataset-fashion-mnist
 )
 missing=()
 for p in "${packages[@]}"; do
