@@ -45,7 +45,8 @@ std::optional<std::uint64_t> changed_weights(const io::hdf5_reader& r, const std
     const std::uint64_t count = std::min(chunk, n - offset);
     const auto a = r.read_doubles(initial, offset, count);
     const auto b = r.read_doubles(final_w, offset, count);
-    for (std::uint64_t k = 0; k < count; ++k) changed += a[k] != b[k];
+    // NaN: never written (a crashed run), so not a change.
+    for (std::uint64_t k = 0; k < count; ++k) changed += !std::isnan(b[k]) && a[k] != b[k];
   }
   return changed;
 }

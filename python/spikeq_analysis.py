@@ -326,11 +326,15 @@ def weight_statistics(final, bounds=None, initial=None, report=None):
     initial to the final weights."""
     w = np.asarray(final, dtype=float)
     w = w[~np.isnan(w)]
-    low, high = (bounds if bounds is not None else (w.min(), w.max()))
+    low, high = (bounds if bounds is not None else ((w.min(), w.max()) if w.size else (0.0, 0.0)))
     width = high - low
     position = np.clip((w - low) / width * 10.0 if width > 0 else np.zeros_like(w), 0, 9)
-    stats = dict(mean=w.mean(), sd=w.std(), min=w.min(), max=w.max(),
-                 histogram=np.bincount(position.astype(np.int64), minlength=10))
+    # A crashed run leaves every final weight NaN: report them as not recorded.
+    nan = float("nan")
+    stats = dict(mean=w.mean() if w.size else nan, sd=w.std() if w.size else nan,
+                 min=w.min() if w.size else nan, max=w.max() if w.size else nan,
+                 histogram=np.bincount(position.astype(np.int64), minlength=10),
+                 final_recorded=bool(w.size) or not np.asarray(final).size)
     if bounds is not None:
         stats["fraction_at_lower"] = np.mean(w <= bounds[0])
         stats["fraction_at_upper"] = np.mean(w >= bounds[1])

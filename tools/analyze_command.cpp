@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/recording_analysis.hpp"
+#include "analysis/recording_completeness.hpp"
 #include "io/diagnostics.hpp"
 #include "io/hdf5/hdf5_handle.hpp"
+#include "io/hdf5/hdf5_reader.hpp"
 
 namespace spikeq::tools {
 
@@ -247,6 +249,9 @@ void print_weights(const analysis::recording_statistics& s, std::ostream& os) {
       os << fmt::format(
           "  change from {} to {} ms (report, {} synapses): mean {:+.4g}, mean |change| {:.4g}, {} changed\n",
           w.change_from_ms, w.change_to_ms, w.compared, w.mean_change, w.mean_absolute_change, w.changed);
+    else if (w.change_source == "edges" && w.compared == 0 && w.final_weights.missing > 0)
+      // A crashed run leaves syn_weight NaN: comparing it would call every synapse changed.
+      os << "  change initial to final: final weights not recorded (incomplete run)\n";
     else if (w.change_source == "edges")
       os << fmt::format("  change initial to final: mean {:+.4g}, mean |change| {:.4g}, {} of {} changed\n",
                         w.mean_change, w.mean_absolute_change, w.changed, w.compared);
@@ -298,6 +303,16 @@ int analyze_recording_command(const analyze_options& options) {
     } catch (const std::invalid_argument& e) {
       std::cerr << "error: " << e.what() << '\n';
       return 2;
+    }
+    {
+      const io::hdf5_reader r = io::open_recording_file(options.recording);
+      if (analysis::is_incomplete_recording(r, options.recording)) {
+        const double last_ms = analysis::last_recorded_time_ms(r);
+        std::cout << fmt::format(
+            "incomplete recording: the run did not finish; it holds model time up to {:.3f} ms\n", last_ms);
+        // Rates over the run's t_stop would count the unrecorded time as silence.
+        if (!request.t_stop_ms && last_ms > request.t_start_ms.value_or(0.0)) request.t_stop_ms = last_ms;
+      }
     }
     const auto stats = analysis::analyze_recording(options.recording, request);
     for (const auto& note : stats.notes) std::cerr << note << '\n';

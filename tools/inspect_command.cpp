@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/recording_completeness.hpp"
 #include "analysis/weight_statistics.hpp"
 #include "io/hdf5/hdf5_reader.hpp"
 
@@ -94,7 +95,11 @@ void print_edges(const io::hdf5_reader& r, std::ostream& os) {
     if (r.exists(g + "/0/syn_weight"))
       os << fmt::format("  final weight    {}\n",
                         describe(analysis::summarise_weights(r, g + "/0/syn_weight")));
-    if (const auto changed = analysis::changed_weights(r, g))
+    const bool final_missing = r.exists(g + "/0/syn_weight") && n > 0 &&
+                               analysis::summarise_weights(r, g + "/0/syn_weight").count == 0;
+    if (final_missing)
+      os << "  changed         final weights not recorded (incomplete run)\n";
+    else if (const auto changed = analysis::changed_weights(r, g))
       os << fmt::format("  changed         {} of {}\n", *changed, n);
     if (r.exists("/weight_events/" + name))
       os << fmt::format("  weight events   {}\n", r.shape("/weight_events/" + name + "/timestamps").at(0));
@@ -135,6 +140,10 @@ int inspect_file(const std::string& path) {
       return 2;
     }
     std::cout << path << '\n';
+    if (analysis::is_incomplete_recording(r, path))
+      std::cout << fmt::format(
+          "incomplete recording: the run did not finish; it holds model time up to {:.3f} ms\n",
+          analysis::last_recorded_time_ms(r));
     if (spikes) print_spikes(r, std::cout);
     if (reports) print_reports(r, std::cout);
     if (edges) print_edges(r, std::cout);
