@@ -14,5 +14,11 @@ TEST(sal_boltzmann_threads, one_and_two_threads_give_identical_output) {
                                             "--t-stop 100000", {1, 2}));
 }
 
+TEST(sal_boltzmann_threads, the_variant_without_sal_too) {
+  EXPECT_TRUE(outputs_identical_for_threads("sal_boltzmann_nosal",
+                                            source_path("examples/sal_boltzmann_nosal.textproto"),
+                                            "--t-stop 100000", {1, 2}));
+}
+
 }  // namespace
 }  // namespace spikeq::testing

@@ -77,6 +77,12 @@ TEST(thread_invariance, sal_reciprocal_pair_with_learning_phases) {
                                             {1, 2}));
 }
 
+TEST(thread_invariance, neural_sampling_example) {
+  // Three coupled glm_sampling neurons without plasticity: only the per-neuron spike streams.
+  EXPECT_TRUE(outputs_identical_for_threads(
+      "neural_sampling", source_path("examples/neural_sampling.textproto"), "--t-stop 1000", {1, 2}));
+}
+
 TEST(thread_invariance, zero_threads_means_every_core) {
   const auto dir = scratch_dir("threads_zero");
   const auto r = run_spikeq("run '" + source_path("tests/data/threads/no_projections.textproto") + "' -o '" +
