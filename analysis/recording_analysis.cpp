@@ -17,6 +17,11 @@ constexpr std::uint64_t chunk = spike_chunk;
 }  // namespace
 
 std::optional<double> recorded_t_stop(const io::hdf5_reader& r) {
+  // A live client ended the run early (io/hdf5/live_input_log.hpp).
+  if (r.exists("/live/stopped_at")) {
+    const auto stopped = r.read_doubles("/live/stopped_at");
+    if (!stopped.empty()) return stopped.front();
+  }
   if (!r.exists("/provenance/network")) return std::nullopt;
   try {
     const auto file = io::parse_network_text(r.read_string("/provenance/network"), "/provenance/network");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 #include "core/probe_window.hpp"
 #include "core/shard.hpp"
@@ -32,11 +33,19 @@ tick_type choose_horizon(const network& net) {
 // the spikes held between exchanges few.
 // Spike-driven neuromodulator sources bound it too: their releases must reach the
 // channels before any shard gets there.
-tick_type choose_window(const network& net) {
+// An external input source bounds it too, and the window divides its bound, so the
+// source is asked at every multiple of it (a lockstep step, say).
+tick_type choose_window(const network& net, const external_input* external) {
   tick_type window = net.min_delay();
   if (window == 0) window = std::max<tick_type>(1, net.grid.to_ticks(1.0));
   const tick_type latency = net.modulation.min_latency();
   if (latency > 0) window = std::min(window, latency);
+  const tick_type bound = external != nullptr ? external->max_window() : 0;
+  if (bound > 0 && bound % window != 0) {
+    tick_type parts = (bound + window - 1) / window;
+    while (bound % parts != 0) ++parts;
+    window = bound / parts;
+  }
   return window;
 }
 
@@ -52,7 +61,7 @@ kernel::kernel(network& net, kernel_hooks hooks, unsigned threads)
       hooks_(std::move(hooks)),
       runner_(resolve_threads(threads, std::max<std::size_t>(net.shard_count, 1))),
       layout_(net, std::max<std::size_t>(net.shard_count, 1)),
-      window_(choose_window(net)) {
+      window_(choose_window(net, hooks_.external)) {
   const std::size_t shards = layout_.shard_count();
   stats_.spikes_per_population.assign(net_.populations.size(), 0);
   pulse_draws_.resize(net_.pulses.size());
@@ -74,6 +83,7 @@ kernel::kernel(network& net, kernel_hooks hooks, unsigned threads)
     shards_.push_back(std::make_unique<shard>(s, net_, layout_, hooks_, probe_windows_, pulse_draws_, width,
                                               horizon, window_));
   for (auto& s : shards_) outboxes_.push_back(&s->outbox());
+  outboxes_.push_back(&external_outbox_);
 }
 
 kernel::~kernel() = default;
@@ -118,9 +128,42 @@ void kernel::draw_window_pulses(tick_type window_start, tick_type window_end, ti
   }
 }
 
-void kernel::finish_window(tick_type window_end, tick_type t_stop) {
+bool kernel::take_external_input(tick_type now, tick_type t_stop) {
+  if (hooks_.external == nullptr) return true;
+  injected_.clear();
+  const bool go_on = hooks_.external->at_window_end(now, injected_);
+  for (const emitted_spike& s : injected_.spikes) {
+    if (s.tick < now) throw std::logic_error("an external spike lies in model time already simulated");
+    if (s.population >= net_.populations.size() || s.neuron >= net_.populations[s.population]->size())
+      throw std::logic_error("an external spike names no neuron");
+    if (s.tick <= t_stop) pending_external_.insert(s);
+  }
+  for (const current_setting& c : injected_.currents) {
+    if (c.schedule >= net_.currents.size() || !net_.currents[c.schedule].live)
+      throw std::logic_error("an external current change names no live current source");
+    current_schedule& cs = net_.currents[c.schedule];
+    if (c.tick < now || (!cs.tick.empty() && c.tick < cs.tick.back()))
+      throw std::logic_error("an external current change lies before the source's last change");
+    if (c.tick > t_stop) continue;
+    cs.tick.push_back(c.tick);
+    cs.amplitude.push_back(c.amplitude);
+  }
+  for (const modulator_release& r : injected_.releases)
+    if (r.tick <= t_stop) net_.modulation.inject(r, now);
+  return go_on;
+}
+
+void kernel::release_external_spikes(tick_type window_end) {
+  auto it = pending_external_.begin();
+  for (; it != pending_external_.end() && it->tick < window_end; ++it) {
+    external_outbox_.push_back(*it);
+    ++stats_.spikes_per_population[it->population];
+  }
+  pending_external_.erase(pending_external_.begin(), it);
+}
+
+bool kernel::finish_window(tick_type window_end, tick_type t_stop) {
   exchanged_ = exchange_.exchange(outboxes_);
-  if (!net_.modulation.empty()) net_.modulation.observe(exchanged_, window_end, window_end + window_);
   if (hooks_.spikes != nullptr) {
     std::size_t k = 0;
     while (k < exchanged_.size()) {
@@ -138,6 +181,10 @@ void kernel::finish_window(tick_type window_end, tick_type t_stop) {
     for (std::size_t r = 0; r < w.rows; ++r)
       hooks_.probes[k]->write(w.row_tick(r), {w.values.data() + r * w.columns, w.columns});
   }
+  // Outside input comes after the window's spikes were observed (a live client has
+  // seen them) and before the modulator sources commit the next window's releases.
+  const bool go_on = take_external_input(std::min(window_end, t_stop + 1), t_stop);
+  if (!net_.modulation.empty()) net_.modulation.observe(exchanged_, window_end, window_end + window_);
   // Housekeeping sees the state at the end of the window (every event up to
   // window_end - 1 done), at most once per window.
   const tick_type done = std::min(window_end - 1, t_stop);
@@ -145,6 +192,7 @@ void kernel::finish_window(tick_type window_end, tick_type t_stop) {
     hooks_.housekeeping(done);
     next_housekeeping_ = (done / hooks_.housekeeping_interval + 1) * hooks_.housekeeping_interval;
   }
+  return go_on;
 }
 
 void kernel::run(tick_type t_stop) {
@@ -152,21 +200,28 @@ void kernel::run(tick_type t_stop) {
   const auto for_each_shard = [&](auto&& body) {
     runner_.for_each(shards_.size(), [&](std::size_t s) { body(*shards_[s]); });
   };
+  net_.modulation.collect_scheduled(t_stop);
+  bool go_on = take_external_input(0, t_stop);
+  net_.modulation.commit_before(window_);
   for_each_shard([&](shard& s) { s.start(t_stop); });
-  net_.modulation.start(window_, t_stop);
   exchanged_ = {};
-  for (tick_type window_start = 0; window_start <= t_stop; window_start += window_) {
+  reached_ = go_on ? t_stop + 1 : 0;
+  for (tick_type window_start = 0; go_on && window_start <= t_stop; window_start += window_) {
     const tick_type window_end = window_start + window_;
     reset_probe_windows(window_start, window_end, t_stop);
     draw_window_pulses(window_start, window_end, t_stop);
+    release_external_spikes(window_end);
     for_each_shard([&](shard& s) {
       s.schedule_deliveries(exchanged_);
+      s.schedule_live_currents();
       s.advance(window_end);
     });
-    finish_window(window_end, t_stop);
+    go_on = finish_window(window_end, t_stop);
+    if (!go_on) reached_ = std::min(window_end, t_stop + 1);
   }
+  const tick_type last = reached_ > 0 ? reached_ - 1 : 0;
   for (auto& p : net_.projections)
-    if (p.rule) p.rule->complete(t_stop);
+    if (p.rule) p.rule->complete(last);
   for (const auto& s : shards_) {
     const shard_statistics& st = s->statistics();
     stats_.events += st.events;

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "core/kernel_hooks.hpp"
@@ -48,15 +49,21 @@ class kernel {
   kernel(network& net, kernel_hooks hooks, unsigned threads = 1);
   ~kernel();
 
-  // Processes every event with tick <= t_stop. May be called once.
+  // Processes every event with tick <= t_stop, unless the external input ends the
+  // run earlier (then every event before reached()). May be called once.
   void run(tick_type t_stop);
+  // After run(): every event before this tick was processed and none after it
+  // (t_stop + 1 when the run went to its end).
+  tick_type reached() const { return reached_; }
 
   const kernel_statistics& statistics() const { return stats_; }
   tick_type window_ticks() const { return window_; }
   std::size_t shard_count() const { return layout_.shard_count(); }
 
  private:
-  void finish_window(tick_type window_end, tick_type t_stop);
+  bool finish_window(tick_type window_end, tick_type t_stop);
+  bool take_external_input(tick_type now, tick_type t_stop);
+  void release_external_spikes(tick_type window_end);
   void reset_probe_windows(tick_type window_start, tick_type window_end, tick_type t_stop);
   void draw_window_pulses(tick_type window_start, tick_type window_end, tick_type t_stop);
 
@@ -75,6 +82,11 @@ class kernel {
   std::vector<neuron_id_type> observer_batch_;
   tick_type next_housekeeping_ = 0;
   kernel_statistics stats_;
+  // External spikes wait here, in canonical order, until their window's exchange.
+  std::set<emitted_spike> pending_external_;
+  std::vector<emitted_spike> external_outbox_;
+  injected_inputs injected_;
+  tick_type reached_ = 0;
 };
 
 }  // namespace spikeq

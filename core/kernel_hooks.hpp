@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "core/external_input.hpp"
 #include "core/types.hpp"
 
 namespace spikeq {
@@ -52,6 +53,8 @@ struct kernel_hooks {
   // processed and none after it.
   std::function<void(tick_type now)> housekeeping;
   tick_type housekeeping_interval = 0;
+  // Input from outside (a live client, a replay), asked for at every window end.
+  external_input* external = nullptr;
 };
 
 }  // namespace spikeq

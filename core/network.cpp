@@ -37,4 +37,18 @@ int network::find_population(const std::string& name) const {
   return -1;
 }
 
+std::vector<std::vector<std::uint32_t>> network::live_current_sources() const {
+  std::vector<std::vector<std::uint32_t>> sources;
+  for (std::size_t k = 0; k < currents.size(); ++k) {
+    if (!currents[k].live) continue;
+    const bool same_source = !sources.empty() && currents[sources.back().back()].name == currents[k].name &&
+                             sources.back().back() + 1 == k;
+    if (same_source)
+      sources.back().push_back(static_cast<std::uint32_t>(k));
+    else
+      sources.push_back({static_cast<std::uint32_t>(k)});
+  }
+  return sources;
+}
+
 }  // namespace spikeq

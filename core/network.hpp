@@ -40,6 +40,9 @@ struct current_schedule {
   std::vector<neuron_id_type> neurons;  // empty: all
   std::vector<tick_type> tick;
   std::vector<double> amplitude;
+  // Live: changes are appended while the run goes on (core/external_input.hpp), so
+  // shards schedule each new entry instead of chaining them.
+  bool live = false;
 };
 
 // Every `interval` ticks in [start, stop), `count` neurons drawn at random from
@@ -126,6 +129,10 @@ struct network {
   tick_type max_delay() const;
   // Index of the population with this name, or -1.
   int find_population(const std::string& name) const;
+  // The live current sources (current schedules with live set), in network order:
+  // for each, the indices of its schedules (one per target population; the builder
+  // gives them the source's name and puts them next to each other).
+  std::vector<std::vector<std::uint32_t>> live_current_sources() const;
 };
 
 }  // namespace spikeq

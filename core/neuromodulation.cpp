@@ -99,7 +99,20 @@ int neuromodulation::find_channel(const std::string& name) const {
   return -1;
 }
 
+void neuromodulation::inject(const modulator_release& release, tick_type earliest) {
+  if (release.tick < earliest)
+    throw std::logic_error("an external neuromodulator release lies in model time already simulated");
+  if (release.channel >= channels.size() || !channels[release.channel]->accepts_external())
+    throw std::logic_error("an external neuromodulator release names no channel that accepts one");
+  if (release.tick <= t_stop_) pending_.push({release, created_++});
+}
+
 void neuromodulation::start(tick_type until, tick_type t_stop) {
+  collect_scheduled(t_stop);
+  commit_before(until);
+}
+
+void neuromodulation::collect_scheduled(tick_type t_stop) {
   t_stop_ = t_stop;
   for (auto& s : sources) {
     scratch_.clear();
@@ -107,7 +120,6 @@ void neuromodulation::start(tick_type until, tick_type t_stop) {
     for (const auto& r : scratch_)
       if (r.tick <= t_stop_) pending_.push({r, created_++});
   }
-  commit_before(until);
 }
 
 void neuromodulation::observe(std::span<const emitted_spike> spikes, tick_type earliest, tick_type until) {

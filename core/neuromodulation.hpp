@@ -35,6 +35,9 @@ class modulator_channel {
   const std::string& name() const { return name_; }
   double tau_ticks() const { return tau_ticks_; }
   double tonic() const { return tonic_; }
+  // Whether releases from outside the model (core/external_input.hpp) may land here.
+  bool accepts_external() const { return accepts_external_; }
+  void set_accepts_external(bool accepts) { accepts_external_ = accepts; }
 
   // Committed releases: tick of each (ascending, unique) and the phasic level just
   // after it (releases at one tick are summed).
@@ -56,6 +59,7 @@ class modulator_channel {
   std::string name_;
   double tau_ticks_;
   double tonic_;
+  bool accepts_external_ = false;
   std::vector<tick_type> ticks_;
   std::vector<double> level_after_;
   std::vector<double> amounts_;
@@ -157,16 +161,23 @@ class neuromodulation {
   // Index of the channel with this name, or -1.
   int find_channel(const std::string& name) const;
 
+  // Queues a release from outside the model (core/external_input.hpp) in the order
+  // of calls. Throws std::logic_error when it is before `earliest` or its channel
+  // does not exist. Committed like every other release.
+  void inject(const modulator_release& release, tick_type earliest);
+
   // Collects the scheduled releases, then commits those before `until`.
   void start(tick_type until, tick_type t_stop);
+  // start() in two parts, so that external releases at early ticks can be injected
+  // in between: collect the scheduled releases, then commit before `until`.
+  void collect_scheduled(tick_type t_stop);
+  void commit_before(tick_type until);
   // Feeds one window's spikes to the sources, then commits every pending release
   // before `until` (the end of the next window). Releases after t_stop are dropped.
   // Throws std::logic_error when a source releases before `earliest`.
   void observe(std::span<const emitted_spike> spikes, tick_type earliest, tick_type until);
 
  private:
-  void commit_before(tick_type until);
-
   struct later {
     bool operator()(const std::pair<modulator_release, std::uint64_t>& a,
                     const std::pair<modulator_release, std::uint64_t>& b) const {

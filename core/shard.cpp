@@ -121,9 +121,11 @@ void shard::start(tick_type t_stop) {
     slice->start(out_);
     handle_output(k, 0);
   }
+  live_currents_scheduled_.assign(net_.currents.size(), 0);
   for (std::uint32_t c = 0; c < net_.currents.size(); ++c)
-    if (current_applies_[c] && !net_.currents[c].tick.empty())
+    if (current_applies_[c] && !net_.currents[c].live && !net_.currents[c].tick.empty())
       schedule_if_due(event::current_change(net_.currents[c].tick[0], c, 0));
+  schedule_live_currents();
   for (std::uint32_t k = 0; k < net_.pulses.size(); ++k) {
     const auto& p = net_.pulses[k];
     const bool owns_a_target =
@@ -193,6 +195,16 @@ void shard::add_to_ring(const emitted_spike& spike, const projection& proj, cons
   }
 }
 
+void shard::schedule_live_currents() {
+  for (std::uint32_t c = 0; c < net_.currents.size(); ++c) {
+    const current_schedule& cs = net_.currents[c];
+    if (!cs.live || !current_applies_[c]) continue;
+    for (std::size_t k = live_currents_scheduled_[c]; k < cs.tick.size(); ++k)
+      schedule_if_due(event::current_change(cs.tick[k], c, static_cast<std::uint32_t>(k)));
+    live_currents_scheduled_[c] = cs.tick.size();
+  }
+}
+
 void shard::advance(tick_type window_end) {
   event e;
   while (queue_.pop_before(window_end, e)) {
@@ -242,7 +254,7 @@ void shard::dispatch(const event& e) {
       layout_.share(cs.target_population, index_)
           .slice->set_current(e.tick, current_neurons_[c], cs.amplitude[e.occurrence()], out_);
       handle_output(cs.target_population, e.tick);
-      if (e.occurrence() + 1 < cs.tick.size())
+      if (!cs.live && e.occurrence() + 1 < cs.tick.size())
         schedule_if_due(event::current_change(cs.tick[e.occurrence() + 1], c, e.occurrence() + 1));
       break;
     }

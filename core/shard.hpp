@@ -35,6 +35,8 @@ class shard {
   void start(tick_type t_stop);
   // Schedules the deliveries of `spikes` (in canonical order) to this shard's neurons.
   void schedule_deliveries(std::span<const emitted_spike> spikes);
+  // Schedules the changes appended to live current schedules since the last call.
+  void schedule_live_currents();
   // Processes every event with tick < window_end.
   void advance(tick_type window_end);
 
@@ -69,6 +71,7 @@ class shard {
   // indices), and whether it drives any.
   std::vector<std::vector<neuron_id_type>> current_neurons_;
   std::vector<bool> current_applies_;
+  std::vector<std::size_t> live_currents_scheduled_;  // per schedule: entries queued so far
   // Per projection: delivered at the exchange into the target slice's input ring
   // (static synapses onto a time-stepped model that has one) rather than by events.
   std::vector<bool> ring_delivery_;

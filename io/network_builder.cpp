@@ -266,6 +266,10 @@ void build_current_source(const network_file& file, int k, network& net) {
       sched.tick.push_back(net.grid.to_ticks(g.stop()));
       sched.amplitude.push_back(0.0);
     }
+  } else if (cs.has_live_current()) {
+    sched.live = true;
+    sched.tick.push_back(0);
+    sched.amplitude.push_back(cs.live_current().amplitude());
   } else {
     const auto& g = cs.step_current_generator();
     for (int i = 0; i < g.amplitude_times_size(); ++i) {
@@ -294,6 +298,7 @@ void build_neuromodulators(const network_file& file, network& net) {
     const auto channel = static_cast<std::uint32_t>(k);
     net.modulation.channels.push_back(
         std::make_unique<modulator_channel>(ch.name(), ch.tau() / net.grid.resolution_ms(), ch.tonic()));
+    net.modulation.channels.back()->set_accepts_external(ch.live());
     for (const auto& vt : ch.volume_transmitter())
       net.modulation.sources.push_back(std::make_unique<volume_transmitter>(
           channel, pop(vt.population()),

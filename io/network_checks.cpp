@@ -22,7 +22,8 @@ field_path extend(field_path base, std::initializer_list<field_step> more) {
 }
 
 bool is_generator(const Population& p) {
-  return p.has_poisson_generator() || p.has_spike_generator() || p.has_image_dataset();
+  return p.has_poisson_generator() || p.has_spike_generator() || p.has_image_dataset() ||
+         p.has_live_spike_source();
 }
 
 // Smallest and largest value a distribution can produce (nullopt if unbounded).
@@ -143,7 +144,8 @@ void check_populations(Network& net, checker& c, std::map<std::string, int>& ind
     if (p.model_case() == Population::MODEL_NOT_SET)
       c.error(here, "population '" + p.name() +
                         "' has no model (iaf_psc_exp, iaf_psc_delta, iaf_cond_exp, izhikevich, "
-                        "glm_sampling, pp_psc_delta, poisson_generator, spike_generator, linear_readout)");
+                        "glm_sampling, pp_psc_delta, poisson_generator, spike_generator, linear_readout, "
+                        "image_dataset, live_spike_source)");
     auto check_dt = [&](double dt, const char* model) {
       if (!on_grid(dt, resolution))
         c.error(extend(here, {{model}, {"dt"}}),
@@ -405,7 +407,7 @@ void check_current_sources(Network& net, const std::map<std::string, int>& index
     if (cs.kind_case() == config::CurrentSource::KIND_NOT_SET)
       c.error(here,
               "current source has no kind (dc_generator, step_current_generator, random_pulse_generator, "
-              "poisson_input, noise_current)");
+              "poisson_input, noise_current, live_current)");
     if (cs.has_poisson_input() && cs.poisson_input().has_stop() &&
         cs.poisson_input().stop() <= cs.poisson_input().start())
       c.error(extend(here, {{"poisson_input"}, {"stop"}}), "stop must be after start");

@@ -11,6 +11,7 @@
 #include "neurons/image_dataset.hpp"
 #include "neurons/izhikevich.hpp"
 #include "neurons/linear_readout.hpp"
+#include "neurons/live_spike_source.hpp"
 #include "neurons/poisson_generator.hpp"
 #include "neurons/pp_psc_delta.hpp"
 #include "neurons/spike_generator.hpp"
@@ -143,6 +144,7 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
     if (g.has_stop()) q.stop_ms = g.stop();
     return std::make_unique<poisson_generator>(p.name(), n, q, grid, seed, index, first);
   }
+  if (p.has_live_spike_source()) return std::make_unique<live_spike_source>(p.name(), n);
   const auto& g = p.spike_generator();
   std::vector<std::vector<tick_type>> trains(n);
   for (std::uint32_t k = 0; k < n; ++k) {

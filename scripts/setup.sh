@@ -16,6 +16,7 @@ packages=(
   libgtest-dev libcli11-dev libfmt-dev nlohmann-json3-dev libcairo2-dev
   python3-h5py python3-numpy
   zlib1g-dev dataset-fashion-mnist
+  python3-websockets chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -55,6 +55,42 @@ int main(int argc, char** argv) try {
       ->default_val(1)
       ->check(CLI::Range(0, 1024));
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
+  auto* serve =
+      run_cmd->add_option("--serve", run.serve,
+                          "Serve live I/O on HOST:PORT (WebSocket /live, raster page /; docs/live.md). "
+                          "PORT 0: any free port");
+  run_cmd->add_option("--mode", run.mode, "Live mode: free (as fast as possible), realtime, lockstep")
+      ->check(CLI::IsMember({"free", "realtime", "lockstep"}))
+      ->needs(serve);
+  run_cmd->add_option("--token-file", run.token_file, "File holding the token that inputs and control need")
+      ->needs(serve);
+  run_cmd
+      ->add_flag("--allow-remote", run.allow_remote, "Allow a non-loopback --serve address (needs a token)")
+      ->needs(serve);
+  run_cmd->add_option("--step-ms", run.step_ms, "Lockstep step (and step while paused) in ms")
+      ->check(CLI::PositiveNumber)
+      ->needs(serve);
+  run_cmd
+      ->add_option("--batch-ms", run.batch_ms, "Model time per spike batch in free and realtime modes (ms)")
+      ->check(CLI::PositiveNumber)
+      ->needs(serve);
+  run_cmd->add_option("--max-message-kb", run.max_message_kb, "Largest client message (KiB)")
+      ->check(CLI::Range(1, 1 << 20))
+      ->needs(serve);
+  run_cmd
+      ->add_option("--client-buffer-mb", run.client_buffer_mb,
+                   "Output waiting per client before it is dropped as too slow (MiB)")
+      ->check(CLI::Range(1, 1 << 16))
+      ->needs(serve);
+  run_cmd->add_option("--max-clients", run.max_clients, "Most clients at once")
+      ->check(CLI::Range(1, 4096))
+      ->needs(serve);
+  run_cmd->add_option("--port-file", run.port_file, "Write the bound port to this file")->needs(serve);
+  run_cmd->add_flag("--paused", run.start_paused, "Start halted until a client sends resume or step")
+      ->needs(serve);
+  run_cmd
+      ->add_option("--replay", run.replay, "Replay the live inputs recorded in this output of a --serve run")
+      ->excludes(serve);
   run_cmd->add_flag("--stats", run.stats,
                     "Also print construction time, peak memory, bytes per synapse, synaptic events per "
                     "second, real-time factor and threads (printed even with --quiet)");

@@ -21,6 +21,7 @@
 #include "io/resolve.hpp"
 #include "io/weight_recorders.hpp"
 #include "tools/interruption.hpp"
+#include "tools/live_run.hpp"
 #include "tools/progress.hpp"
 #include "tools/run_summary.hpp"
 
@@ -138,12 +139,14 @@ int run_checked(const run_options& options) {
   out.set_string_attribute("/provenance", "network_file", options.network_path);
   out.set_string_attribute("/provenance", "threads", std::to_string(threads));
   out.set_string_attribute("/provenance", "seed", std::to_string(file.network.simulation().seed()));
+  const double t_stop_ms = file.network.simulation().t_stop();
+  live_run live(options, net, net.grid.to_ticks(t_stop_ms), out, &spikes);
   out.start_streaming();
 
-  const double t_stop_ms = file.network.simulation().t_stop();
   progress_line progress(t_stop_ms, !options.quiet && progress_line::stderr_is_terminal());
   kernel_hooks hooks;
-  hooks.spikes = &spikes;
+  hooks.spikes = live.spikes();
+  hooks.external = live.external();
   for (auto& s : states) hooks.probes.push_back(s.get());
   for (auto& w : weights)
     if (w->has_report()) hooks.probes.push_back(w.get());
@@ -153,6 +156,7 @@ int run_checked(const run_options& options) {
     spikes.flush();
     for (auto& w : weights) w->flush();
     modulators.flush();
+    live.flush();
   };
   auto last_flush = clock_type::now();
   struct interrupted {
@@ -169,6 +173,11 @@ int run_checked(const run_options& options) {
     }
   };
   hooks.housekeeping_interval = std::max<tick_type>(1, net.grid.to_ticks(10.0));
+  // A live run may wait for clients: Ctrl-C must reach it there too.
+  live.set_poll([&] {
+    if (interruption_guard::requested()) throw interrupted{live.now()};
+    progress.update(net.grid.to_ms(live.now()));
+  });
   kernel k(net, hooks, threads);
   const auto t_sim = clock_type::now();
   try {
@@ -176,6 +185,7 @@ int run_checked(const run_options& options) {
   } catch (const interrupted& stop) {
     progress.finish();
     flush_recorders();
+    live.finish(stop.at);
     for (auto& w : weights) w->finish();
     const auto partial = out.keep_partial();
     std::cerr << fmt::format(
@@ -184,17 +194,23 @@ int run_checked(const run_options& options) {
         net.grid.to_ms(stop.at), options.output_path, partial.string());
     return 130;
   }
-  const double sim_s = seconds_since(t_sim);
+  // Waiting for live clients is not simulation time.
+  const double sim_s = seconds_since(t_sim) - live.halted_seconds();
   progress.finish();
+  live.finish(k.reached());
   flush_recorders();
   for (auto& w : weights) w->finish();
   out.commit();
 
-  if (!options.quiet)
-    print_run_summary(std::cout, net, k.statistics(), t_stop_ms, build_s, sim_s, options.output_path);
+  // A client may have stopped the run early: rates are over the time simulated.
+  const double simulated_ms = std::min(t_stop_ms, net.grid.to_ms(k.reached()));
+  if (!options.quiet) {
+    print_run_summary(std::cout, net, k.statistics(), simulated_ms, build_s, sim_s, options.output_path);
+    if (live.active()) std::cout << live.summary() << '\n';
+  }
   if (options.stats)
     print_run_statistics(std::cout, net, k.statistics(),
-                         {build_s, sim_s, t_stop_ms, threads, estimate.peak_bytes});
+                         {build_s, sim_s, simulated_ms, threads, estimate.peak_bytes});
   return 0;
 }
 

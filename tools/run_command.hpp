@@ -1,6 +1,7 @@
 // `spikeq run` and `spikeq validate`: load, check, build and simulate a network.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,19 @@ struct run_options {
   bool quiet = false;
   bool stats = false;        // print construction time, memory and speed figures (even with quiet)
   std::string command_line;  // stored in the output for provenance
+  // Live I/O (docs/live.md): serve HOST:PORT while running, or replay a live run's inputs.
+  std::string serve;
+  std::string token_file;
+  bool allow_remote = false;
+  std::string mode = "free";  // free, realtime, lockstep
+  double step_ms = 1.0;
+  double batch_ms = 10.0;
+  std::size_t max_message_kb = 1024;
+  std::size_t client_buffer_mb = 64;
+  std::size_t max_clients = 32;
+  std::string port_file;
+  bool start_paused = false;  // free/realtime: wait for a client's resume (or step) first
+  std::string replay;
 };
 
 // Exit codes: 0 success, 2 bad input, 1 internal error, 130 interrupted (SIGINT or

@@ -182,6 +182,13 @@ alignment_log& output_file::add_alignment_log(const std::string& name, const ali
   return *alignments_.back();
 }
 
+live_input_log& output_file::add_live_input_log(const live_log_description& what) {
+  require_declaring("/live", "the live input log declared");
+  if (live_) throw std::logic_error("the live input log is declared twice");
+  live_ = std::make_unique<live_input_log>(group("/"), what, name_);
+  return *live_;
+}
+
 void output_file::set_string_attribute(const std::string& group_path, const std::string& name,
                                        const std::string& value) {
   require_declaring(group_path + "@" + name, "an attribute written");
@@ -231,6 +238,7 @@ void output_file::flush() {
   for (auto& w : weight_events_) w->flush();
   for (auto& m : modulators_) m->flush();
   for (auto& a : alignments_) a->flush();
+  if (live_) live_->flush();
   // A global flush is what keeps the data readable after a crash (formats.md);
   // flushing datasets alone keeps nothing.
   check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), name_, "", "cannot flush the output file");
@@ -249,6 +257,7 @@ void output_file::close_checked() {
   for (auto& w : weight_events_) note(w->close());
   for (auto& m : modulators_) note(m->close());
   for (auto& a : alignments_) note(a->close());
+  if (live_) note(live_->close());
   for (auto& [path, g] : groups_) note(g.close());
   groups_.clear();
   phase_ = phase::closed;
@@ -264,6 +273,7 @@ void output_file::close_quietly() noexcept {
   for (auto& w : weight_events_) static_cast<void>(w->close());
   for (auto& m : modulators_) static_cast<void>(m->close());
   for (auto& a : alignments_) static_cast<void>(a->close());
+  if (live_) static_cast<void>(live_->close());
   groups_.clear();
   file_.reset();
   phase_ = phase::closed;

@@ -31,6 +31,7 @@
 #include "io/hdf5/edge_population.hpp"
 #include "io/hdf5/frame_report.hpp"
 #include "io/hdf5/hdf5_handle.hpp"
+#include "io/hdf5/live_input_log.hpp"
 #include "io/hdf5/modulator_log.hpp"
 #include "io/hdf5/spike_population.hpp"
 #include "io/hdf5/weight_event_log.hpp"
@@ -73,6 +74,8 @@ class output_file {
   modulator_log& add_modulator_log(const std::string& name, double tau_ms, double tonic);
   // Adds /alignment/<name> (io/hdf5/alignment_log.hpp).
   alignment_log& add_alignment_log(const std::string& name, const alignment_description& what);
+  // /live: the inputs taken from live clients (at most one).
+  live_input_log& add_live_input_log(const live_log_description& what);
   // Writes string attribute `name` of the group at absolute `group_path` ("/" for
   // the root), creating missing groups; replaces an attribute of the same name.
   void set_string_attribute(const std::string& group_path, const std::string& name, const std::string& value);
@@ -125,6 +128,7 @@ class output_file {
   std::vector<std::unique_ptr<weight_event_log>> weight_events_;
   std::vector<std::unique_ptr<modulator_log>> modulators_;
   std::vector<std::unique_ptr<alignment_log>> alignments_;
+  std::unique_ptr<live_input_log> live_;
 };
 
 }  // namespace spikeq::io
