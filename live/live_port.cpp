@@ -107,15 +107,19 @@ bool live_port::at_window_end(tick_type now, injected_inputs& out) {
     wall_start_ = wall_origin_ = clock::now();
     next_status_ = wall_start_ + status_interval;
   }
-  if (poll_) poll_();
-  received_.clear();
-  link_.take_inputs(now, received_);
-  for (const auto& m : received_) apply(m, now, out);
-  if (link_.stop_requested()) return false;
+  // Most window ends find nothing: no message, no halt due (windows can be 0.1 ms).
+  const bool quiet = !link_.attention() && now < halt_at_;
+  link_.set_now(now);
+  if (!quiet) {
+    received_.clear();
+    link_.take_inputs(now, received_);
+    for (const auto& m : received_) apply(m, now, out);
+    if (link_.stop_requested()) return false;
+  }
   if (now - batch_start_ >= how_.batch_ticks && how_.mode != run_mode::lockstep) send_batch(now);
   bool step_completed = false;
   // Past t_stop nothing is left to step through: the run ends without a halt.
-  if (now <= how_.t_stop && link_.must_halt(now, step_completed)) {
+  if (!quiet && now <= how_.t_stop && link_.must_halt(now, step_completed)) {
     if (now > batch_start_) send_batch(now);
     if (step_completed) server_.send_text(encode_step_done(net_.grid.to_ms(now)));
     const auto halted_since = clock::now();
@@ -129,6 +133,7 @@ bool live_port::at_window_end(tick_type now, injected_inputs& out) {
     for (const auto& m : received_) apply(m, now, out);
     if (link_.stop_requested()) return false;
   }
+  if (!quiet) halt_at_ = link_.halt_tick();
   if (how_.mode == run_mode::realtime) pace(now);
   if (how_.mode != run_mode::lockstep) report_status(now);
   return true;

@@ -31,7 +31,7 @@ class live_port final : public external_input, public spike_observer {
   // `next`: the observer the spikes go on to (the recorder); may be null.
   live_port(const network& net, const endpoints& e, link& l, server& s, settings how, spike_observer* next);
 
-  // Called while halted and between windows; may throw to abandon the run (Ctrl-C).
+  // Called while halted; may throw to abandon the run (Ctrl-C).
   void set_poll(std::function<void()> poll) { poll_ = std::move(poll); }
 
   tick_type max_window() const override;
@@ -72,6 +72,7 @@ class live_port final : public external_input, public spike_observer {
   clock::time_point wall_start_, wall_origin_, next_status_;
   clock::duration halted_{};
   std::uint64_t behind_ = 0;
+  tick_type halt_at_ = 0;  // the link's halt tick when last asked (0: ask at once)
   std::uint64_t inputs_applied_ = 0;
   bool started_ = false;
 };
