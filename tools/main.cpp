@@ -1,4 +1,6 @@
 // spikeq command-line entry point: run, validate, inspect, analyze, plot.
+#include <hdf5.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -25,6 +27,9 @@ std::string joined_arguments(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+  // HDF5 1.10 closes still-open files again at exit and crashes on one whose flush
+  // failed (a full disk): every file is closed by its owner here, so skip that.
+  H5dont_atexit();
 #if defined(__SANITIZE_THREAD__)
   // libtbb is not instrumented, so ThreadSanitizer cannot see its synchronisation
   // and would report false races: under TSan, TBB (construction) runs on one
@@ -55,6 +60,11 @@ int main(int argc, char** argv) try {
       ->default_val(1)
       ->check(CLI::Range(0, 1024));
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
+  run_cmd
+      ->add_option(
+          "--flush-every", run.flush_seconds,
+          "Wall-clock seconds between flushes of the recording: a crash keeps everything up to the last one")
+      ->check(CLI::Range(0.01, 86400.0));
   auto* serve =
       run_cmd->add_option("--serve", run.serve,
                           "Serve live I/O on HOST:PORT (WebSocket /live, raster page /; docs/live.md). "

@@ -166,7 +166,7 @@ int run_checked(const run_options& options) {
     if (interruption_guard::requested()) throw interrupted{now};
     progress.update(net.grid.to_ms(now));
     // Flush now and then so a killed run still leaves a readable file.
-    if (clock_type::now() - last_flush > std::chrono::seconds(10)) {
+    if (clock_type::now() - last_flush > std::chrono::duration<double>(options.flush_seconds)) {
       flush_recorders();
       out.flush();
       last_flush = clock_type::now();
@@ -223,6 +223,16 @@ int with_exit_codes(Body body) {
   } catch (const io::input_error& e) {
     report(e);
     return 2;
+  } catch (const io::hdf5_error& e) {
+    // Writing the output failed (disk full, file size limit, I/O error): the run's
+    // temporary file is gone and any earlier file at the output path is untouched.
+    const std::string what = e.what();
+    const char* hint = what.find("errno = 28") != std::string::npos   ? " (the disk is full)"
+                       : what.find("errno = 27") != std::string::npos ? " (the file size limit was reached)"
+                                                                      : "";
+    std::cerr << "spikeq: error: cannot write the output" << hint << ": " << what
+              << "\nspikeq: nothing was written to the output path; an earlier file there is untouched.\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "spikeq: internal error: " << e.what() << '\n';
     return 1;

@@ -15,7 +15,9 @@ struct run_options {
   std::optional<std::uint64_t> seed;
   unsigned threads = 1;
   bool quiet = false;
-  bool stats = false;        // print construction time, memory and speed figures (even with quiet)
+  bool stats = false;
+  double flush_seconds = 10.0;  // wall time between flushes of the recording (what a crash can lose) // print
+                                // construction time, memory and speed figures (even with quiet)
   std::string command_line;  // stored in the output for provenance
   // Live I/O (docs/live.md): serve HOST:PORT while running, or replay a live run's inputs.
   std::string serve;

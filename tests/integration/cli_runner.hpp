@@ -24,6 +24,11 @@ inline std::string read_text(const std::filesystem::path& p) {
   return s.str();
 }
 
+inline void write_text(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
 // A fresh, empty directory for one test's files.
 inline std::filesystem::path scratch_dir(const std::string& name) {
   const auto dir =
