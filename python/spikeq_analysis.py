@@ -449,6 +449,11 @@ def load_protocol(path):
                    outcome_time=np.asarray(g["outcome_time"][:], dtype=np.float64),
                    outcome=np.asarray(g["outcome"][:], dtype=np.uint64),
                    outcome_names=names.split(","))
+        # Data-set protocols (image_dataset, docs/models/image_dataset.md) add per-trial
+        # sample, label, task and evaluation, and per-task start times and permutations.
+        for extra in ("sample", "label", "task", "evaluation", "task_start", "pixel_permutation"):
+            if extra in g:
+                out[extra] = np.asarray(g[extra][()])
         if "trial_duration_ms" in g.attrs:
             d = g.attrs["trial_duration_ms"]
             out["trial_duration"] = float(d.decode() if isinstance(d, bytes) else d)
@@ -457,6 +462,42 @@ def load_protocol(path):
             out["trial_duration"] = float(gaps.min()) if len(gaps) else math.inf
     if not len(out["outcome"]) == len(out["trial_start"]) == len(out["outcome_time"]):
         raise ValueError(f"{path}: /protocol: trial_start, outcome_time and outcome differ in length")
+    return out
+
+
+def load_live_inputs(path):
+    """The inputs a live run took from its clients (/live, written by `spikeq run
+    --serve` or `--replay`; docs/formats/output.md): dict(mode, resolution_ms,
+    spikes=dict(times, population (names), neuron), currents=dict(times, source
+    (names), amplitude), releases=dict(times, channel (names), amount), stopped_at (ms
+    or None)). Times are when each input took effect, in ms. None without /live."""
+    def names(g, attribute):
+        v = g.attrs[attribute]
+        v = v.decode() if isinstance(v, bytes) else str(v)
+        return v.split(",") if v else []
+
+    with _open(path) as f:
+        if "live" not in f:
+            return None
+        g = f["live"]
+        mode = g.attrs["mode"]
+        out = dict(mode=mode.decode() if isinstance(mode, bytes) else str(mode),
+                   resolution_ms=float(np.asarray(g.attrs["resolution_ms"]).reshape(-1)[0]))
+        pops, sources, channels = names(g, "populations"), names(g, "current_sources"), names(g, "channels")
+        s = g["spikes"]
+        out["spikes"] = dict(times=np.asarray(s["times"][:], dtype=np.float64),
+                             population=[pops[k] for k in s["population"][:]],
+                             neuron=np.asarray(s["neuron"][:], dtype=np.uint64))
+        c = g["currents"]
+        out["currents"] = dict(times=np.asarray(c["times"][:], dtype=np.float64),
+                               source=[sources[k] for k in c["source"][:]],
+                               amplitude=np.asarray(c["amplitude"][:], dtype=np.float64))
+        r = g["releases"]
+        out["releases"] = dict(times=np.asarray(r["times"][:], dtype=np.float64),
+                               channel=[channels[k] for k in r["channel"][:]],
+                               amount=np.asarray(r["amount"][:], dtype=np.float64))
+        stopped = g["stopped_at"][:]
+        out["stopped_at"] = float(stopped[0]) if len(stopped) else None
     return out
 
 

@@ -127,6 +127,18 @@ void print_three_factor(const io::hdf5_reader& r, std::ostream& os) {
                           r.shape("/alignment/" + name + "/time").at(0));
 }
 
+// Inputs taken from live clients (spikeq run --serve, docs/live.md).
+void print_live(const io::hdf5_reader& r, std::ostream& os) {
+  if (!r.exists("/live/spikes/ticks")) return;
+  const auto rows = [&](const std::string& d) { return r.exists(d) ? r.shape(d).at(0) : 0; };
+  os << fmt::format("live inputs ({})    {} spikes, {} current changes, {} releases",
+                    r.string_attribute("/live", "mode"), rows("/live/spikes/ticks"),
+                    rows("/live/currents/ticks"), rows("/live/releases/ticks"));
+  const auto stopped = r.read_doubles("/live/stopped_at");
+  if (!stopped.empty()) os << fmt::format("; stopped by a client at {} ms", stopped.front());
+  os << " (replay: spikeq run NET -o OUT.h5 --replay this file)\n";
+}
+
 }  // namespace
 
 int inspect_file(const std::string& path) {
@@ -148,6 +160,7 @@ int inspect_file(const std::string& path) {
     if (reports) print_reports(r, std::cout);
     if (edges) print_edges(r, std::cout);
     print_three_factor(r, std::cout);
+    print_live(r, std::cout);
     if (r.has_attribute("/provenance", "spikeq_version"))
       std::cout << fmt::format("written by spikeq {}: {}\n",
                                r.string_attribute("/provenance", "spikeq_version"),

@@ -17,7 +17,7 @@ agent --seed 2 --net-seed 2 --good-arm A --output "$work/a.h5" --curve "$work/a.
 agent --seed 3 --net-seed 3 --good-arm B --output "$work/b.h5" --curve "$work/b.json"
 agent --seed 2 --net-seed 2 --good-arm A --output "$work/a2.h5" --curve "$work/a2.json"
 "$spikeq" run "$src/examples/live_bandit.textproto" -o "$work/replay.h5" --seed 2 -q --replay "$work/a.h5"
-/usr/bin/python3 -B - "$work" <<'PY'
+/usr/bin/python3 -B - "$work" "$src" <<'PY'
 import sys, h5py, numpy as np
 work = sys.argv[1]
 def content(path):
@@ -36,4 +36,15 @@ for name, other in (("same seeds", again), ("replay", replay)):
     for k in a:
         assert np.array_equal(a[k], other[k]), f"{name}: {k} differs"
 print(f"bandit: {len(a)} datasets identical for the same seeds and for the replay")
+# The recorded inputs through the Python reader: one dopamine release per trial, the
+# cue spikes on the cue population, and the client's stop at the end of the last trial.
+sys.path.insert(0, sys.argv[2] + "/python")
+import spikeq_analysis as sa
+live = sa.load_live_inputs(f"{work}/a.h5")
+assert live["mode"] == "lockstep", live["mode"]
+assert len(live["releases"]["times"]) == 300 and set(live["releases"]["channel"]) == {"dopamine"}, live["releases"]
+assert len(live["spikes"]["times"]) > 0 and set(live["spikes"]["population"]) == {"cue"}
+assert live["stopped_at"] == 60000.0, live["stopped_at"]
+assert sa.load_live_inputs(f"{work}/replay.h5")["mode"] == "replay"
+print(f"live inputs: {len(live['spikes']['times'])} cue spikes, 300 releases, stopped at 60 s")
 PY

@@ -58,6 +58,12 @@ TEST(LiveServer, LockstepSessionIsRecordedAndReplaysBitForBit) {
   EXPECT_EQ(column(live, "/live/stopped_at"), std::vector<double>{80.0});
   // The releases reached the channel (NEST-style log of every release).
   EXPECT_EQ(column(live, "/neuromodulators/dopamine/release_times").size(), 8u);
+  const auto inspect = run_spikeq("inspect '" + live.string() + "'", dir);
+  EXPECT_NE(
+      inspect.out.find("live inputs (lockstep)    400 spikes, 8 current changes, 8 releases; stopped by a "
+                       "client at 80 ms"),
+      std::string::npos)
+      << inspect.out;
   // The stopped run is analysed over the 80 ms it simulated.
   const auto analyze = run_spikeq("analyze '" + live.string() + "' -p stimulus", dir);
   EXPECT_EQ(analyze.exit_code, 0) << analyze.err;
