@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian 12 packages) and builds spikeq in Release.
 # Usage: scripts/setup.sh [BUILD_DIR] [extra cmake args...]
-# Environment: SPIKEQ_JOBS (parallel build jobs, default: number of cores).
+# Environment: SPIKEQ_JOBS (parallel build jobs, default: number of cores);
+# SPIKEQ_BUILD_TARGETS (build only these targets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ packages=(
   python3-h5py python3-numpy
   zlib1g-dev dataset-fashion-mnist
   python3-websockets chromium
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -32,4 +34,7 @@ fi
 
 jobs=${SPIKEQ_JOBS:-$(nproc)}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-cmake --build "$build_dir" -j "$jobs"
+# SPIKEQ_BUILD_TARGETS: build only these (space-separated) instead of everything.
+targets=()
+for t in ${SPIKEQ_BUILD_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build "$build_dir" -j "$jobs" "${targets[@]}"

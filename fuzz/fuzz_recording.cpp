@@ -1,0 +1,40 @@
+// libFuzzer target: the bytes as an HDF5 recording, through what `spikeq inspect` and
+// `spikeq analyze` do. io::input_error and io::hdf5_error are the expected answers to
+// a bad file; anything else escaping (or a crash in our code) is a bug. libhdf5 itself
+// is not instrumented.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "analysis/recording_analysis.hpp"
+#include "io/diagnostics.hpp"
+#include "io/hdf5/hdf5_handle.hpp"
+#include "tools/inspect_command.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > 256 * 1024) return -1;
+  // One file per process: libFuzzer runs inputs one after another in a process.
+  static const std::string path = "/tmp/spikeq_fuzz_recording_" + std::to_string(getpid()) + ".h5";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) return 0;
+    std::fwrite(data, 1, size, f);
+    std::fclose(f);
+  }
+  using namespace spikeq;
+  try {
+    (void)tools::inspect_file(path);
+  } catch (const io::input_error&) {
+  } catch (const io::hdf5_error&) {
+  }
+  try {
+    (void)analysis::analyze_recording(path, analysis::analysis_request{});
+  } catch (const io::input_error&) {
+  } catch (const io::hdf5_error&) {
+  }
+  std::remove(path.c_str());
+  return 0;
+}
