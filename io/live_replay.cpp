@@ -7,23 +7,11 @@
 
 #include "io/diagnostics.hpp"
 #include "io/hdf5/hdf5_reader.hpp"
+#include "io/hdf5/hdf5_write.hpp"
 
 namespace spikeq::io {
 
 namespace {
-
-std::vector<std::string> split(const std::string& joined) {
-  std::vector<std::string> out;
-  if (joined.empty()) return out;
-  std::size_t begin = 0;
-  while (true) {
-    const auto comma = joined.find(',', begin);
-    out.push_back(joined.substr(begin, comma - begin));
-    if (comma == std::string::npos) break;
-    begin = comma + 1;
-  }
-  return out;
-}
 
 [[noreturn]] void bad(const std::filesystem::path& file, const std::string& path, const std::string& what) {
   throw input_error({{file.string() + ":" + path, 0, 0, what}});
@@ -48,7 +36,7 @@ live_replay::live_replay(const std::filesystem::path& recording, const network& 
     current_schedules_ = net.live_current_sources();
     for (const auto& s : current_schedules_) sources.push_back(net.currents[s.front()].name);
     const auto check_names = [&](const char* attribute, const std::vector<std::string>& expected) {
-      if (split(r.string_attribute("/live", attribute)) != expected)
+      if (r.string_attribute("/live", attribute) != hdf5_write::join_names(expected))
         bad(recording, std::string("/live@") + attribute,
             "the recorded names differ from the network's: replay the network file the live run used");
     };

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "io/hdf5/hdf5_write.hpp"
+
 namespace spikeq::io {
 
 void write_protocol(const network& net, output_file& out) {
@@ -30,9 +32,7 @@ void write_protocol(const network& net, output_file& out) {
     out.write_dataset("/protocol/task_start",
                       std::vector<std::uint64_t>(p.task_start.begin(), p.task_start.end()));
   }
-  std::string names;
-  for (const auto& n : p.outcome_names) names += (names.empty() ? "" : ",") + n;
-  out.set_string_attribute("/protocol", "outcome_names", names);
+  out.set_string_attribute("/protocol", "outcome_names", hdf5_write::join_names(p.outcome_names));
   out.set_string_attribute("/protocol", "trial_duration_ms",
                            fmt::format("{}", net.grid.to_ms(p.trial_ticks)));
 }

@@ -101,6 +101,13 @@ void live_port::report_status(tick_type now) {
       encode_status(net_.grid.to_ms(now), wall_s, wall_s > 0 ? model_s / wall_s : 0.0, behind_));
 }
 
+bool live_port::take_inputs(tick_type now, injected_inputs& out) {
+  received_.clear();
+  link_.take_inputs(now, received_);
+  for (const auto& m : received_) apply(m, now, out);
+  return !link_.stop_requested();
+}
+
 bool live_port::at_window_end(tick_type now, injected_inputs& out) {
   if (!started_) {
     started_ = true;
@@ -110,12 +117,7 @@ bool live_port::at_window_end(tick_type now, injected_inputs& out) {
   // Most window ends find nothing: no message, no halt due (windows can be 0.1 ms).
   const bool quiet = !link_.attention() && now < halt_at_;
   link_.set_now(now);
-  if (!quiet) {
-    received_.clear();
-    link_.take_inputs(now, received_);
-    for (const auto& m : received_) apply(m, now, out);
-    if (link_.stop_requested()) return false;
-  }
+  if (!quiet && !take_inputs(now, out)) return false;
   if (now - batch_start_ >= how_.batch_ticks && how_.mode != run_mode::lockstep) send_batch(now);
   bool step_completed = false;
   // Past t_stop nothing is left to step through: the run ends without a halt.
@@ -128,10 +130,7 @@ bool live_port::at_window_end(tick_type now, injected_inputs& out) {
     const auto waited = clock::now() - halted_since;
     wall_origin_ += waited;  // realtime resumes where it was
     halted_ += waited;
-    received_.clear();
-    link_.take_inputs(now, received_);
-    for (const auto& m : received_) apply(m, now, out);
-    if (link_.stop_requested()) return false;
+    if (!take_inputs(now, out)) return false;
   }
   if (!quiet) halt_at_ = link_.halt_tick();
   if (how_.mode == run_mode::realtime) pace(now);

@@ -50,6 +50,8 @@ class live_port final : public external_input, public spike_observer {
   double halted_seconds() const { return std::chrono::duration<double>(halted_).count(); }
 
  private:
+  // Applies what the clients sent; false when one asked to stop.
+  bool take_inputs(tick_type now, injected_inputs& out);
   void apply(const client_message& m, tick_type now, injected_inputs& out);
   tick_type tick_at(const std::optional<double>& time_ms, tick_type now) const;
   void send_batch(tick_type until);

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <future>
 #include <iostream>
 #include <stdexcept>
 
@@ -66,6 +65,11 @@ void server::impl::add(const std::shared_ptr<ws_session>& s) { sessions.insert(s
 void server::impl::remove(const std::shared_ptr<ws_session>& s) {
   sessions.erase(s);
   recount_subscriptions();
+  stop_when_idle();
+}
+
+void server::impl::stop_when_idle() {
+  if (shutting_down && sessions.empty()) io.stop();
 }
 
 void server::impl::recount_subscriptions() {
@@ -139,20 +143,13 @@ void server::shutdown(std::string end_message) {
     impl_->acceptor.close(ignored);
     const auto sessions = impl_->sessions;
     for (const auto& s : sessions) s->finish(end_message);
+    impl_->stop_when_idle();
   });
   // Clients get a moment to read the end message; then the thread stops regardless.
   auto deadline = std::make_shared<asio::steady_timer>(impl_->io, std::chrono::seconds(2));
-  asio::post(impl_->io,
-             [this, deadline] { deadline->async_wait([this](beast::error_code) { impl_->io.stop(); }); });
-  const auto poll_until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (std::chrono::steady_clock::now() < poll_until) {
-    std::promise<bool> empty;
-    auto answer = empty.get_future();
-    asio::post(impl_->io, [this, &empty] { empty.set_value(impl_->sessions.empty()); });
-    if (answer.wait_for(std::chrono::milliseconds(500)) != std::future_status::ready || answer.get()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  impl_->io.stop();
+  asio::post(impl_->io, [this, deadline] {
+    deadline->async_wait([this, deadline](beast::error_code) { impl_->io.stop(); });
+  });
   impl_->thread.join();
 }
 

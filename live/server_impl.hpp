@@ -38,6 +38,8 @@ class server::impl {
   void add(const std::shared_ptr<ws_session>& s);
   void remove(const std::shared_ptr<ws_session>& s);
   void recount_subscriptions();
+  // After shutdown began: stops the thread once every client has gone.
+  void stop_when_idle();
   bool token_matches(const std::string& candidate) const;
   std::string welcome(bool authorised) const;
 

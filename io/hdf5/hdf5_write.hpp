@@ -53,6 +53,14 @@ hdf5_handle open_or_create_group(hid_t parent, const std::string& name, const st
 hdf5_handle create_group(hid_t parent, const std::string& name, const std::string& file,
                          const std::string& path);
 
+// A list of names as spikeq stores it in one string attribute (outcome_names, /live's
+// name lists): comma-separated, in order.
+inline std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
 // Writes attribute `name` of `object` as a variable-length UTF-8 string (replacing
 // an attribute of that name).
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value,

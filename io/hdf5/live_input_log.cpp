@@ -15,12 +15,6 @@ struct tick_column {
   explicit tick_column(tick_type t) : value(static_cast<std::uint64_t>(t)) {}
 };
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
-  return out;
-}
-
 }  // namespace
 
 live_input_log::live_input_log(hid_t root, const live_log_description& what, const std::string& file)
@@ -50,9 +44,11 @@ live_input_log::live_input_log(hid_t root, const live_log_description& what, con
   hdf5_write::write_scalar_attribute(g, "resolution_ms", what.resolution_ms, file, "/live");
   hdf5_write::write_scalar_attribute(g, "window_bound_ticks", what.window_bound_ticks, file, "/live");
   hdf5_write::write_string_attribute(g, "mode", what.mode, file, "/live");
-  hdf5_write::write_string_attribute(g, "populations", joined(what.populations), file, "/live");
-  hdf5_write::write_string_attribute(g, "current_sources", joined(what.current_sources), file, "/live");
-  hdf5_write::write_string_attribute(g, "channels", joined(what.channels), file, "/live");
+  hdf5_write::write_string_attribute(g, "populations", hdf5_write::join_names(what.populations), file,
+                                     "/live");
+  hdf5_write::write_string_attribute(g, "current_sources", hdf5_write::join_names(what.current_sources), file,
+                                     "/live");
+  hdf5_write::write_string_attribute(g, "channels", hdf5_write::join_names(what.channels), file, "/live");
   for (const auto* d : {&spike_times_, &current_times_, &release_times_, &stopped_at_})
     hdf5_write::write_string_attribute(d->id(), "units", "ms", file, d->path());
   hdf5_write::write_string_attribute(current_amplitude_.id(), "units", "pA", file, current_amplitude_.path());
