@@ -99,7 +99,7 @@ bool event_queue::pop_before(tick_type limit, event& out) {
 
 bool event_queue::pop(event& out) { return pop_before(std::numeric_limits<tick_type>::max(), out); }
 
-void event_queue::state(state_archive& ar) {
+void event_queue::state(state_archive& ar, bool (*keep)(const event&)) {
   ar.begin_section("event_queue");
   ar.expect(static_cast<std::uint64_t>(width_), "the event queue's bucket width (ticks)");
   std::uint64_t bucket = current_bucket_;
@@ -115,6 +115,7 @@ void event_queue::state(state_archive& ar) {
     }
     for (auto heap : {current_late_, overflow_})
       for (; !heap.empty(); heap.pop()) pending.push_back(heap.top());
+    if (keep != nullptr) std::erase_if(pending, [&](const event& e) { return !keep(e); });
     std::sort(pending.begin(), pending.end());
   }
   std::uint64_t count = pending.size();

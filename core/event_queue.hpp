@@ -45,7 +45,8 @@ class event_queue {
   // events in the same order as the saved one: pops follow the total order of
   // event.hpp, whatever bucket or heap an event sits in.
   // REQUIRES (loading): same bucket width as the saved queue.
-  void state(state_archive& ar);
+  // Saving skips the events for which `keep` is false (events the owner re-creates).
+  void state(state_archive& ar, bool (*keep)(const event&) = nullptr);
 
  private:
   struct later {

@@ -39,6 +39,14 @@ class input_ring {
     slot(step_index).apply_and_clear(excitatory, inhibitory);
   }
 
+  // The pending input of the steps ahead (the kernel sized the ring the same way).
+  void state(state_archive& ar) {
+    ar.begin_section("input_ring");
+    ar.expect(slots_.size(), "slots of an input ring");
+    for (auto& slot : slots_) slot.state(ar);
+    ar.end_section();
+  }
+
  private:
   std::vector<input_sums> slots_;
 };

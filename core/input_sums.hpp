@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "core/state_archive.hpp"
 #include "core/types.hpp"
 
 namespace spikeq {
@@ -64,6 +65,20 @@ class input_sums {
     // few inputs: inputs arrive at similar rates from step to step.
     dense_ = dense_ && dense_adds_ * 16 > sums_[0].size();
     dense_adds_ = 0;
+  }
+
+  void state(state_archive& ar) {
+    ar.expect(sums_[0].size(), "neurons of an input slot");
+    ar.block(sums_[0]);
+    ar.block(sums_[1]);
+    ar.block(touched_);
+    ar.value(dense_);
+    std::uint64_t adds = dense_adds_;
+    ar.value(adds);
+    dense_adds_ = static_cast<std::size_t>(adds);
+    if (sums_[0].size() != sums_[1].size()) ar.fail("input slot sums of different lengths");
+    for (const neuron_id_type n : touched_)
+      if (n >= sums_[0].size()) ar.fail("an input slot lists a neuron out of range");
   }
 
  private:

@@ -196,17 +196,41 @@ bool kernel::finish_window(tick_type window_end, tick_type t_stop) {
 }
 
 void kernel::run(tick_type t_stop) {
-  next_housekeeping_ = hooks_.housekeeping_interval;
+  if (ran_) throw std::logic_error("kernel::run called twice");
+  ran_ = true;
+  net_.modulation.collect_scheduled(t_stop);
+  const bool go_on = take_external_input(0, t_stop);
+  net_.modulation.commit_before(window_);
+  runner_.for_each(shards_.size(), [&](std::size_t s) { shards_[s]->start(t_stop); });
+  exchanged_ = {};
+  if (go_on) {
+    run_windows(0, t_stop);
+    return;
+  }
+  reached_ = 0;
+  finish_run();
+}
+
+void kernel::resume(tick_type t_stop) {
+  if (ran_) throw std::logic_error("kernel::resume after the kernel ran");
+  ran_ = true;
+  net_.modulation.set_stop(t_stop);
+  for (auto& s : shards_) s->resume(t_stop);
+  exchanged_ = resumed_exchanged_;
+  run_windows(resume_from_, t_stop);
+}
+
+void kernel::run_windows(tick_type first_window, tick_type t_stop) {
+  next_housekeeping_ = (first_window / std::max<tick_type>(hooks_.housekeeping_interval, 1) + 1) *
+                       hooks_.housekeeping_interval;
   const auto for_each_shard = [&](auto&& body) {
     runner_.for_each(shards_.size(), [&](std::size_t s) { body(*shards_[s]); });
   };
-  net_.modulation.collect_scheduled(t_stop);
-  bool go_on = take_external_input(0, t_stop);
-  net_.modulation.commit_before(window_);
-  for_each_shard([&](shard& s) { s.start(t_stop); });
-  exchanged_ = {};
-  reached_ = go_on ? t_stop + 1 : 0;
-  for (tick_type window_start = 0; go_on && window_start <= t_stop; window_start += window_) {
+  bool go_on = true;
+  reached_ = t_stop + 1;
+  const tick_type checkpoint_interval =
+      hooks_.checkpoint ? (hooks_.checkpoint_interval + window_ - 1) / window_ * window_ : 0;
+  for (tick_type window_start = first_window; go_on && window_start <= t_stop; window_start += window_) {
     const tick_type window_end = window_start + window_;
     reset_probe_windows(window_start, window_end, t_stop);
     draw_window_pulses(window_start, window_end, t_stop);
@@ -218,7 +242,15 @@ void kernel::run(tick_type t_stop) {
     });
     go_on = finish_window(window_end, t_stop);
     if (!go_on) reached_ = std::min(window_end, t_stop + 1);
+    if (go_on && checkpoint_interval > 0 && window_end <= t_stop && window_end % checkpoint_interval == 0) {
+      resume_from_ = window_end;
+      hooks_.checkpoint(window_end);
+    }
   }
+  finish_run();
+}
+
+void kernel::finish_run() {
   const tick_type last = reached_ > 0 ? reached_ - 1 : 0;
   for (auto& p : net_.projections)
     if (p.rule) p.rule->complete(last);
@@ -229,6 +261,61 @@ void kernel::run(tick_type t_stop) {
     for (std::size_t k = 0; k < st.spikes_per_population.size(); ++k)
       stats_.spikes_per_population[k] += st.spikes_per_population[k];
   }
+}
+
+void kernel::state(state_archive& ar) {
+  if (ar.loading() && ran_) throw std::logic_error("kernel state loaded after the kernel ran");
+  ar.begin_section("kernel");
+  ar.expect(static_cast<std::uint64_t>(window_), "the kernel's window (ticks)");
+  ar.expect(shards_.size(), "shards (a checkpoint resumes with the shard count it was saved with)");
+  ar.value(resume_from_);
+  if (ar.loading() && (resume_from_ <= 0 || resume_from_ % window_ != 0))
+    ar.fail("the saved boundary is not a window boundary");
+  std::vector<emitted_spike> exchanged;
+  if (ar.saving()) exchanged.assign(exchanged_.begin(), exchanged_.end());
+  ar.block(exchanged);
+  std::vector<emitted_spike> external(pending_external_.begin(), pending_external_.end());
+  ar.block(external);
+  if (ar.loading()) {
+    for (const emitted_spike& sp : exchanged)
+      if (sp.population >= net_.populations.size() || sp.neuron >= net_.populations[sp.population]->size() ||
+          sp.tick >= resume_from_ || sp.tick < resume_from_ - window_)
+        ar.fail("an exchanged spike names no neuron or lies outside the last window");
+    for (const emitted_spike& sp : external)
+      if (sp.population >= net_.populations.size() || sp.neuron >= net_.populations[sp.population]->size())
+        ar.fail("a pending external spike names no neuron");
+    pending_external_ = {external.begin(), external.end()};
+    resumed_exchanged_ = std::move(exchanged);
+  }
+  ar.end_section();
+  for (auto& s : shards_) s->state(ar, resume_from_);
+  ar.begin_section("projections");
+  ar.expect(net_.projections.size(), "projections");
+  for (projection& p : net_.projections) {
+    ar.begin_section("projection");
+    ar.text_expect(p.name, "projection name");
+    ar.expect(p.synapses.weight.size(), "synapses of projection '" + p.name + "'");
+    // The delivered (float) weights; a rule keeps its own in double precision.
+    ar.block(p.synapses.weight);
+    std::uint8_t plastic = p.rule ? 1 : 0;
+    ar.value(plastic);
+    if (plastic != (p.rule ? 1 : 0))
+      ar.fail("projection '" + p.name + "' is plastic in only one of the runs");
+    if (p.rule) p.rule->state(ar);
+    ar.end_section();
+  }
+  ar.end_section();
+  ar.begin_section("currents");
+  ar.expect(net_.currents.size(), "current schedules");
+  for (current_schedule& cs : net_.currents) {
+    // Live schedules grow while the run goes on; the others are the description's.
+    if (!cs.live) continue;
+    ar.block(cs.tick);
+    ar.block(cs.amplitude);
+    if (cs.tick.size() != cs.amplitude.size()) ar.fail("a live current schedule of mismatched lengths");
+  }
+  ar.end_section();
+  net_.modulation.state(ar);
 }
 
 }  // namespace spikeq

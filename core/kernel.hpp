@@ -56,11 +56,27 @@ class kernel {
   // (t_stop + 1 when the run went to its end).
   tick_type reached() const { return reached_; }
 
+  // Checkpoints (core/state_archive.hpp). Saving: only from the checkpoint hook,
+  // where the run stands at a window boundary; it saves every shard, population
+  // slice, synapse weight, rule and neuromodulator, and where the run stands.
+  // Loading: on a kernel built like the saving one (same network description and
+  // seed, same shard count; thread counts may differ) before it ran; then
+  // resume() continues from the saved boundary with results identical to the
+  // uninterrupted run. Throws checkpoint_error when the state does not fit.
+  void state(state_archive& ar);
+  // Processes every event from the loaded boundary on with tick <= t_stop (which
+  // may differ from the saving run's). May be called once, instead of run().
+  void resume(tick_type t_stop);
+  // The boundary a loaded state continues from.
+  tick_type resume_tick() const { return resume_from_; }
+
   const kernel_statistics& statistics() const { return stats_; }
   tick_type window_ticks() const { return window_; }
   std::size_t shard_count() const { return layout_.shard_count(); }
 
  private:
+  void run_windows(tick_type first_window, tick_type t_stop);
+  void finish_run();  // completes the rules, sums the shards' statistics
   bool finish_window(tick_type window_end, tick_type t_stop);
   bool take_external_input(tick_type now, tick_type t_stop);
   void release_external_spikes(tick_type window_end);
@@ -87,6 +103,11 @@ class kernel {
   std::vector<emitted_spike> external_outbox_;
   injected_inputs injected_;
   tick_type reached_ = 0;
+  // Where the run stands at a checkpoint: the window boundary being saved, or
+  // loaded. The spikes exchanged there are delivered in the next window.
+  tick_type resume_from_ = 0;
+  bool ran_ = false;
+  std::vector<emitted_spike> resumed_exchanged_;
 };
 
 }  // namespace spikeq

@@ -55,6 +55,12 @@ struct kernel_hooks {
   tick_type housekeeping_interval = 0;
   // Input from outside (a live client, a replay), asked for at every window end.
   external_input* external = nullptr;
+  // Called at every window end that is a multiple of checkpoint_interval (which the
+  // kernel rounds up to whole windows, kernel::window_ticks()) and not past t_stop,
+  // after housekeeping: every event before `now` has been processed and none at or
+  // after it, so kernel::state can save the run.
+  std::function<void(tick_type now)> checkpoint;
+  tick_type checkpoint_interval = 0;
 };
 
 }  // namespace spikeq

@@ -104,7 +104,7 @@ void neuromodulation::inject(const modulator_release& release, tick_type earlies
     throw std::logic_error("an external neuromodulator release lies in model time already simulated");
   if (release.channel >= channels.size() || !channels[release.channel]->accepts_external())
     throw std::logic_error("an external neuromodulator release names no channel that accepts one");
-  if (release.tick <= t_stop_) pending_.push({release, created_++});
+  pending_.push({release, created_++});
 }
 
 void neuromodulation::start(tick_type until, tick_type t_stop) {
@@ -117,8 +117,7 @@ void neuromodulation::collect_scheduled(tick_type t_stop) {
   for (auto& s : sources) {
     scratch_.clear();
     s->start(scratch_);
-    for (const auto& r : scratch_)
-      if (r.tick <= t_stop_) pending_.push({r, created_++});
+    for (const auto& r : scratch_) pending_.push({r, created_++});
   }
 }
 
@@ -129,18 +128,71 @@ void neuromodulation::observe(std::span<const emitted_spike> spikes, tick_type e
     for (const auto& r : scratch_) {
       if (r.tick < earliest)
         throw std::logic_error("a neuromodulator source released inside a window already simulated");
-      if (r.tick <= t_stop_) pending_.push({r, created_++});
+      pending_.push({r, created_++});
     }
   }
   commit_before(until);
 }
 
 void neuromodulation::commit_before(tick_type until) {
+  until = std::min(until, t_stop_ + 1);
   while (!pending_.empty() && pending_.top().first.tick < until) {
     const modulator_release r = pending_.top().first;
     pending_.pop();
     channels[r.channel]->commit(r.tick, r.amount);
   }
+}
+
+void modulator_channel::state(state_archive& ar) {
+  ar.begin_section("channel");
+  ar.block(ticks_);
+  ar.block(level_after_);
+  ar.block(amounts_);
+  if (ar.loading()) {
+    if (level_after_.size() != ticks_.size() || amounts_.size() != ticks_.size())
+      ar.fail("release lists of different lengths");
+    if (!std::is_sorted(ticks_.begin(), ticks_.end())) ar.fail("release ticks out of order");
+  }
+  ar.end_section();
+}
+
+void reward_contingency::state(state_archive& ar) {
+  ar.begin_section("reward_contingency");
+  ar.value(last_pre_);
+  ar.value(pre_seen_);
+  ar.value(occurrences_);
+  ar.end_section();
+}
+
+void neuromodulation::state(state_archive& ar) {
+  ar.begin_section("neuromodulation");
+  ar.expect(channels.size(), "neuromodulator channels");
+  for (auto& c : channels) c->state(ar);
+  ar.expect(sources.size(), "neuromodulator sources");
+  for (auto& s : sources) s->state(ar);
+  ar.value(created_);
+  // The pending releases in commit order, so equal states give equal bytes.
+  std::vector<std::pair<modulator_release, std::uint64_t>> pending;
+  if (ar.saving())
+    for (auto copy = pending_; !copy.empty(); copy.pop()) pending.push_back(copy.top());
+  std::uint64_t count = pending.size();
+  ar.value(count);
+  if (ar.loading()) {
+    if (count > ar.bytes().size()) ar.fail("impossible count of pending releases");
+    pending.resize(count);
+  }
+  for (auto& [r, order] : pending) {
+    ar.value(r.tick);
+    ar.value(r.channel);
+    ar.value(r.amount);
+    ar.value(order);
+    if (r.channel >= channels.size()) ar.fail("a pending release names no channel");
+  }
+  if (ar.loading()) {
+    pending_ = {};
+    for (const auto& p : pending) pending_.push(p);
+  }
+  ar.end_section();
 }
 
 }  // namespace spikeq

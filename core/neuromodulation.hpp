@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <queue>
 #include <span>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "core/spike_exchange.hpp"
+#include "core/state_archive.hpp"
 #include "core/types.hpp"
 
 namespace spikeq {
@@ -55,6 +57,9 @@ class modulator_channel {
   // Adds a release. REQUIRES: t >= the last committed release tick.
   void commit(tick_type t, double amount);
 
+  // Saves or loads the committed releases (core/state_archive.hpp).
+  void state(state_archive& ar);
+
  private:
   std::string name_;
   double tau_ticks_;
@@ -83,6 +88,8 @@ class modulator_source {
   virtual void start(std::vector<modulator_release>& /*out*/) {}
   // The spikes of one window, in canonical (tick, population, neuron) order.
   virtual void observe(std::span<const emitted_spike> /*spikes*/, std::vector<modulator_release>& /*out*/) {}
+  // Saves or loads what observe() changes (nothing for most sources).
+  virtual void state(state_archive& /*ar*/) {}
 };
 
 // Releases `amount` on `channel` `delay` after every spike of the chosen neurons of
@@ -141,6 +148,7 @@ class reward_contingency final : public modulator_source {
   void observe(std::span<const emitted_spike> spikes, std::vector<modulator_release>& out) override;
 
   std::uint64_t rewards() const { return occurrences_; }
+  void state(state_archive& ar) override;
 
  private:
   parameters p_;
@@ -172,10 +180,16 @@ class neuromodulation {
   // in between: collect the scheduled releases, then commit before `until`.
   void collect_scheduled(tick_type t_stop);
   void commit_before(tick_type until);
+  // Releases after t_stop stay pending (a resumed run may go further) and are
+  // never committed. Set by collect_scheduled; a resumed run sets it here.
+  void set_stop(tick_type t_stop) { t_stop_ = t_stop; }
   // Feeds one window's spikes to the sources, then commits every pending release
-  // before `until` (the end of the next window). Releases after t_stop are dropped.
+  // before `until` (the end of the next window).
   // Throws std::logic_error when a source releases before `earliest`.
   void observe(std::span<const emitted_spike> spikes, tick_type earliest, tick_type until);
+
+  // Saves or loads the channels, the sources and the pending releases.
+  void state(state_archive& ar);
 
  private:
   struct later {
@@ -192,7 +206,7 @@ class neuromodulation {
       pending_;
   std::uint64_t created_ = 0;
   std::vector<modulator_release> scratch_;
-  tick_type t_stop_ = 0;
+  tick_type t_stop_ = std::numeric_limits<tick_type>::max() - 1;
 };
 
 }  // namespace spikeq

@@ -33,6 +33,7 @@
 #include <span>
 #include <vector>
 
+#include "core/state_archive.hpp"
 #include "core/trial_protocol.hpp"
 #include "core/types.hpp"
 
@@ -116,6 +117,15 @@ class plasticity_rule {
   // which this projection learns); traces and eligibilities keep running. nullptr:
   // always. The schedule must outlive the rule.
   virtual void set_learning_schedule(const step_series* schedule) = 0;
+
+  // Saves or loads (core/state_archive.hpp) everything a run changes: weights in
+  // double precision, traces, eligibilities, last-update ticks, accumulated
+  // updates, random streams. Called between windows on a rule built from the same
+  // description; the float weights of the synapse table are the kernel's to save.
+  // Rules that cannot be checkpointed keep this default, which refuses by name.
+  virtual void state(state_archive& ar) {
+    ar.fail("a plasticity rule of this network cannot be checkpointed");
+  }
 };
 
 }  // namespace spikeq

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/input_ring.hpp"
+#include "core/state_archive.hpp"
 #include "core/types.hpp"
 
 namespace spikeq {
@@ -99,10 +100,23 @@ class population {
   virtual void sample(std::size_t /*variable*/, tick_type /*now*/,
                       std::span<const neuron_id_type> /*neurons*/, std::span<double> /*values*/) const {}
 
+  // Saves or loads (core/state_archive.hpp) everything a run changes: membrane
+  // state, refractory and pending-input bookkeeping, wake-up versions, injected
+  // currents, random streams, the step_input ring. Called between windows (no event
+  // in progress) on a population built from the same description with the same
+  // slicing; what the description fixes (parameters, size) is checked with
+  // ar.expect, never overwritten. Models that cannot be checkpointed keep this
+  // default, which refuses by name.
+  virtual void state(state_archive& ar);
+
  private:
   std::string name_;
   neuron_id_type size_;
 };
+
+inline void population::state(state_archive& ar) {
+  ar.fail(std::string(model()) + " '" + name() + "' cannot be checkpointed");
+}
 
 inline void population::set_noise_currents(tick_type, std::span<const neuron_id_type>,
                                            std::span<const double>, population_output&) {

@@ -17,6 +17,8 @@
 #include <span>
 #include <vector>
 
+#include "core/state_archive.hpp"
+
 namespace spikeq {
 
 // Distinct purposes draw from disjoint streams even for the same entity id.
@@ -119,6 +121,22 @@ class random_stream {
       const auto low = static_cast<std::uint64_t>(m);
       if (low >= n || low >= (-n) % n) return static_cast<std::uint64_t>(m >> 64);
     }
+  }
+
+  // Saves or loads the position in the stream (the key is the stream's identity and
+  // must match).
+  void state(state_archive& ar) {
+    for (auto& k : key_.v) {
+      const std::uint32_t expected = k;
+      ar.value(k);
+      if (k != expected) ar.fail("a random stream belongs to another seed or entity");
+    }
+    for (auto& c : counter_.v) ar.value(c);
+    for (auto& b : block_.v) ar.value(b);
+    ar.value(buffered_);
+    ar.value(spare_normal_);
+    ar.value(has_spare_normal_);
+    if (buffered_ < 0 || buffered_ > 2) ar.fail("a random stream's buffer count is out of range");
   }
 
   std::uint64_t next_u64() {

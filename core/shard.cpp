@@ -18,6 +18,7 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
   stats_.spikes_per_population.assign(net.populations.size(), 0);
   current_neurons_.resize(net.currents.size());
   current_applies_.assign(net.currents.size(), false);
+  live_currents_scheduled_.assign(net.currents.size(), 0);
   for (std::size_t c = 0; c < net.currents.size(); ++c) {
     const current_schedule& cs = net.currents[c];
     const population_share& share = layout.share(cs.target_population, index);
@@ -107,16 +108,17 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
   }
 }
 
-void shard::schedule_if_due(const event& e) {
-  if (e.tick <= t_stop_) queue_.push(e);
-}
+// Events after t_stop are queued too and never processed (advance stops at
+// t_stop): the state at a window boundary then does not depend on t_stop, so a
+// checkpoint can be resumed to a later stop time.
+void shard::schedule(const event& e) { queue_.push(e); }
 
 void shard::start(tick_type t_stop) {
   t_stop_ = t_stop;
   for (std::uint32_t k = 0; k < net_.populations.size(); ++k) {
     population* slice = layout_.share(k, index_).slice;
     if (slice == nullptr) continue;
-    if (slice->step_ticks() > 0) schedule_if_due(event::step(slice->step_ticks(), k));
+    if (slice->step_ticks() > 0) schedule(event::step(slice->step_ticks(), k));
     out_.clear();
     slice->start(out_);
     handle_output(k, 0);
@@ -124,35 +126,34 @@ void shard::start(tick_type t_stop) {
   live_currents_scheduled_.assign(net_.currents.size(), 0);
   for (std::uint32_t c = 0; c < net_.currents.size(); ++c)
     if (current_applies_[c] && !net_.currents[c].live && !net_.currents[c].tick.empty())
-      schedule_if_due(event::current_change(net_.currents[c].tick[0], c, 0));
+      schedule(event::current_change(net_.currents[c].tick[0], c, 0));
   schedule_live_currents();
   for (std::uint32_t k = 0; k < net_.pulses.size(); ++k) {
     const auto& p = net_.pulses[k];
     const bool owns_a_target =
         std::any_of(p.target_populations.begin(), p.target_populations.end(),
                     [&](std::uint32_t t) { return !layout_.share(t, index_).empty(); });
-    if (owns_a_target && p.start < p.stop) schedule_if_due(event::stimulus(p.start, k, 0));
+    if (owns_a_target && p.start < p.stop) schedule(event::stimulus(p.start, k, 0));
   }
   for (std::uint32_t d = 0; d < net_.drives.size(); ++d) {
     const poisson_drive& drive = net_.drives[d];
     if (!drives_[d].neurons.empty() && drive.start < drive.stop)
-      schedule_if_due(event::poisson_input(drive.start, d, 0));
+      schedule(event::poisson_input(drive.start, d, 0));
   }
   for (std::uint32_t s = 0; s < net_.noises.size(); ++s) {
     const noise_current_source& src = net_.noises[s];
-    if (!noises_[s].neurons.empty() && src.start < src.stop)
-      schedule_if_due(event::noise_change(src.start, s, 0));
+    if (!noises_[s].neurons.empty() && src.start < src.stop) schedule(event::noise_change(src.start, s, 0));
   }
   for (std::uint32_t p = 0; p < net_.projections.size(); ++p)
     if (!tick_synapses_[p].empty())
-      schedule_if_due(event::plasticity_tick(net_.projections[p].rule->tick_interval(), p));
+      schedule(event::plasticity_tick(net_.projections[p].rule->tick_interval(), p));
   for (std::uint32_t k = 0; k < hooks_.probes.size(); ++k)
     if (!probe_windows_[k].shard_columns[index_].empty()) {
       const auto* listed = probe_windows_[k].listed;
       if (listed == nullptr)
-        schedule_if_due(event::record(hooks_.probes[k]->first_sample(), k));
+        schedule(event::record(hooks_.probes[k]->first_sample(), k));
       else if (!listed->empty())
-        schedule_if_due(event::record(listed->front(), k));
+        schedule(event::record(listed->front(), k));
     }
 }
 
@@ -171,7 +172,7 @@ void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
       const auto shard = static_cast<std::uint32_t>(index_);
       for (std::uint32_t b = table.first_block(spike.neuron, shard); b < table.end_block(spike.neuron, shard);
            ++b)
-        schedule_if_due(event::delivery(spike.tick + table.block_delay[b], source, p, b));
+        schedule(event::delivery(spike.tick + table.block_delay[b], source, p, b));
     }
   }
 }
@@ -184,14 +185,13 @@ void shard::add_to_ring(const emitted_spike& spike, const projection& proj, cons
   for (std::uint32_t b = table.first_block(spike.neuron, shard); b < table.end_block(spike.neuron, shard);
        ++b) {
     const tick_type arrival = spike.tick + table.block_delay[b];
-    if (arrival > t_stop_) continue;
     // Input arriving at tick t belongs to the step (T - dt, T] with T the first
     // step end at or after t, as a delivery event at t would.
     const std::uint64_t first = table.block_first_synapse[b], last = table.block_first_synapse[b + 1];
     ring.slot(static_cast<std::uint64_t>((arrival + step - 1) / step))
         .add(proj.receptor, std::span<const neuron_id_type>(table.target.data() + first, last - first),
              std::span<const weight_type>(table.weight.data() + first, last - first), share.first);
-    stats_.synaptic_events += last - first;
+    if (arrival <= t_stop_) stats_.synaptic_events += last - first;
   }
 }
 
@@ -200,14 +200,14 @@ void shard::schedule_live_currents() {
     const current_schedule& cs = net_.currents[c];
     if (!cs.live || !current_applies_[c]) continue;
     for (std::size_t k = live_currents_scheduled_[c]; k < cs.tick.size(); ++k)
-      schedule_if_due(event::current_change(cs.tick[k], c, static_cast<std::uint32_t>(k)));
+      schedule(event::current_change(cs.tick[k], c, static_cast<std::uint32_t>(k)));
     live_currents_scheduled_[c] = cs.tick.size();
   }
 }
 
 void shard::advance(tick_type window_end) {
   event e;
-  while (queue_.pop_before(window_end, e)) {
+  while (queue_.pop_before(std::min(window_end, t_stop_ + 1), e)) {
     current_ = e;
     ++stats_.events;
     dispatch(e);
@@ -227,7 +227,7 @@ void shard::dispatch(const event& e) {
     case event_kind::plasticity_tick: {
       auto& rule = *net_.projections[e.projection()].rule;
       rule.on_tick(e.tick, tick_synapses_[e.projection()]);
-      schedule_if_due(event::plasticity_tick(e.tick + rule.tick_interval(), e.projection()));
+      schedule(event::plasticity_tick(e.tick + rule.tick_interval(), e.projection()));
       break;
     }
     case event_kind::stimulus_input:
@@ -244,7 +244,7 @@ void shard::dispatch(const event& e) {
       out_.clear();
       slice.step(e.tick, out_);
       handle_output(e.population(), e.tick);
-      schedule_if_due(event::step(e.tick + slice.step_ticks(), e.population()));
+      schedule(event::step(e.tick + slice.step_ticks(), e.population()));
       break;
     }
     case event_kind::current_change: {
@@ -255,7 +255,7 @@ void shard::dispatch(const event& e) {
           .slice->set_current(e.tick, current_neurons_[c], cs.amplitude[e.occurrence()], out_);
       handle_output(cs.target_population, e.tick);
       if (!cs.live && e.occurrence() + 1 < cs.tick.size())
-        schedule_if_due(event::current_change(cs.tick[e.occurrence() + 1], c, e.occurrence() + 1));
+        schedule(event::current_change(cs.tick[e.occurrence() + 1], c, e.occurrence() + 1));
       break;
     }
     case event_kind::noise_change:
@@ -266,7 +266,7 @@ void shard::dispatch(const event& e) {
       const state_probe& probe = *hooks_.probes[k];
       probe_window& w = probe_windows_[k];
       probe.sample(e.tick, w.shard_columns[index_], {w.row(e.tick), w.columns});
-      schedule_if_due(event::record(w.next_after(e.tick), k));
+      schedule(event::record(w.next_after(e.tick), k));
       break;
     }
     case event_kind::housekeeping:
@@ -325,7 +325,7 @@ void shard::inject_pulses(const event& e) {
     handle_output(t, e.tick);
   }
   const tick_type next = e.tick + src.interval;
-  if (next < src.stop) schedule_if_due(event::stimulus(next, e.source_index(), e.occurrence() + 1));
+  if (next < src.stop) schedule(event::stimulus(next, e.source_index(), e.occurrence() + 1));
 }
 
 void shard::inject_poisson(const event& e) {
@@ -352,7 +352,7 @@ void shard::inject_poisson(const event& e) {
     handle_output(drive.target_population, e.tick);
   }
   const tick_type next = e.tick + drive.interval;
-  if (next < drive.stop) schedule_if_due(event::poisson_input(next, e.source_index(), e.occurrence() + 1));
+  if (next < drive.stop) schedule(event::poisson_input(next, e.source_index(), e.occurrence() + 1));
 }
 
 // New amplitudes for every neuron the source drives here (0 from its stop on): one
@@ -389,7 +389,7 @@ void shard::change_noise(const event& e) {
       .slice->set_noise_currents(e.tick, part.neurons, amplitudes, out_);
   handle_output(src.target_population, e.tick);
   if (drawing)
-    schedule_if_due(
+    schedule(
         event::noise_change(std::min(e.tick + src.interval, src.stop), e.source_index(), e.occurrence() + 1));
 }
 
@@ -402,8 +402,7 @@ void shard::notify_post_spikes(std::uint32_t p, tick_type now) {
       if (index.block_offset[b] == 0)
         proj.rule->on_post_arrival(now, n, index.block(b));
       else
-        schedule_if_due(
-            event::post_arrival(now + index.block_offset[b], n, p, static_cast<std::uint32_t>(b)));
+        schedule(event::post_arrival(now + index.block_offset[b], n, p, static_cast<std::uint32_t>(b)));
     }
   }
 }
@@ -416,7 +415,7 @@ void shard::handle_output(std::uint32_t population, tick_type now) {
     if (!(current_ < wake))
       throw std::logic_error("population '" + net_.populations[population]->name() +
                              "' requested a wake-up that is not later than the current event");
-    schedule_if_due(wake);
+    schedule(wake);
   }
   if (out_.spikes.empty()) return;
   // From here on spikes carry population indices.

@@ -16,6 +16,7 @@
 #include "core/random_stream.hpp"
 #include "core/shard_layout.hpp"
 #include "core/spike_exchange.hpp"
+#include "core/state_archive.hpp"
 
 namespace spikeq {
 
@@ -37,8 +38,15 @@ class shard {
   void schedule_deliveries(std::span<const emitted_spike> spikes);
   // Schedules the changes appended to live current schedules since the last call.
   void schedule_live_currents();
-  // Processes every event with tick < window_end.
+  // Processes every event with tick < window_end and <= t_stop.
   void advance(tick_type window_end);
+
+  // Saves or loads this shard's state between windows: its event queue, counters,
+  // drive and noise streams, and the state of the population slices it owns.
+  // `boundary` is the window boundary being saved or loaded.
+  void state(state_archive& ar, tick_type boundary);
+  // A shard whose state was loaded continues to `t_stop` without start().
+  void resume(tick_type t_stop) { t_stop_ = t_stop; }
 
   std::vector<emitted_spike>& outbox() { return outbox_; }
   const shard_statistics& statistics() const { return stats_; }
@@ -52,7 +60,8 @@ class shard {
   void wake(const event& e);
   void handle_output(std::uint32_t population, tick_type now);
   void notify_post_spikes(std::uint32_t projection_index, tick_type now);
-  void schedule_if_due(const event& e);
+  void schedule(const event& e);
+  void schedule_samples_from(tick_type boundary);
   void add_to_ring(const emitted_spike& spike, const projection& proj, const population_share& share);
 
   std::size_t index_;

@@ -42,6 +42,13 @@ void state_archive::text(std::string& s) {
   if (n > 0) raw(s.data(), n);
 }
 
+void state_archive::text_expect(const std::string& s, std::string_view what) {
+  std::string stored = s;
+  text(stored);
+  if (stored != s)
+    fail(std::string(what) + " is '" + stored + "' in the checkpoint, '" + s + "' in this network");
+}
+
 void state_archive::block(std::vector<bool>& v) {
   std::uint64_t n = v.size();
   value(n);

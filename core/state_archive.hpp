@@ -83,6 +83,8 @@ class state_archive {
   // std::vector<bool> has no contiguous storage; one byte per element.
   void block(std::vector<bool>& v);
   void text(std::string& s);
+  // A name the network fixes: saved; loading checks it equals `s`.
+  void text_expect(const std::string& s, std::string_view what);
   // Loading: the stored value must equal `expected` (sizes and counts the
   // network fixes); `what` names it in the error.
   void expect(std::uint64_t expected, std::string_view what);

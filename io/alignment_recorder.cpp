@@ -204,4 +204,28 @@ std::vector<std::unique_ptr<alignment_recorder>> make_alignment_recorders(const 
   return recorders;
 }
 
+void alignment_recorder::state(state_archive& ar) {
+  ar.begin_section("alignment_recorder");
+  ar.expect(pending_.size(), "alignment probes");
+  for (auto& frames : pending_) {
+    std::uint64_t count = frames.size();
+    ar.value(count);
+    if (ar.loading() && count > ticks_.size()) ar.fail("more pending frames than sample ticks");
+    auto it = frames.begin();
+    std::map<tick_type, std::vector<double>> loaded;
+    for (std::uint64_t k = 0; k < count; ++k) {
+      tick_type tick = ar.saving() ? it->first : 0;
+      std::vector<double> frame = ar.saving() ? it->second : std::vector<double>{};
+      ar.value(tick);
+      ar.block(frame);
+      if (ar.saving())
+        ++it;
+      else
+        loaded.emplace(tick, std::move(frame));
+    }
+    if (ar.loading()) frames = std::move(loaded);
+  }
+  ar.end_section();
+}
+
 }  // namespace spikeq::io

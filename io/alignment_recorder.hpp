@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/kernel.hpp"
+#include "core/state_archive.hpp"
 #include "io/alignment_metrics.hpp"
 #include "io/hdf5/output_file.hpp"
 #include "io/network_file.hpp"
@@ -40,6 +41,8 @@ class alignment_recorder {
   // The kernel probes to hook (one for a recurrent alignment, else two).
   std::vector<state_probe*> probes();
   const std::vector<tick_type>& sample_ticks() const { return ticks_; }
+  // Saves or loads the frames waiting for their partner (checkpoints).
+  void state(state_archive& ar);
 
  private:
   class weight_probe;

@@ -59,4 +59,17 @@ void modulator_recorder::flush() {
   }
 }
 
+void modulator_recorder::state(state_archive& ar) {
+  ar.begin_section("modulator_recorder");
+  ar.expect(written_.size(), "neuromodulator channels");
+  for (std::size_t k = 0; k < written_.size(); ++k) {
+    std::uint64_t n = written_[k];
+    ar.value(n);
+    if (n > net_.modulation.channels[k]->release_ticks().size())
+      ar.fail("more releases written than the channel holds");
+    written_[k] = static_cast<std::size_t>(n);
+  }
+  ar.end_section();
+}
+
 }  // namespace spikeq::io

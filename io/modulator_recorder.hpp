@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/network.hpp"
+#include "core/state_archive.hpp"
 #include "io/hdf5/output_file.hpp"
 
 namespace spikeq::io {
@@ -22,6 +23,8 @@ class modulator_recorder {
   // Declares one log per channel of `net` (declaration phase of `out`).
   modulator_recorder(const network& net, output_file& out);
   void flush();
+  // Saves or loads how many releases of each channel are written (checkpoints).
+  void state(state_archive& ar);
 
  private:
   const network& net_;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "neurons/assign_values.hpp"
+#include "neurons/step_support.hpp"
 
 namespace spikeq {
 
@@ -137,6 +138,26 @@ void glm_sampling::sample(std::size_t variable, tick_type /*now*/, std::span<con
     const auto n = neurons[k];
     values[k] = variable == 0 ? (since_spike_[n] < p_.tau_ref_steps ? 1.0 : 0.0) : u_[n];
   }
+}
+
+void glm_sampling::state(state_archive& ar) {
+  ar.begin_section("glm_sampling");
+  ar.expect(size(), "neurons");
+  state_per_neuron(ar, bias_, "neurons");
+  state_per_neuron(ar, I_stim_, "neurons");
+  state_optional_per_neuron(ar, I_noise_, size(), "noise currents");
+  state_per_neuron(ar, u_, "neurons");
+  state_per_neuron(ar, psp_, "neurons");
+  state_per_neuron(ar, since_spike_, "neurons");
+  ar.expect(history_.size(), "PSP history entries");
+  ar.block(history_);
+  ar.block(in_ex_);
+  ar.block(in_in_);
+  ring_.state(ar);
+  pending_.state(ar);
+  ar.expect(streams_.size(), "random streams");
+  for (auto& s : streams_) s.state(ar);
+  ar.end_section();
 }
 
 }  // namespace spikeq

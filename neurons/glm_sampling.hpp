@@ -64,6 +64,7 @@ class glm_sampling final : public population {
                std::uint32_t stream_object, neuron_id_type first_neuron);
 
   std::string_view model() const override { return "glm_sampling"; }
+  void state(state_archive& ar) override;
   tick_type step_ticks() const override { return step_ticks_; }
   input_ring* step_input() override { return &ring_; }
   void step(tick_type now, population_output& out) override;

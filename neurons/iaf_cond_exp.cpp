@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "neurons/assign_values.hpp"
+#include "neurons/step_support.hpp"
 
 namespace spikeq {
 
@@ -70,6 +71,21 @@ void iaf_cond_exp::sample(std::size_t variable, tick_type /*now*/, std::span<con
                           std::span<double> values) const {
   const std::vector<double>& source = variable == 0 ? V_mV_ : variable == 1 ? g_ex_nS_ : g_in_nS_;
   for (std::size_t k = 0; k < neurons.size(); ++k) values[k] = source[neurons[k]];
+}
+
+void iaf_cond_exp::state(state_archive& ar) {
+  ar.begin_section("iaf_cond_exp");
+  ar.expect(size(), "neurons");
+  state_per_neuron(ar, V_mV_, "neurons");
+  state_per_neuron(ar, g_ex_nS_, "neurons");
+  state_per_neuron(ar, g_in_nS_, "neurons");
+  state_per_neuron(ar, I_stim_pA_, "neurons");
+  ar.value(has_stimulus_);
+  state_optional_per_neuron(ar, I_noise_pA_, size(), "noise currents");
+  refractory_.state(ar, size());
+  ring_.state(ar);
+  pending_.state(ar, size());
+  ar.end_section();
 }
 
 }  // namespace spikeq

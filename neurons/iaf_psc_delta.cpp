@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "neurons/step_support.hpp"
+
 namespace spikeq {
 
 iaf_psc_delta::iaf_psc_delta(std::string name, neuron_id_type size, const iaf_psc_delta_parameters& p,
@@ -132,6 +134,18 @@ void iaf_psc_delta::set_noise_currents(tick_type now, std::span<const neuron_id_
 void iaf_psc_delta::sample(std::size_t /*variable*/, tick_type now, std::span<const neuron_id_type> neurons,
                            std::span<double> values) const {
   for (std::size_t k = 0; k < neurons.size(); ++k) values[k] = membrane_potential(neurons[k], now);
+}
+
+void iaf_psc_delta::state(state_archive& ar) {
+  ar.begin_section("iaf_psc_delta");
+  ar.expect(size(), "neurons");
+  state_per_neuron(ar, V_mV_, "neurons");
+  state_per_neuron(ar, last_update_, "neurons");
+  state_per_neuron(ar, refractory_until_, "neurons");
+  state_per_neuron(ar, I_stim_pA_, "neurons");
+  state_optional_per_neuron(ar, I_noise_pA_, size(), "noise currents");
+  state_per_neuron(ar, version_, "neurons");
+  ar.end_section();
 }
 
 }  // namespace spikeq

@@ -33,6 +33,7 @@ class iaf_psc_delta final : public population {
                 const iaf_psc_delta_state_init& init, time_grid grid);
 
   std::string_view model() const override { return "iaf_psc_delta"; }
+  void state(state_archive& ar) override;
   void start(population_output& out) override;
   void receive(tick_type now, receptor_type receptor, std::span<const neuron_id_type> targets,
                std::span<const weight_type> weights, population_output& out) override;

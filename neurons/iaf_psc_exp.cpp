@@ -5,6 +5,7 @@
 #include "neurons/assign_values.hpp"
 #include "neurons/iaf_propagator.hpp"
 #include "neurons/simd/psc_exp_kernel.hpp"
+#include "neurons/step_support.hpp"
 
 namespace spikeq {
 
@@ -74,6 +75,21 @@ void iaf_psc_exp::sample(std::size_t variable, tick_type /*now*/, std::span<cons
     const auto n = neurons[k];
     values[k] = variable == 0 ? V_rel_mV_[n] + p_.E_L_mV : variable == 1 ? I_ex_pA_[n] : I_in_pA_[n];
   }
+}
+
+void iaf_psc_exp::state(state_archive& ar) {
+  ar.begin_section("iaf_psc_exp");
+  ar.expect(size(), "neurons");
+  state_per_neuron(ar, V_rel_mV_, "neurons");
+  state_per_neuron(ar, I_ex_pA_, "neurons");
+  state_per_neuron(ar, I_in_pA_, "neurons");
+  state_per_neuron(ar, I_stim_pA_, "neurons");
+  ar.value(has_stimulus_);
+  state_optional_per_neuron(ar, I_noise_pA_, size(), "noise currents");
+  refractory_.state(ar, size());
+  ring_.state(ar);
+  pending_.state(ar);
+  ar.end_section();
 }
 
 }  // namespace spikeq

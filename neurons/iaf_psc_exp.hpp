@@ -38,6 +38,7 @@ class iaf_psc_exp final : public population {
               const iaf_psc_exp_state_init& init, time_grid grid, tick_type step_ticks);
 
   std::string_view model() const override { return "iaf_psc_exp"; }
+  void state(state_archive& ar) override;
   tick_type step_ticks() const override { return step_ticks_; }
   void step(tick_type now, population_output& out) override;
   input_ring* step_input() override { return &ring_; }

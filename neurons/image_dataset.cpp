@@ -1,5 +1,7 @@
 #include "neurons/image_dataset.hpp"
 
+#include "neurons/step_support.hpp"
+
 namespace spikeq {
 
 image_dataset::image_dataset(std::string name, neuron_id_type size,
@@ -60,6 +62,18 @@ void image_dataset::wakeup(tick_type /*now*/, neuron_id_type n, std::uint32_t ve
   if (version != version_[n]) return;
   out.spikes.push_back(n);
   schedule_next(n, out);
+}
+
+void image_dataset::state(state_archive& ar) {
+  ar.begin_section("image_dataset");
+  ar.expect(size(), "neurons");
+  ar.expect(streams_.size(), "random streams");
+  for (auto& s : streams_) s.state(ar);
+  state_per_neuron(ar, trial_, "neurons");
+  state_per_neuron(ar, next_time_ms_, "neurons");
+  state_per_neuron(ar, mean_interval_ms_, "neurons");
+  state_per_neuron(ar, version_, "neurons");
+  ar.end_section();
 }
 
 }  // namespace spikeq

@@ -53,6 +53,7 @@ class image_dataset final : public spike_source {
                 time_grid grid, std::uint64_t seed, std::uint32_t stream_object, neuron_id_type first_neuron);
 
   std::string_view model() const override { return "image_dataset"; }
+  void state(state_archive& ar) override;
   void start(population_output& out) override;
   void wakeup(tick_type now, neuron_id_type neuron, std::uint32_t version, population_output& out) override;
 

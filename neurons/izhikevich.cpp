@@ -7,6 +7,7 @@
 #include <string>
 
 #include "neurons/assign_values.hpp"
+#include "neurons/step_support.hpp"
 
 namespace spikeq {
 
@@ -181,6 +182,17 @@ void izhikevich::sample(std::size_t variable, tick_type /*now*/, std::span<const
                         std::span<double> values) const {
   const std::vector<double>& source = variable == 0 ? v_mV_ : u_;
   for (std::size_t k = 0; k < neurons.size(); ++k) values[k] = source[neurons[k]];
+}
+
+void izhikevich::state(state_archive& ar) {
+  ar.begin_section("izhikevich");
+  ar.expect(size(), "neurons");
+  state_per_neuron(ar, v_mV_, "neurons");
+  state_per_neuron(ar, u_, "neurons");
+  state_per_neuron(ar, I_stim_, "neurons");
+  state_optional_per_neuron(ar, I_noise_, size(), "noise currents");
+  state_per_neuron(ar, input_, "neurons");
+  ar.end_section();
 }
 
 }  // namespace spikeq

@@ -55,6 +55,7 @@ class izhikevich final : public population {
              const izhikevich_neuron_parameters& per_neuron = {});
 
   std::string_view model() const override { return "izhikevich"; }
+  void state(state_archive& ar) override;
   tick_type step_ticks() const override { return step_ticks_; }
   void step(tick_type now, population_output& out) override;
   void receive(tick_type now, receptor_type receptor, std::span<const neuron_id_type> targets,

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "neurons/step_support.hpp"
+
 namespace spikeq {
 
 linear_readout::linear_readout(std::string name, neuron_id_type size, double tau_r_ms, double ms_per_tick)
@@ -49,6 +51,14 @@ void linear_readout::sample(std::size_t variable, tick_type now, std::span<const
         values[i] = target(k, now) - output(k, now);
     }
   }
+}
+
+void linear_readout::state(state_archive& ar) {
+  ar.begin_section("linear_readout");
+  ar.expect(size(), "neurons");
+  state_per_neuron(ar, y_, "readouts");
+  state_per_neuron(ar, last_, "readouts");
+  ar.end_section();
 }
 
 }  // namespace spikeq

@@ -24,6 +24,7 @@ class linear_readout final : public population, public readout_signal {
   void set_target(neuron_id_type k, const step_series* series) { targets_[k] = series; }
 
   std::string_view model() const override { return "linear_readout"; }
+  void state(state_archive& ar) override;
   void receive(tick_type now, receptor_type receptor, std::span<const neuron_id_type> targets,
                std::span<const weight_type> weights, population_output& out) override;
   void set_current(tick_type now, std::span<const neuron_id_type> neurons, double amplitude,

@@ -1,5 +1,7 @@
 #include "neurons/poisson_generator.hpp"
 
+#include "neurons/step_support.hpp"
+
 namespace spikeq {
 
 poisson_generator::poisson_generator(std::string name, neuron_id_type size,
@@ -35,6 +37,16 @@ void poisson_generator::wakeup(tick_type /*now*/, neuron_id_type n, std::uint32_
   if (version != version_[n]) return;
   out.spikes.push_back(n);
   schedule_next(n, out);
+}
+
+void poisson_generator::state(state_archive& ar) {
+  ar.begin_section("poisson_generator");
+  ar.expect(size(), "neurons");
+  ar.expect(streams_.size(), "random streams");
+  for (auto& s : streams_) s.state(ar);
+  state_per_neuron(ar, next_time_ms_, "neurons");
+  state_per_neuron(ar, version_, "neurons");
+  ar.end_section();
 }
 
 }  // namespace spikeq

@@ -29,6 +29,7 @@ class poisson_generator final : public spike_source {
                     neuron_id_type first_neuron = 0);
 
   std::string_view model() const override { return "poisson_generator"; }
+  void state(state_archive& ar) override;
   void start(population_output& out) override;
   void wakeup(tick_type now, neuron_id_type neuron, std::uint32_t version, population_output& out) override;
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "neurons/assign_values.hpp"
+#include "neurons/step_support.hpp"
 
 namespace spikeq {
 
@@ -118,6 +119,25 @@ void pp_psc_delta::sample(std::size_t variable, tick_type /*now*/, std::span<con
                           std::span<double> values) const {
   const std::vector<double>& source = variable == 0 ? V_mV_ : E_sfa_mV_;
   for (std::size_t k = 0; k < neurons.size(); ++k) values[k] = source[neurons[k]];
+}
+
+void pp_psc_delta::state(state_archive& ar) {
+  ar.begin_section("pp_psc_delta");
+  ar.expect(size(), "neurons");
+  state_per_neuron(ar, V_mV_, "neurons");
+  state_per_neuron(ar, E_sfa_mV_, "neurons");
+  ar.expect(q_elems_.size(), "adaptation elements");
+  ar.block(q_elems_);
+  state_per_neuron(ar, dead_left_, "neurons");
+  state_per_neuron(ar, I_stim_pA_, "neurons");
+  state_optional_per_neuron(ar, I_noise_pA_, size(), "noise currents");
+  ar.block(in_ex_);
+  ar.block(in_in_);
+  ring_.state(ar);
+  pending_.state(ar);
+  ar.expect(streams_.size(), "random streams");
+  for (auto& s : streams_) s.state(ar);
+  ar.end_section();
 }
 
 }  // namespace spikeq

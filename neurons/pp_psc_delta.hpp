@@ -49,6 +49,7 @@ class pp_psc_delta final : public population {
                std::uint32_t stream_object, neuron_id_type first_neuron);
 
   std::string_view model() const override { return "pp_psc_delta"; }
+  void state(state_archive& ar) override;
   tick_type step_ticks() const override { return step_ticks_; }
   input_ring* step_input() override { return &ring_; }
   void step(tick_type now, population_output& out) override;

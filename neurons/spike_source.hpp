@@ -20,6 +20,13 @@ class spike_source : public population {
   void set_current(tick_type, std::span<const neuron_id_type>, double, population_output&) final {
     throw std::logic_error(std::string(model()) + " '" + name() + "' takes no current");
   }
+  // A source that keeps no state of its own (its next spikes are wake-ups in the
+  // kernel's queue); generators with state override this.
+  void state(state_archive& ar) override {
+    ar.begin_section(model());
+    ar.expect(size(), "neurons");
+    ar.end_section();
+  }
 };
 
 }  // namespace spikeq

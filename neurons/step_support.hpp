@@ -5,19 +5,58 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/population.hpp"
+#include "core/state_archive.hpp"
 
 namespace spikeq {
 
 // Synaptic input that arrived during the current step, in arrival (event) order.
 // Sparse: typical networks deliver far fewer inputs per step than they have neurons.
+// A per-neuron vector that is empty until first used (noise currents): saved as it
+// is; on loading its length must be 0 or `neurons`.
+inline void state_optional_per_neuron(state_archive& ar, std::vector<double>& v, std::size_t neurons,
+                                      const char* what) {
+  ar.block(v);
+  if (!v.empty() && v.size() != neurons) ar.fail(std::string(what) + ": length is neither 0 nor the neurons");
+}
+
+// A per-neuron vector: its length is the population's.
+template <class T>
+void state_per_neuron(state_archive& ar, std::vector<T>& v, const char* what) {
+  ar.expect(v.size(), what);
+  ar.block(v);
+}
+
 class pending_inputs {
  public:
   void add(receptor_type receptor, std::span<const neuron_id_type> targets,
            std::span<const weight_type> weights) {
     for (std::size_t k = 0; k < targets.size(); ++k) entries_.push_back({targets[k], receptor, weights[k]});
+  }
+  // The inputs of the step in progress at a checkpoint.
+  void state(state_archive& ar, std::size_t neurons) {
+    std::vector<neuron_id_type> targets;
+    std::vector<std::uint8_t> receptors;
+    std::vector<weight_type> weights;
+    for (const auto& e : entries_) {
+      targets.push_back(e.target);
+      receptors.push_back(static_cast<std::uint8_t>(e.receptor));
+      weights.push_back(e.weight);
+    }
+    ar.block(targets);
+    ar.block(receptors);
+    ar.block(weights);
+    if (ar.saving()) return;
+    if (receptors.size() != targets.size() || weights.size() != targets.size())
+      ar.fail("pending inputs of mismatched lengths");
+    entries_.clear();
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+      if (targets[k] >= neurons || receptors[k] > 1) ar.fail("a pending input names no neuron or receptor");
+      entries_.push_back({targets[k], static_cast<receptor_type>(receptors[k]), weights[k]});
+    }
   }
   // Adds every input to its receptor's variable (e.g. current or conductance), then forgets them.
   void apply_and_clear(std::vector<double>& excitatory, std::vector<double>& inhibitory) {
@@ -42,6 +81,25 @@ class refractory_list {
   explicit refractory_list(std::int32_t steps) : steps_(steps) {}
   void start(neuron_id_type n) {
     if (steps_ > 0) entries_.push_back({n, steps_});
+  }
+  // The refractory neurons and their steps left, at a checkpoint.
+  void state(state_archive& ar, std::size_t neurons) {
+    std::vector<neuron_id_type> ids;
+    std::vector<std::int32_t> left;
+    for (const auto& e : entries_) {
+      ids.push_back(e.neuron);
+      left.push_back(e.steps_left);
+    }
+    ar.block(ids);
+    ar.block(left);
+    if (ar.saving()) return;
+    if (left.size() != ids.size()) ar.fail("refractory lists of mismatched lengths");
+    entries_.clear();
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      if (ids[k] >= neurons || left[k] <= 0 || left[k] > steps_)
+        ar.fail("a refractory entry is out of range");
+      entries_.push_back({ids[k], left[k]});
+    }
   }
   // Puts every refractory neuron back to `reset` after a free step and counts down.
   void clamp(std::vector<double>& V, double reset) {

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "plasticity/archive_records.hpp"
 #include "plasticity/sal.hpp"
 #include "plasticity/trace.hpp"
 
@@ -152,6 +153,19 @@ void boltzmann_sleep_hebbian_rule::on_tick(tick_type now, std::span<const std::u
       if (bias_) bias_(n, p_.eta_bias * (marginal_[n] - rate_term), p_.bias_min, p_.bias_max);
     }
   }
+}
+
+// The neurons' biases live in the target population, which saves them itself.
+void boltzmann_sleep_hebbian_rule::state(state_archive& ar) {
+  ar.begin_section("boltzmann_sleep_hebbian");
+  ar.expect(marginal_.size(), "target neurons");
+  archive_fixed_block(ar, w_, "synapses");
+  archive_fixed_block(ar, hebb_sum_, "accumulated Hebbian changes");
+  archive_fixed_block(ar, sal_sum_, "accumulated SAL changes");
+  archive_fixed_block(ar, last_pre_, "last presynaptic spikes");
+  archive_fixed_block(ar, last_post_, "last postsynaptic spikes");
+  archive_fixed_block(ar, spikes_, "spike counts");
+  ar.end_section();
 }
 
 }  // namespace spikeq::plasticity

@@ -79,6 +79,7 @@ class boltzmann_sleep_hebbian_rule final : public plasticity_rule {
   void set_learning_schedule(const step_series* schedule) override {
     keeper_.set_learning_schedule(schedule);
   }
+  void state(state_archive& ar) override;
 
   double hebbian_amplitude(std::uint64_t s) const { return a_hebb_.empty() ? 1.0 : a_hebb_[s]; }
   double sal_amplitude(std::uint64_t s) const { return a_sal_.empty() ? 1.0 : a_sal_[s]; }

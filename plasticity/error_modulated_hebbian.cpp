@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "plasticity/archive_records.hpp"
+
 namespace spikeq::plasticity {
 
 namespace {
@@ -149,6 +151,28 @@ void error_modulated_hebbian_rule::rls_step(tick_type now, std::span<const std::
       if (s != no_synapse && Pr_[j] != 0.0) change(s, w_[s] + e * c * Pr_[j], now);
     }
   }
+}
+
+void error_modulated_hebbian_rule::state(state_archive& ar) {
+  ar.begin_section("error_modulated_hebbian");
+  archive_fixed_block(ar, w_, "synapses");
+  archive_fixed_block(ar, r_, "presynaptic traces");
+  archive_fixed_block(ar, r_tick_, "presynaptic trace ticks");
+  archive_fixed_block(ar, pending_, "pending trial changes");
+  archive_fixed_block(ar, error_, "readout errors");
+  archive_fixed_block(ar, P_, "inverse correlation matrix");
+  archive_fixed_block(ar, Pr_, "rls scratch P r");
+  archive_fixed_block(ar, r_vec_, "rls scratch r");
+  std::uint64_t next_trial = next_trial_, next_reset = next_reset_;
+  ar.value(next_trial);
+  ar.value(next_reset);
+  if (ar.loading()) {
+    if (next_trial > protocol_.trial_start.size()) ar.fail("next trial lies beyond the protocol's trials");
+    if (next_reset > reset_trials_.size()) ar.fail("next rls reset lies beyond the reset trials");
+    next_trial_ = next_trial;
+    next_reset_ = next_reset;
+  }
+  ar.end_section();
 }
 
 }  // namespace spikeq::plasticity

@@ -60,6 +60,7 @@ class error_modulated_hebbian_rule final : public plasticity_rule {
   void set_learning_schedule(const step_series* schedule) override {
     keeper_.set_learning_schedule(schedule);
   }
+  void state(state_archive& ar) override;
 
   double trace(std::uint64_t s, tick_type now) const;
 

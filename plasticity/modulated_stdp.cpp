@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "plasticity/archive_records.hpp"
+
 namespace spikeq::plasticity {
 
 modulated_stdp_parameters nest_dopamine_stdp() { return {}; }
@@ -158,6 +160,21 @@ void modulated_stdp_rule::on_post_arrival(tick_type now, neuron_id_type target,
     post.y_before = trace_at(post.y_before, post.t_post, now, inv_tau_minus_, p_.traces);
     post.t_post = now;
   }
+}
+
+void modulated_stdp_rule::state(state_archive& ar) {
+  ar.begin_section("modulated_stdp");
+  archive_records(ar, state_, "synapses", [&](synapse_state& st) {
+    ar.value(st.w);
+    ar.value(st.c);
+    ar.value(st.x);
+    ar.value(st.stamp);
+  });
+  archive_records(ar, post_, "postsynaptic sides", [&](post_state& p) {
+    ar.value(p.y_before);
+    ar.value(p.t_post);
+  });
+  ar.end_section();
 }
 
 }  // namespace spikeq::plasticity

@@ -76,6 +76,7 @@ class modulated_stdp_rule final : public plasticity_rule {
   std::span<const double> weights() const override { return gather_weights(state_, snapshot_); }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
   void set_learning_schedule(const step_series* schedule) override { w_.set_learning_schedule(schedule); }
+  void state(state_archive& ar) override;
   void complete(tick_type now) override;
 
   // Integrates `synapses` up to `now` (what every event does first).
@@ -88,8 +89,8 @@ class modulated_stdp_rule final : public plasticity_rule {
   // (not at its last presynaptic spike), so one tick serves both.
   struct synapse_state {
     double w;
-    double c;  // eligibility at last()
-    double x;  // presynaptic trace at last(), without a spike arriving at last()
+    double c;         // eligibility at last()
+    double x;         // presynaptic trace at last(), without a spike arriving at last()
     tick_type stamp;  // 2 * last() + 1 if a presynaptic spike arrived at last()
     tick_type last() const { return stamp >> 1; }
     bool pre_at_last() const { return (stamp & 1) != 0; }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/random_stream.hpp"
+#include "plasticity/archive_records.hpp"
 #include "plasticity/trace.hpp"
 
 namespace spikeq::plasticity {
@@ -166,6 +167,16 @@ void sal_rule::on_tick(tick_type now, std::span<const std::uint64_t> synapses) {
     w_[s] = keeper_.clip_and_log(s, w_[s] + change, now);
     keeper_.sync(s, w_[s]);
   }
+}
+
+void sal_rule::state(state_archive& ar) {
+  ar.begin_section("sal");
+  ar.expect(amplitude_.size(), "noised amplitudes");
+  archive_fixed_block(ar, w_, "synapses");
+  archive_fixed_block(ar, pending_, "accumulated changes");
+  archive_fixed_block(ar, pre_history_, "presynaptic spike history");
+  archive_fixed_block(ar, post_history_, "postsynaptic spike history");
+  ar.end_section();
 }
 
 }  // namespace spikeq::plasticity

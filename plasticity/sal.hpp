@@ -83,6 +83,7 @@ class sal_rule final : public plasticity_rule {
   void set_learning_schedule(const step_series* schedule) override {
     keeper_.set_learning_schedule(schedule);
   }
+  void state(state_archive& ar) override;
 
   // The summed window values not yet applied (accumulated mode).
   double pending(std::uint64_t s) const { return pending_[s]; }

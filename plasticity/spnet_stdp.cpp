@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "plasticity/archive_records.hpp"
 #include "plasticity/trace.hpp"
 
 namespace spikeq::plasticity {
@@ -60,6 +61,17 @@ void spnet_stdp_rule::on_tick(tick_type now, std::span<const std::uint64_t> syna
     st.sd *= p_.derivative_decay;
     w_.sync(s, st.w);
   }
+}
+
+void spnet_stdp_rule::state(state_archive& ar) {
+  ar.begin_section("spnet_stdp");
+  archive_records(ar, state_, "synapses", [&](synapse_state& st) {
+    ar.value(st.w);
+    ar.value(st.sd);
+    ar.value(st.t_pre);
+    ar.value(st.t_post);
+  });
+  ar.end_section();
 }
 
 }  // namespace spikeq::plasticity

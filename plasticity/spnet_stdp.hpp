@@ -44,6 +44,7 @@ class spnet_stdp_rule final : public plasticity_rule {
   std::span<const double> weights() const override { return gather_weights(state_, snapshot_); }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
   void set_learning_schedule(const step_series* schedule) override { w_.set_learning_schedule(schedule); }
+  void state(state_archive& ar) override;
 
   // The derivative sd of synapse s (weight change waiting for the next update).
   double derivative(std::uint64_t s) const { return state_[s].sd; }

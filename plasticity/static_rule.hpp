@@ -21,6 +21,12 @@ class static_rule final : public plasticity_rule {
   std::span<const double> weights() const override { return weights_; }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
   void set_learning_schedule(const step_series* schedule) override { w_.set_learning_schedule(schedule); }
+  // Static weights never change: only the synapse count is checked.
+  void state(state_archive& ar) override {
+    ar.begin_section("static");
+    ar.expect(weights_.size(), "synapses");
+    ar.end_section();
+  }
 
  private:
   weight_keeper w_;

@@ -1,5 +1,6 @@
 #include "plasticity/stdp_pair.hpp"
 
+#include "plasticity/archive_records.hpp"
 #include "plasticity/trace.hpp"
 
 namespace spikeq::plasticity {
@@ -109,6 +110,22 @@ void stdp_pair_rule::advance_post_side(std::uint64_t slot, tick_type now) {
     q.y_before = trace_at(q.y_before, q.t_post, now, inv_tau_minus_, trace_update::add_one);
   q.t_post_previous = q.t_post;
   q.t_post = now;
+}
+
+void stdp_pair_rule::state(state_archive& ar) {
+  ar.begin_section("stdp_pair");
+  archive_records(ar, state_, "synapses", [&](synapse_state& st) {
+    ar.value(st.w);
+    ar.value(st.x_before);
+    ar.value(st.t_pre);
+    ar.value(st.t_pre_previous);
+  });
+  archive_records(ar, post_, "postsynaptic sides", [&](post_state& p) {
+    ar.value(p.y_before);
+    ar.value(p.t_post);
+    ar.value(p.t_post_previous);
+  });
+  ar.end_section();
 }
 
 }  // namespace spikeq::plasticity

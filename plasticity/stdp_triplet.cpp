@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "plasticity/archive_records.hpp"
+
 namespace spikeq::plasticity {
 
 namespace {
@@ -91,6 +93,20 @@ void stdp_triplet_rule::on_post_arrival(tick_type now, neuron_id_type /*target*/
     st.o2_before = o2;
     st.t_post = now;
   }
+}
+
+void stdp_triplet_rule::state(state_archive& ar) {
+  ar.begin_section("stdp_triplet");
+  archive_records(ar, state_, "synapses", [&](synapse_state& st) {
+    ar.value(st.w);
+    ar.value(st.r1_before);
+    ar.value(st.r2_before);
+    ar.value(st.o1_before);
+    ar.value(st.o2_before);
+    ar.value(st.t_pre);
+    ar.value(st.t_post);
+  });
+  ar.end_section();
 }
 
 }  // namespace spikeq::plasticity

@@ -50,6 +50,7 @@ class stdp_triplet_rule final : public plasticity_rule {
   std::span<const double> weights() const override { return gather_weights(state_, snapshot_); }
   void set_change_log(weight_change_log* log) override { w_.set_log(log); }
   void set_learning_schedule(const step_series* schedule) override { w_.set_learning_schedule(schedule); }
+  void state(state_archive& ar) override;
 
  private:
   stdp_triplet_parameters p_;

@@ -104,6 +104,40 @@ int main(int argc, char** argv) try {
   run_cmd->add_flag("--stats", run.stats,
                     "Also print construction time, peak memory, bytes per synapse, synaptic events per "
                     "second, real-time factor and threads (printed even with --quiet)");
+  const auto add_checkpoint_options = [](CLI::App* cmd, spikeq::tools::run_options& options) {
+    cmd->add_option("--checkpoint-every", options.checkpoint_every_ms,
+                    "Write a checkpoint every this many ms of model time (rounded up to the kernel's "
+                    "window); spikeq resume continues from it (docs/reliability.md)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--checkpoint", options.checkpoint_path,
+                    "Checkpoint file (default: the output path + .checkpoint), replaced atomically");
+  };
+  add_checkpoint_options(run_cmd, run);
+
+  spikeq::tools::run_options resume;
+  auto* resume_cmd = app.add_subcommand(
+      "resume", "Continue a run from its checkpoint; the recording is identical to the uninterrupted run's");
+  resume_cmd
+      ->add_option("checkpoint", resume.resume_path, "Checkpoint written by spikeq run --checkpoint-every")
+      ->required();
+  resume_cmd->add_option("-o,--output", resume.output_path,
+                         "Output HDF5 file (default: the checkpointed run's output path)");
+  resume_cmd->add_option("--t-stop", resume.t_stop_ms,
+                         "Simulated time in ms to run to (default: the checkpointed run's; may be later)");
+  resume_cmd->add_option("--network", resume.network_path,
+                         "Refuse unless the checkpoint belongs to this network description");
+  resume_cmd
+      ->add_option("--threads", resume.threads,
+                   "Threads; 0: all cores (at most the checkpointed run's shards). Results are identical")
+      ->default_val(1)
+      ->check(CLI::Range(0, 1024));
+  resume_cmd->add_flag("-q,--quiet", resume.quiet, "Print nothing but errors");
+  resume_cmd
+      ->add_option("--flush-every", resume.flush_seconds,
+                   "Wall-clock seconds between flushes of the recording")
+      ->check(CLI::Range(0.01, 86400.0));
+  resume_cmd->add_flag("--stats", resume.stats, "Also print construction time, memory and speed figures");
+  add_checkpoint_options(resume_cmd, resume);
 
   std::string validate_path;
   auto* validate_cmd =
@@ -169,6 +203,10 @@ int main(int argc, char** argv) try {
   if (*run_cmd) {
     run.command_line = joined_arguments(argc, argv);
     return spikeq::tools::run_network(run);
+  }
+  if (*resume_cmd) {
+    resume.command_line = joined_arguments(argc, argv);
+    return spikeq::tools::resume_network(resume);
   }
   if (*inspect_cmd) return spikeq::tools::inspect_file(inspect_path);
   if (*analyze_cmd) return spikeq::tools::analyze_recording_command(analyze);

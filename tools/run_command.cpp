@@ -4,9 +4,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <new>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include "core/kernel.hpp"
@@ -16,6 +19,7 @@
 #include "io/memory_guard.hpp"
 #include "io/modulator_recorder.hpp"
 #include "io/network_builder.hpp"
+#include "io/network_hash.hpp"
 #include "io/population_factory.hpp"
 #include "io/recorders.hpp"
 #include "io/resolve.hpp"
@@ -23,6 +27,7 @@
 #include "tools/interruption.hpp"
 #include "tools/live_run.hpp"
 #include "tools/progress.hpp"
+#include "tools/run_checkpoint.hpp"
 #include "tools/run_summary.hpp"
 
 namespace spikeq::tools {
@@ -98,24 +103,95 @@ void attach_recorders(const io::network_file& file, const network& net, io::outp
   }
 }
 
+// Saves the kernel once before the run, so that a model or rule that cannot be
+// checkpointed is reported now rather than at the first checkpoint.
+void refuse_unless_checkpointable(kernel& k) {
+  try {
+    state_archive probe;
+    k.state(probe);
+  } catch (const checkpoint_error& e) {
+    const std::string what = e.what();
+    const auto colon = what.find(": ");
+    throw io::input_error(
+        {{"--checkpoint-every", 0, 0, "this run cannot be checkpointed: " + what.substr(colon + 2)}});
+  }
+}
+
+// The description a run simulates as written, and resolved: the network file, or,
+// when resuming, the one stored in the checkpoint, resolved with the same seed and
+// the checkpointed run's t_stop unless --t-stop says otherwise (checked against the
+// checkpoint's hash, and against --network when given).
+struct description {
+  std::string name, text;
+  std::optional<std::uint64_t> seed_override;
+  io::network_file file;
+};
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+description load_description(const run_options& options, const loaded_checkpoint* resumed) {
+  if (resumed == nullptr) {
+    io::network_file file = io::read_network_file(options.network_path);
+    io::resolve_network(file, {options.t_stop_ms, options.seed});
+    return {options.network_path, file_text(options.network_path), options.seed, std::move(file)};
+  }
+  const std::string where = resumed->path.string();
+  io::network_file file =
+      io::parse_network_text(resumed->description_text, resumed->description_name + " (in " + where + ")");
+  const double t_stop_ms = options.t_stop_ms.value_or(resumed->t_stop_ms);
+  io::resolve_network(file, {t_stop_ms, resumed->seed_override});
+  if (io::network_hash(file.network) != resumed->network_hash)
+    throw io::input_error({{where, 0, 0, "the checkpoint is damaged: its network does not match its hash"}});
+  if (!options.network_path.empty()) {
+    io::network_file given = io::read_network_file(options.network_path);
+    io::resolve_network(given, {t_stop_ms, resumed->seed_override});
+    if (io::network_hash(given.network) != resumed->network_hash)
+      throw io::input_error({{options.network_path, 0, 0,
+                              "this is not the network the checkpoint " + where +
+                                  " belongs to (the descriptions or seeds differ)"}});
+  }
+  return {resumed->description_name, resumed->description_text, resumed->seed_override, std::move(file)};
+}
+
 int run_checked(const run_options& options) {
   const auto t0 = clock_type::now();
   // From here on Ctrl-C stops the run at its next housekeeping point.
   const interruption_guard interruption;
-  // One shard per thread; the results do not depend on the count.
+  std::optional<loaded_checkpoint> resumed;
+  if (!options.resume_path.empty()) resumed = read_run_checkpoint(options.resume_path);
+  const std::string output_path =
+      !options.output_path.empty() ? options.output_path : (resumed ? resumed->output_path : "out.h5");
+  const bool checkpointing = options.checkpoint_every_ms.has_value();
+  if (checkpointing && (!options.serve.empty() || !options.replay.empty()))
+    throw io::input_error({{"--checkpoint-every", 0, 0,
+                            "a run with live input (--serve, --replay) cannot be checkpointed: its input "
+                            "comes from outside and is not in the checkpoint"}});
+  if (checkpointing && !(*options.checkpoint_every_ms > 0.0))
+    throw io::input_error({{"--checkpoint-every", 0, 0, "the interval must be a positive number of ms"}});
+  // One shard per thread; the results do not depend on the count. A resumed run
+  // keeps the checkpoint's shards (and runs them on up to `threads` threads).
   const unsigned threads = options.threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
                                                 : static_cast<unsigned>(options.threads);
-  const std::filesystem::path output(options.output_path);
+  const std::size_t shards = resumed ? static_cast<std::size_t>(resumed->shards) : threads;
+  const std::filesystem::path output(output_path);
   const auto out_dir = output.has_parent_path() ? output.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(out_dir))
-    throw io::input_error({{options.output_path, 0, 0, "the output directory does not exist"}});
+    throw io::input_error({{output_path, 0, 0, "the output directory does not exist"}});
   if (std::filesystem::is_directory(output))
-    throw io::input_error({{options.output_path, 0, 0, "the output path is a directory; give a file name"}});
+    throw io::input_error({{output_path, 0, 0, "the output path is a directory; give a file name"}});
+  const std::filesystem::path checkpoint_path = !options.checkpoint_path.empty()
+                                                    ? std::filesystem::path(options.checkpoint_path)
+                                                    : std::filesystem::path(output_path + ".checkpoint");
 
-  io::network_file file = io::read_network_file(options.network_path);
-  io::resolve_network(file, {options.t_stop_ms, options.seed});
-  const auto estimate = io::check_memory_fits(file, threads);  // before anything big is allocated
-  network net = build_or_report(file, estimate, threads);
+  description described = load_description(options, resumed ? &*resumed : nullptr);
+  io::network_file& file = described.file;
+  const auto estimate = io::check_memory_fits(file, shards);  // before anything big is allocated
+  network net = build_or_report(file, estimate, shards);
   const double build_s = seconds_since(t0);
 
   std::unique_ptr<io::output_file> created;
@@ -123,7 +199,7 @@ int run_checked(const run_options& options) {
     created = std::make_unique<io::output_file>(output);
   } catch (const io::hdf5_error&) {
     throw io::input_error(
-        {{options.output_path, 0, 0, "cannot create the output file (is the directory writable?)"}});
+        {{output_path, 0, 0, "cannot create the output file (is the directory writable?)"}});
   }
   io::output_file& out = *created;
   io::spike_recorder spikes(net, out);
@@ -136,10 +212,21 @@ int run_checked(const run_options& options) {
   out.write_string_dataset("/provenance/network", io::resolved_text(file.network));
   out.set_string_attribute("/provenance", "spikeq_version", SPIKEQ_VERSION);
   out.set_string_attribute("/provenance", "command_line", options.command_line);
-  out.set_string_attribute("/provenance", "network_file", options.network_path);
+  out.set_string_attribute("/provenance", "network_file",
+                           resumed ? resumed->path.string() + " (checkpoint)" : options.network_path);
   out.set_string_attribute("/provenance", "threads", std::to_string(threads));
   out.set_string_attribute("/provenance", "seed", std::to_string(file.network.simulation().seed()));
   const double t_stop_ms = file.network.simulation().t_stop();
+  if (resumed) {
+    out.set_string_attribute(
+        "/provenance", "resumed_from",
+        fmt::format("{} at t = {} ms", resumed->path.string(), net.grid.to_ms(resumed->at)));
+    if (net.grid.to_ticks(t_stop_ms) < resumed->at)
+      throw io::input_error({{options.resume_path, 0, 0,
+                              fmt::format("--t-stop {} ms is before the checkpoint's time, {} ms", t_stop_ms,
+                                          net.grid.to_ms(resumed->at))}});
+  }
+  if (resumed) restore_recording(*resumed, out);
   live_run live(options, net, net.grid.to_ticks(t_stop_ms), out, &spikes);
   out.start_streaming();
 
@@ -173,15 +260,35 @@ int run_checked(const run_options& options) {
     }
   };
   hooks.housekeeping_interval = std::max<tick_type>(1, net.grid.to_ticks(10.0));
+  checkpoint_sources saved{file.network, described.name, described.text, described.seed_override,
+                           output_path,  nullptr,        modulators,     alignments,
+                           out};
+  if (checkpointing) {
+    hooks.checkpoint = [&](tick_type now) {
+      flush_recorders();
+      out.flush();
+      last_flush = clock_type::now();
+      write_run_checkpoint(checkpoint_path, saved, now);
+    };
+  }
   // A live run may wait for clients: Ctrl-C must reach it there too.
   live.set_poll([&] {
     if (interruption_guard::requested()) throw interrupted{live.now()};
     progress.update(net.grid.to_ms(live.now()));
   });
+  // Checkpoints fall on window boundaries: the kernel rounds the interval up to whole windows.
+  if (checkpointing)
+    hooks.checkpoint_interval = std::max<tick_type>(1, net.grid.to_ticks(*options.checkpoint_every_ms));
   kernel k(net, hooks, threads);
+  saved.simulation = &k;
+  if (resumed) restore_state(*resumed, saved);
+  if (checkpointing) refuse_unless_checkpointable(k);
   const auto t_sim = clock_type::now();
   try {
-    k.run(net.grid.to_ticks(t_stop_ms));
+    if (resumed)
+      k.resume(net.grid.to_ticks(t_stop_ms));
+    else
+      k.run(net.grid.to_ticks(t_stop_ms));
   } catch (const interrupted& stop) {
     progress.finish();
     flush_recorders();
@@ -191,7 +298,7 @@ int run_checked(const run_options& options) {
     std::cerr << fmt::format(
         "spikeq: interrupted at t = {} ms; {} was not written. What was recorded so far is in {} "
         "(complete, readable HDF5).\n",
-        net.grid.to_ms(stop.at), options.output_path, partial.string());
+        net.grid.to_ms(stop.at), output_path, partial.string());
     return 130;
   }
   // Waiting for live clients is not simulation time.
@@ -205,8 +312,9 @@ int run_checked(const run_options& options) {
   // A client may have stopped the run early: rates are over the time simulated.
   const double simulated_ms = std::min(t_stop_ms, net.grid.to_ms(k.reached()));
   if (!options.quiet) {
-    print_run_summary(std::cout, net, k.statistics(), simulated_ms, build_s, sim_s, options.output_path);
+    print_run_summary(std::cout, net, k.statistics(), simulated_ms, build_s, sim_s, output_path);
     if (live.active()) std::cout << live.summary() << '\n';
+    if (checkpointing) std::cout << "checkpoint: " << checkpoint_path.string() << '\n';
   }
   if (options.stats)
     print_run_statistics(std::cout, net, k.statistics(),
@@ -222,6 +330,9 @@ int with_exit_codes(Body body) {
     return body();
   } catch (const io::input_error& e) {
     report(e);
+    return 2;
+  } catch (const checkpoint_error& e) {
+    std::cerr << "spikeq: error: " << e.what() << '\n';
     return 2;
   } catch (const io::hdf5_error& e) {
     // Writing the output failed (disk full, file size limit, I/O error): the run's
@@ -242,6 +353,10 @@ int with_exit_codes(Body body) {
 }  // namespace
 
 int run_network(const run_options& options) {
+  return with_exit_codes([&] { return run_checked(options); });
+}
+
+int resume_network(const run_options& options) {
   return with_exit_codes([&] { return run_checked(options); });
 }
 

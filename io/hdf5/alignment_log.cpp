@@ -1,5 +1,7 @@
 #include "io/hdf5/alignment_log.hpp"
 
+#include "io/hdf5/hdf5_reader.hpp"
+
 namespace spikeq::io {
 
 alignment_log::alignment_log(hid_t parent, const std::string& name, const alignment_description& what,
@@ -49,6 +51,10 @@ herr_t alignment_log::close() noexcept {
   }
   const herr_t g = group_.close();
   return status < 0 ? status : g;
+}
+
+void alignment_log::restore_from(const hdf5_reader& source) {
+  for (auto* d : {&time_, &angle_, &variance_, &pearson_, &sign_}) d->restore_from(source);
 }
 
 }  // namespace spikeq::io

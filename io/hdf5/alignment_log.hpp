@@ -15,6 +15,8 @@
 
 namespace spikeq::io {
 
+class hdf5_reader;
+
 struct alignment_description {
   std::string forward, feedback;
   std::string upper_population, lower_population;
@@ -31,6 +33,9 @@ class alignment_log {
   void append(double time_ms, double angle_deg, double variance_of_difference, double pearson,
               double sign_agreement);
   void flush();
+  // Appends what the same object holds in `source`, a recording of the same network
+  // cut at a checkpoint (declaration phase of the output file).
+  void restore_from(const hdf5_reader& source);
   herr_t close() noexcept;
 
  private:

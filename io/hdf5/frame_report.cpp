@@ -6,6 +6,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "io/hdf5/hdf5_reader.hpp"
+
 namespace spikeq::io {
 
 namespace {
@@ -101,5 +103,7 @@ herr_t frame_report::close() noexcept {
   const herr_t c = group_.close();
   return a < 0 ? a : (b < 0 ? b : c);
 }
+
+void frame_report::restore_from(const hdf5_reader& source) { data_.restore_from(source); }
 
 }  // namespace spikeq::io

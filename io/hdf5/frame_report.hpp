@@ -18,6 +18,8 @@
 
 namespace spikeq::io {
 
+class hdf5_reader;
+
 // Which node and element each column of `data` belongs to: node k owns columns
 // [index_pointers[k], index_pointers[k + 1]); element_ids label the columns (0 for
 // one value per neuron; the edge id for a synapse report).
@@ -52,6 +54,9 @@ class frame_report {
   void append_frame(std::span<const float> values);
   // Writes the buffered frames and updates mapping/time (the caller flushes the file).
   void flush();
+  // Appends what the same object holds in `source`, a recording of the same network
+  // cut at a checkpoint (declaration phase of the output file).
+  void restore_from(const hdf5_reader& source);
   // Closes the datasets and the group; returns the first failing H5*close status, or 0.
   herr_t close() noexcept;
 

@@ -8,6 +8,8 @@
 #include <new>
 #include <stdexcept>
 
+#include "io/hdf5/variable_string_read.hpp"
+
 namespace spikeq::io {
 
 namespace {
@@ -26,35 +28,6 @@ hdf5_type_info describe(hid_t type) {
   return info;
 }
 
-struct vlen_limit {
-  std::size_t max_bytes;
-  bool refused = false;
-};
-
-void* bounded_vlen_alloc(std::size_t size, void* info) {
-  auto* limit = static_cast<vlen_limit*>(info);
-  if (size > limit->max_bytes) {
-    limit->refused = true;
-    return nullptr;
-  }
-  return std::malloc(size);
-}
-
-void bounded_vlen_free(void* p, void*) { std::free(p); }
-
-// The size of the file `object` lives in (with some slack for the terminator);
-// at most 1 GiB when unknown.
-std::size_t file_size_of(hid_t object) {
-  std::size_t bytes = std::size_t{1} << 30;
-  const hid_t f = H5Iget_file_id(object);
-  if (f >= 0) {
-    hsize_t size = 0;
-    if (H5Fget_filesize(f, &size) >= 0) bytes = static_cast<std::size_t>(size) + 16;
-    H5Fclose(f);
-  }
-  return bytes;
-}
-
 std::string read_string_from(hid_t object, hid_t type, bool is_attribute, const std::string& file,
                              const std::string& path) {
   // One string is read into one buffer: anything but one element would overrun it.
@@ -66,31 +39,7 @@ std::string read_string_from(hid_t object, hid_t type, bool is_attribute, const 
   check(H5Tset_cset(memory_type.get(), H5Tget_cset(type)), file, path, "cannot set a character set");
   if (H5Tis_variable_str(type) > 0) {
     check(H5Tset_size(memory_type.get(), H5T_VARIABLE), file, path, "cannot size a string type");
-    char* data = nullptr;
-    if (is_attribute) {
-      check(H5Aread(object, memory_type.get(), &data), file, path, "cannot read a string");
-    } else {
-      // A damaged file can claim a string of gigabytes, which HDF5 would allocate
-      // and clear before noticing (found by fuzz/fuzz_recording): no string is
-      // longer than the file, so the transfer's allocator refuses anything longer.
-      vlen_limit limit{file_size_of(object)};
-      auto transfer =
-          checked(H5Pcreate(H5P_DATASET_XFER), H5Pclose, file, path, "cannot create a transfer list");
-      check(H5Pset_vlen_mem_manager(transfer.get(), bounded_vlen_alloc, &limit, bounded_vlen_free, nullptr),
-            file, path, "cannot set the string allocator");
-      if (H5Dread(object, memory_type.get(), H5S_ALL, H5S_ALL, transfer.get(), &data) < 0) {
-        if (limit.refused)
-          throw hdf5_error(file, path,
-                           "implausible string length (longer than the file: is the file damaged?)");
-        throw hdf5_error(file, path, "cannot read a string");
-      }
-      std::string value = data != nullptr ? data : "";
-      std::free(data);
-      return value;
-    }
-    std::string value = data != nullptr ? data : "";
-    H5free_memory(data);
-    return value;
+    return read_variable_string(object, memory_type.get(), is_attribute, file, path);
   }
   const std::size_t size = H5Tget_size(type);
   if (size == 0 || size > (std::size_t{1} << 30))  // a damaged datatype

@@ -4,6 +4,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "io/hdf5/hdf5_reader.hpp"
+
 namespace spikeq::io::hdf5_write {
 
 namespace {
@@ -173,6 +175,30 @@ template <typename T>
 herr_t appendable_dataset<T>::close() noexcept {
   buffer_.clear();
   return dataset_.close();
+}
+
+template <typename T>
+std::vector<T> appendable_dataset<T>::restore_from(const hdf5_reader& source) {
+  if (!source.exists(path_))
+    throw hdf5_error(source.file_name(), path_, "the checkpoint's recording lacks it");
+  const std::vector<std::uint64_t> shape = source.shape(path_);
+  if (shape.size() != static_cast<std::size_t>(rank_) || (rank_ == 2 && shape[1] != width_))
+    throw hdf5_error(source.file_name(), path_, "the checkpoint's recording has another shape");
+  std::vector<T> rows_read;
+  for (std::uint64_t first = 0; first < shape[0]; first += chunk_rows_) {
+    const std::uint64_t count = std::min<std::uint64_t>(chunk_rows_, shape[0] - first);
+    if constexpr (std::is_same_v<T, float>) {
+      rows_read = rank_ == 2 ? source.read_float_rows(path_, first, count).values
+                             : source.read_floats(path_, first, count);
+    } else if constexpr (std::is_same_v<T, double>) {
+      rows_read = source.read_doubles(path_, first, count);
+    } else {
+      rows_read = source.read_uint64s(path_, first, count);
+    }
+    append(rows_read);
+  }
+  if (rows_read.size() < width_) return {};
+  return {rows_read.end() - static_cast<std::ptrdiff_t>(width_), rows_read.end()};
 }
 
 template class appendable_dataset<double>;

@@ -14,6 +14,10 @@
 
 #include "io/hdf5/hdf5_handle.hpp"
 
+namespace spikeq::io {
+class hdf5_reader;
+}
+
 namespace spikeq::io::hdf5_write {
 
 // About this many elements per chunk (formats.md: ~64 Ki, shuffle + deflate 4).
@@ -119,6 +123,10 @@ class appendable_dataset {
   void flush();
   // Closes the dataset; returns the H5Dclose status. Buffered rows are dropped.
   herr_t close() noexcept;
+  // Appends every row of the dataset at the same path in `source` (a recording of
+  // the same network cut at a checkpoint), chunk by chunk; returns its last row
+  // (empty when it has none). Throws hdf5_error when the shapes differ.
+  std::vector<T> restore_from(const hdf5_reader& source);
 
   std::uint64_t rows_written() const { return written_; }
   std::uint64_t rows() const { return written_ + buffer_.size() / width_; }

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "io/hdf5/hdf5_reader.hpp"
+
 namespace spikeq::io {
 
 modulator_log::modulator_log(hid_t parent, const std::string& name, double tau_ms, double tonic,
@@ -36,6 +38,11 @@ herr_t modulator_log::close() noexcept {
   for (const herr_t s : {a, b})
     if (s < 0) return s;
   return c;
+}
+
+void modulator_log::restore_from(const hdf5_reader& source) {
+  times_.restore_from(source);
+  amounts_.restore_from(source);
 }
 
 }  // namespace spikeq::io

@@ -12,6 +12,8 @@
 
 namespace spikeq::io {
 
+class hdf5_reader;
+
 class modulator_log {
  public:
   modulator_log(hid_t parent, const std::string& name, double tau_ms, double tonic, const std::string& file);
@@ -19,6 +21,9 @@ class modulator_log {
   // REQUIRES: equal lengths; times not decreasing across calls.
   void append(std::span<const double> times_ms, std::span<const double> amounts);
   void flush();
+  // Appends what the same object holds in `source`, a recording of the same network
+  // cut at a checkpoint (declaration phase of the output file).
+  void restore_from(const hdf5_reader& source);
   herr_t close() noexcept;
 
  private:

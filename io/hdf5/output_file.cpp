@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "io/hdf5/hdf5_reader.hpp"
 #include "io/hdf5/hdf5_write.hpp"
 
 namespace spikeq::io {
@@ -229,6 +230,17 @@ void output_file::start_streaming() {
   for (auto& s : spikes_) s->write_recorded_node_ids();  // the last datasets SWMR lets us create
   check(H5Fstart_swmr_write(file_.get()), name_, "", "cannot start SWMR writing");
   phase_ = phase::streaming;
+}
+
+void output_file::restore_recording(const std::filesystem::path& snapshot) {
+  require_declaring(name_, "restore_recording()");
+  if (live_) throw std::logic_error("a live run cannot be resumed from a checkpoint");
+  const hdf5_reader source = open_recording_file(snapshot);
+  for (auto& s : spikes_) s->restore_from(source);
+  for (auto& r : reports_) r->restore_from(source);
+  for (auto& w : weight_events_) w->restore_from(source);
+  for (auto& m : modulators_) m->restore_from(source);
+  for (auto& a : alignments_) a->restore_from(source);
 }
 
 void output_file::flush() {

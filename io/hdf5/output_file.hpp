@@ -86,6 +86,12 @@ class output_file {
   void write_dataset(const std::string& path, std::span<const double> values, const std::string& units = "");
   void write_dataset(const std::string& path, std::span<const std::uint64_t> values);
 
+  // A resumed run (docs/reliability.md): appends to every spike population, frame
+  // report, weight event log, modulator log and alignment log what the same object
+  // holds in `snapshot`, the recording of the same network as it stood at the
+  // checkpoint. REQUIRES: declaration phase, every object declared, no live log.
+  void restore_recording(const std::filesystem::path& snapshot);
+
   // --- Streaming phase ---
 
   // Starts SWMR writing: from now on a reader may open the temporary file with

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "io/hdf5/hdf5_reader.hpp"
+
 namespace spikeq::io {
 
 spike_population::spike_population(hid_t spikes_group, const std::string& name, std::uint64_t node_count,
@@ -85,6 +87,14 @@ herr_t spike_population::close() noexcept {
   const herr_t b = node_ids_.close();
   const herr_t c = group_.close();
   return a < 0 ? a : (b < 0 ? b : c);
+}
+
+void spike_population::restore_from(const hdf5_reader& source) {
+  const std::vector<double> last = timestamps_.restore_from(source);
+  node_ids_.restore_from(source);
+  if (timestamps_.rows() != node_ids_.rows())
+    throw hdf5_error(source.file_name(), path_, "the checkpoint's recording has unequal spike columns");
+  if (!last.empty()) last_time_ms_ = last.front();
 }
 
 }  // namespace spikeq::io

@@ -21,6 +21,8 @@
 
 namespace spikeq::io {
 
+class hdf5_reader;
+
 class spike_population {
  public:
   // Creates /spikes/<name> in `spikes_group` (the open /spikes group of `file`).
@@ -43,6 +45,9 @@ class spike_population {
   void append(std::span<const double> times_ms, std::span<const std::uint64_t> node_ids);
   // Writes the buffered spikes (the caller flushes the file).
   void flush();
+  // Appends what the same object holds in `source`, a recording of the same network
+  // cut at a checkpoint (declaration phase of the output file).
+  void restore_from(const hdf5_reader& source);
   // Closes the datasets and the group; returns the first failing H5*close status, or 0.
   herr_t close() noexcept;
 

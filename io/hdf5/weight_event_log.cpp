@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "io/hdf5/hdf5_reader.hpp"
+
 namespace spikeq::io {
 
 weight_event_log::weight_event_log(hid_t parent, const std::string& name, const std::string& file)
@@ -37,6 +39,12 @@ herr_t weight_event_log::close() noexcept {
   for (const herr_t s : {a, b, c})
     if (s < 0) return s;
   return d;
+}
+
+void weight_event_log::restore_from(const hdf5_reader& source) {
+  times_.restore_from(source);
+  edges_.restore_from(source);
+  weights_.restore_from(source);
 }
 
 }  // namespace spikeq::io

@@ -13,6 +13,8 @@
 
 namespace spikeq::io {
 
+class hdf5_reader;
+
 class weight_event_log {
  public:
   weight_event_log(hid_t parent, const std::string& name, const std::string& file);
@@ -21,6 +23,9 @@ class weight_event_log {
   void append(std::span<const double> times_ms, std::span<const std::uint64_t> edge_ids,
               std::span<const double> weights);
   void flush();
+  // Appends what the same object holds in `source`, a recording of the same network
+  // cut at a checkpoint (declaration phase of the output file).
+  void restore_from(const hdf5_reader& source);
   herr_t close() noexcept;
 
   std::uint64_t events() const { return times_.rows(); }

@@ -2,10 +2,12 @@
 """Compares two spikeq output files byte for byte, except the provenance that
 names how the run was started (command line, thread count).
 
-Usage: compare_outputs.py [--require-activity] A.h5 B.h5
+Usage: compare_outputs.py [--require-activity] [--resumed] A.h5 B.h5
 Exit 0: identical; 1: differences, listed. With --require-activity, identical files
 also fail unless every recorded spike population has spikes and every weight event
-log has events (identical silence proves nothing).
+log has events (identical silence proves nothing). With --resumed, B is a run
+resumed from a checkpoint: its provenance names the checkpoint instead of the
+network file, and says where it resumed.
 Every group, dataset (dtype, shape and raw bytes; NaN compares equal to NaN
 because bytes are compared) and attribute of either file must exist in the other.
 """
@@ -15,6 +17,7 @@ import h5py
 import numpy as np
 
 RUN_SPECIFIC = {("/provenance", "command_line"), ("/provenance", "threads")}
+RESUME_SPECIFIC = {("/provenance", "network_file"), ("/provenance", "resumed_from")}
 
 
 def items(f):
@@ -34,7 +37,7 @@ def as_bytes(value):
     return np.asarray(value).tobytes()
 
 
-def compare(path_a, path_b):
+def compare(path_a, path_b, ignored=RUN_SPECIFIC):
     problems = []
     with h5py.File(path_a, "r") as a, h5py.File(path_b, "r") as b:
         ia, ib = items(a), items(b)
@@ -53,7 +56,7 @@ def compare(path_a, path_b):
                     where = np.flatnonzero(va.reshape(-1).view(np.uint8) != vb.reshape(-1).view(np.uint8))
                     problems.append(f"{name}: contents differ (first differing byte {where[0] if len(where) else '?'})")
             for key in sorted(set(oa.attrs) | set(ob.attrs)):
-                if (name, key) in RUN_SPECIFIC:
+                if (name, key) in ignored:
                     continue
                 if key not in oa.attrs or key not in ob.attrs:
                     problems.append(f"{name}@{key}: only in one file")
@@ -79,10 +82,11 @@ def inactive(path):
 if __name__ == "__main__":
     args = sys.argv[1:]
     require_activity = "--require-activity" in args
-    args = [a for a in args if a != "--require-activity"]
+    resumed = "--resumed" in args
+    args = [a for a in args if a not in ("--require-activity", "--resumed")]
     if len(args) != 2:
         sys.exit(__doc__)
-    differences = compare(args[0], args[1])
+    differences = compare(args[0], args[1], RUN_SPECIFIC | (RESUME_SPECIFIC if resumed else set()))
     if require_activity:
         differences += inactive(args[0])
     for d in differences[:50]:

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -111,6 +112,20 @@ TEST_F(corrupted_recording, intact_file_reads_with_exit_0) {
   for (const auto& args : readers(*dir_ / "good.h5", *dir_)) {
     const auto r = run_bounded(args, *dir_);
     EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.err;
+  }
+}
+
+TEST_F(corrupted_recording, damaged_string_heaps_that_crash_or_stall_libhdf5_end_in_exit_2) {
+  // Found by fuzz/fuzz_recording (docs/reliability.md, "Fuzzing"): libhdf5 1.10.8
+  // copies over its own buffer and crashes, allocates 4 GiB, or clears such a buffer
+  // for seconds, reading these files' variable-length strings.
+  for (const char* name :
+       {"hdf5-1.10.8-memcpy-overlap-in-H5HG_read-efb1249b.h5", "hdf5-1.10.8-vlen-4GiB-malloc-oom-5dd08a4b.h5",
+        "hdf5-1.10.8-vlen-huge-memset-timeout-5f4becac.h5"}) {
+    std::ifstream in(source_path(std::string("fuzz/regressions/recording/") + name), std::ios::binary);
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(bytes.empty()) << name;
+    expect_clean_failure(bytes, name, false, name);
   }
 }
 

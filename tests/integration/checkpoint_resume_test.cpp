@@ -1,0 +1,244 @@
+// Checkpoint and resume (issue 12; docs/reliability.md): a run cut at a checkpoint
+// and resumed with `spikeq resume` gives the recording of the uninterrupted run,
+// byte for byte (compare_outputs.py: every dataset and attribute except the
+// provenance of how the run was started), whatever the thread counts of the two
+// parts, also when the resumed run goes further than the checkpointed one was
+// going to and after the checkpointed run was killed with SIGKILL. A damaged or
+// foreign checkpoint is refused with exit 2.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "tests/integration/cli_runner.hpp"
+
+namespace spikeq::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct cut {
+  double checkpoint_ms;  // --checkpoint-every of the cut run: its only checkpoint
+  double cut_stop_ms;    // where the cut run stops (after the checkpoint; before the
+                         // next one): a resumed run may go further than it was going
+  double t_stop_ms;      // the uninterrupted run's and the resumed run's stop
+  int cut_threads;
+  int resume_threads;
+};
+
+::testing::AssertionResult identical(const fs::path& reference, const fs::path& resumed,
+                                     const fs::path& dir) {
+  const fs::path diff = dir / "diff.txt";
+  const std::string cmd = "/usr/bin/python3 -B '" + source_path("tests/integration/compare_outputs.py") +
+                          "' --require-activity --resumed '" + reference.string() + "' '" + resumed.string() +
+                          "' > '" + diff.string() + "' 2>&1";
+  if (std::system(cmd.c_str()) != 0) return ::testing::AssertionFailure() << read_text(diff);
+  return ::testing::AssertionSuccess();
+}
+
+// The uninterrupted run to t_stop against a run stopped after its first checkpoint
+// and resumed from it to t_stop.
+::testing::AssertionResult resumed_equals_uninterrupted(const std::string& name, const std::string& network,
+                                                        const cut& c) {
+  const fs::path dir = scratch_dir("ckpt_" + name);
+  const fs::path reference = dir / "reference.h5", part = dir / "part.h5", resumed = dir / "resumed.h5";
+  const std::string net = "'" + network + "'";
+  auto r = run_spikeq(
+      "run " + net + " -o '" + reference.string() + "' -q --t-stop " + std::to_string(c.t_stop_ms), dir);
+  if (r.exit_code != 0)
+    return ::testing::AssertionFailure() << "reference run: exit " << r.exit_code << r.err;
+  r = run_spikeq("run " + net + " -o '" + part.string() + "' -q --t-stop " + std::to_string(c.cut_stop_ms) +
+                     " --checkpoint-every " + std::to_string(c.checkpoint_ms) + " --threads " +
+                     std::to_string(c.cut_threads),
+                 dir);
+  if (r.exit_code != 0) return ::testing::AssertionFailure() << "cut run: exit " << r.exit_code << r.err;
+  const fs::path checkpoint = dir / "part.h5.checkpoint";
+  if (!fs::exists(checkpoint)) return ::testing::AssertionFailure() << "no checkpoint written";
+  r = run_spikeq("resume '" + checkpoint.string() + "' -o '" + resumed.string() + "' -q --t-stop " +
+                     std::to_string(c.t_stop_ms) + " --threads " + std::to_string(c.resume_threads),
+                 dir);
+  if (r.exit_code != 0) return ::testing::AssertionFailure() << "resume: exit " << r.exit_code << r.err;
+  auto same = identical(reference, resumed, dir);
+  if (same) fs::remove_all(dir);
+  return same;
+}
+
+std::string derived_network(const std::string& name, const std::string& example,
+                            const std::vector<std::pair<std::string, std::string>>& edits) {
+  std::string text = read_text(source_path(example));
+  for (const auto& [from, to] : edits) text = replace_all(text, from, to);
+  const fs::path dir = fs::temp_directory_path() / ("spikeq_ckpt_nets_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path path = dir / (name + ".textproto");
+  write_text(path, text);
+  return path.string();
+}
+
+TEST(checkpoint_resume, every_model_rule_and_recording_from_three_shards_resumed_on_two_threads) {
+  EXPECT_TRUE(resumed_equals_uninterrupted("mixed", source_path("tests/data/threads/mixed.textproto"),
+                                           {150, 170, 400, 3, 2}));
+}
+
+TEST(checkpoint_resume, default_example_from_two_shards_resumed_on_one_thread) {
+  EXPECT_TRUE(resumed_equals_uninterrupted("default", source_path("examples/default.textproto"),
+                                           {250, 300, 600, 2, 1}));
+}
+
+TEST(checkpoint_resume, polychronization_between_two_spnet_updates) {
+  // spnet's derivatives accumulate for a second and are applied at whole seconds:
+  // the checkpoint at 1.5 s holds half a second of them.
+  EXPECT_TRUE(resumed_equals_uninterrupted("poly", source_path("examples/polychronization.textproto"),
+                                           {1500, 1600, 2500, 1, 2}));
+}
+
+TEST(checkpoint_resume, dopamine_stdp_with_rewards_pending_at_the_checkpoint) {
+  // distal_reward with a wide reward window and short reward delays, so rewards are
+  // frequent and some are pending (drawn, not yet released) at the checkpoint.
+  const std::string net =
+      derived_network("distal", "examples/distal_reward.textproto",
+                      {{"window: 20", "window: 1000"},
+                       {"delay_min: 1001", "delay_min: 50"},
+                       {"delay_max: 3000", "delay_max: 400"},
+                       {"spikes { population: \"exc\" neurons: [0, 1] }", "spikes { population: \"exc\" }"}});
+  EXPECT_TRUE(resumed_equals_uninterrupted("distal", net, {1500, 1700, 3000, 2, 1}));
+}
+
+TEST(checkpoint_resume, reservoir_readouts_in_the_middle_of_a_trial) {
+  // Trials of 1550 ms: the checkpoint at 2400 ms falls in the second trial, with the
+  // readouts' online traces and offline stored traces mid-way. The trial protocol is
+  // laid out up to t_stop, so the checkpointed run has the same t_stop (a shorter
+  // run would be another experiment after its last whole trial).
+  EXPECT_TRUE(resumed_equals_uninterrupted(
+      "reservoir", source_path("examples/reservoir_prediction.textproto"), {2400, 4650, 4650, 1, 2}));
+}
+
+TEST(checkpoint_resume, sal_layers_with_accumulated_changes_and_alignment) {
+  EXPECT_TRUE(resumed_equals_uninterrupted(
+      "sal_layers", source_path("examples/sal_layer_alignment.textproto"), {1000, 1100, 3000, 2, 2}));
+}
+
+TEST(checkpoint_resume, sal_learning_phases) {
+  EXPECT_TRUE(resumed_equals_uninterrupted("sal_phases", source_path("tests/data/sal/phases.textproto"),
+                                           {1600, 3000, 3000, 1, 1}));
+}
+
+TEST(checkpoint_resume, sampling_network_with_sleep_phase_hebbian_biases) {
+  EXPECT_TRUE(resumed_equals_uninterrupted("sal_boltzmann", source_path("examples/sal_boltzmann.textproto"),
+                                           {7000, 7500, 15000, 2, 1}));
+}
+
+TEST(checkpoint_resume, image_dataset_between_samples_and_tasks) {
+  EXPECT_TRUE(resumed_equals_uninterrupted("images", source_path("examples/image_dataset.textproto"),
+                                           {2000, 2100, 4000, 1, 2}));
+}
+
+TEST(checkpoint_resume, after_sigkill_resume_gives_the_uninterrupted_recording) {
+  const fs::path dir = scratch_dir("ckpt_kill");
+  const std::string net = "'" + source_path("examples/polychronization.textproto") + "'";
+  const fs::path reference = dir / "reference.h5", out = dir / "out.h5",
+                 checkpoint = dir / "out.h5.checkpoint";
+  ASSERT_EQ(run_spikeq("run " + net + " -o '" + reference.string() + "' -q --t-stop 20000", dir).exit_code,
+            0);
+  // Killed once the first checkpoint exists, long before the end.
+  write_text(dir / "kill.sh", "'" + std::string(SPIKEQ_BINARY) + "' run " + net + " -o '" + out.string() +
+                                  "' -q --t-stop 20000 --checkpoint-every 500 &\n"
+                                  "pid=$!\n"
+                                  "for i in $(seq 1 2000); do [ -e '" +
+                                  checkpoint.string() +
+                                  "' ] && break; sleep 0.01; done\n"
+                                  "kill -9 $pid\n"
+                                  "wait $pid\n"
+                                  "echo $? > '" +
+                                  (dir / "status.txt").string() + "'\n");
+  ASSERT_EQ(std::system(("bash '" + (dir / "kill.sh").string() + "'").c_str()), 0);
+  ASSERT_EQ(read_text(dir / "status.txt"), "137\n") << "the run was not killed (it ended first?)";
+  EXPECT_FALSE(fs::exists(out)) << "a killed run must not leave the final output";
+  const auto r = run_spikeq("resume '" + checkpoint.string() + "' -q", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(identical(reference, out, dir));
+}
+
+// --- Refusals: exit 2 with a message, no output written ---
+
+class checkpoint_refusal : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = scratch_dir("ckpt_refusal");
+    const auto r = run_spikeq("run '" + source_path("tests/data/threads/mixed.textproto") + "' -o '" +
+                                  (dir_ / "part.h5").string() + "' -q --t-stop 200 --checkpoint-every 100",
+                              dir_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    checkpoint_ = dir_ / "part.h5.checkpoint";
+    ASSERT_TRUE(fs::exists(checkpoint_));
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Resuming `checkpoint` with `args` exits 2 naming `expected`, and writes nothing.
+  void expect_refused(const fs::path& checkpoint, const std::string& args, const std::string& expected) {
+    const fs::path out = dir_ / "resumed.h5";
+    const auto r = run_spikeq("resume '" + checkpoint.string() + "' -o '" + out.string() + "' " + args, dir_);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+  }
+
+  fs::path dir_, checkpoint_;
+};
+
+TEST_F(checkpoint_refusal, a_flipped_byte_is_damage) {
+  std::string bytes = read_text(checkpoint_);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
+  write_text(dir_ / "flipped.checkpoint", bytes);
+  expect_refused(dir_ / "flipped.checkpoint", "", "damaged");
+}
+
+TEST_F(checkpoint_refusal, a_truncated_checkpoint) {
+  const std::string bytes = read_text(checkpoint_);
+  write_text(dir_ / "short.checkpoint", bytes.substr(0, bytes.size() / 3));
+  expect_refused(dir_ / "short.checkpoint", "", "truncated");
+}
+
+TEST_F(checkpoint_refusal, a_file_that_is_no_checkpoint) {
+  expect_refused(source_path("tests/data/threads/mixed.textproto"), "", "not a spikeq checkpoint");
+}
+
+TEST_F(checkpoint_refusal, another_network) {
+  expect_refused(checkpoint_, "--network '" + source_path("examples/default.textproto") + "'",
+                 "not the network the checkpoint");
+}
+
+TEST_F(checkpoint_refusal, the_same_network_with_another_seed) {
+  const std::string other =
+      replace_all(read_text(source_path("tests/data/threads/mixed.textproto")), "seed: ", "seed: 9");
+  write_text(dir_ / "reseeded.textproto", other);
+  expect_refused(checkpoint_, "--network '" + (dir_ / "reseeded.textproto").string() + "'",
+                 "not the network the checkpoint");
+}
+
+TEST_F(checkpoint_refusal, a_stop_time_before_the_checkpoint) {
+  expect_refused(checkpoint_, "--t-stop 50", "before the checkpoint");
+}
+
+TEST_F(checkpoint_refusal, the_same_network_passes_the_check) {
+  const fs::path out = dir_ / "resumed.h5";
+  const auto r = run_spikeq("resume '" + checkpoint_.string() + "' -o '" + out.string() + "' -q --network '" +
+                                source_path("tests/data/threads/mixed.textproto") + "' --t-stop 200",
+                            dir_);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out));
+}
+
+TEST(checkpoint_options, a_live_run_cannot_be_checkpointed) {
+  const fs::path dir = scratch_dir("ckpt_live");
+  const auto r = run_spikeq("run '" + source_path("examples/live_raster.textproto") + "' -o '" +
+                                (dir / "o.h5").string() + "' --serve 127.0.0.1:0 --checkpoint-every 100",
+                            dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot be checkpointed"), std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace spikeq::testing
