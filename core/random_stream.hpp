@@ -165,4 +165,11 @@ class random_stream {
   bool has_spare_normal_ = false;
 };
 
+// Saves or loads the positions of a fixed set of streams (one per neuron, say);
+// their count is the description's, checked under `what`.
+inline void state_streams(state_archive& ar, std::vector<random_stream>& streams, const char* what) {
+  ar.expect(streams.size(), what);
+  for (random_stream& s : streams) s.state(ar);
+}
+
 }  // namespace spikeq

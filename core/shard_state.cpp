@@ -27,14 +27,12 @@ void shard::state(state_archive& ar, tick_type boundary) {
   }
   ar.begin_section("drives");
   for (drive_part& part : drives_) {
-    ar.expect(part.streams.size(), "driven neurons of a Poisson drive");
-    for (random_stream& s : part.streams) s.state(ar);
+    state_streams(ar, part.streams, "driven neurons of a Poisson drive");
   }
   ar.end_section();
   ar.begin_section("noise");
   for (noise_part& part : noises_) {
-    ar.expect(part.streams.size(), "driven neurons of a noise current");
-    for (random_stream& s : part.streams) s.state(ar);
+    state_streams(ar, part.streams, "driven neurons of a noise current");
     ar.expect(part.amplitudes.size(), "noise amplitudes");
     ar.block(part.amplitudes);
   }

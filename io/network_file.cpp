@@ -81,12 +81,16 @@ network_file parse_network_text(const std::string& text, const std::string& name
   return result;
 }
 
-network_file read_network_file(const std::filesystem::path& path) {
+std::string read_network_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw input_error({{path.string(), 0, 0, "cannot open the network file"}});
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_network_text(text.str(), path.string());
+  return text.str();
+}
+
+network_file read_network_file(const std::filesystem::path& path) {
+  return parse_network_text(read_network_text(path), path.string());
 }
 
 }  // namespace spikeq::io

@@ -35,6 +35,8 @@ struct network_file {
 
 // Parses the file; unknown fields are errors. Throws input_error naming file:line:col.
 network_file read_network_file(const std::filesystem::path& path);
+// The file's text as read_network_file parses it. Throws input_error when it cannot be read.
+std::string read_network_text(const std::filesystem::path& path);
 // Parses text (for tests and for --set style overrides); `name` is used in messages.
 network_file parse_network_text(const std::string& text, const std::string& name);
 

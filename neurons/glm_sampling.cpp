@@ -155,8 +155,7 @@ void glm_sampling::state(state_archive& ar) {
   ar.block(in_in_);
   ring_.state(ar);
   pending_.state(ar);
-  ar.expect(streams_.size(), "random streams");
-  for (auto& s : streams_) s.state(ar);
+  state_streams(ar, streams_, "random streams");
   ar.end_section();
 }
 

@@ -67,8 +67,7 @@ void image_dataset::wakeup(tick_type /*now*/, neuron_id_type n, std::uint32_t ve
 void image_dataset::state(state_archive& ar) {
   ar.begin_section("image_dataset");
   ar.expect(size(), "neurons");
-  ar.expect(streams_.size(), "random streams");
-  for (auto& s : streams_) s.state(ar);
+  state_streams(ar, streams_, "random streams");
   state_per_neuron(ar, trial_, "neurons");
   state_per_neuron(ar, next_time_ms_, "neurons");
   state_per_neuron(ar, mean_interval_ms_, "neurons");

@@ -42,8 +42,7 @@ void poisson_generator::wakeup(tick_type /*now*/, neuron_id_type n, std::uint32_
 void poisson_generator::state(state_archive& ar) {
   ar.begin_section("poisson_generator");
   ar.expect(size(), "neurons");
-  ar.expect(streams_.size(), "random streams");
-  for (auto& s : streams_) s.state(ar);
+  state_streams(ar, streams_, "random streams");
   state_per_neuron(ar, next_time_ms_, "neurons");
   state_per_neuron(ar, version_, "neurons");
   ar.end_section();

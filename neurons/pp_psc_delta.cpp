@@ -135,8 +135,7 @@ void pp_psc_delta::state(state_archive& ar) {
   ar.block(in_in_);
   ring_.state(ar);
   pending_.state(ar);
-  ar.expect(streams_.size(), "random streams");
-  for (auto& s : streams_) s.state(ar);
+  state_streams(ar, streams_, "random streams");
   ar.end_section();
 }
 

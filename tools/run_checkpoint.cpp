@@ -10,7 +10,6 @@
 
 #include "io/checkpoint_file.hpp"
 #include "io/network_hash.hpp"
-#include "io/resolve.hpp"
 
 namespace spikeq::tools {
 

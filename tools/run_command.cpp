@@ -4,12 +4,10 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <new>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include "core/kernel.hpp"
@@ -127,18 +125,12 @@ struct description {
   io::network_file file;
 };
 
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 description load_description(const run_options& options, const loaded_checkpoint* resumed) {
   if (resumed == nullptr) {
-    io::network_file file = io::read_network_file(options.network_path);
+    std::string text = io::read_network_text(options.network_path);
+    io::network_file file = io::parse_network_text(text, options.network_path);
     io::resolve_network(file, {options.t_stop_ms, options.seed});
-    return {options.network_path, file_text(options.network_path), options.seed, std::move(file)};
+    return {options.network_path, std::move(text), options.seed, std::move(file)};
   }
   const std::string where = resumed->path.string();
   io::network_file file =
