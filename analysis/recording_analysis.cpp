@@ -64,7 +64,9 @@ recording_statistics analyze_recording(const std::filesystem::path& file, const 
     for (auto& report : readout_reports(r))
       if (report.variable == "y") responses.push_back(std::move(report));
   // A run that records no spikes may still log its neuromodulators or readouts.
-  if (!r.exists("/spikes") && channels.empty() && responses.empty() && alignment_names(r).empty())
+  out.continual = read_continual_learning(r);
+  if (!r.exists("/spikes") && channels.empty() && responses.empty() && alignment_names(r).empty() &&
+      !out.continual)
     throw io::hdf5_error(file.string(), "/spikes", "no spike populations in this file");
   if (r.exists("/edges"))
     for (const auto& name : r.members("/edges"))

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/alignment_statistics.hpp"
+#include "analysis/continual_learning.hpp"
 #include "analysis/modulator_statistics.hpp"
 #include "analysis/rate_spectrum.hpp"
 #include "analysis/readout_responses.hpp"
@@ -38,6 +39,7 @@ struct recording_statistics {
   std::optional<trial_schedule> protocol;             // /protocol, if any
   std::vector<readout_responses> readouts;            // one per readout report of y (with a protocol)
   std::vector<alignment_summary> alignments;          // one per /alignment group, over the window
+  std::optional<continual_learning_result> continual;  // /continual_learning, if any (whole run)
 };
 
 // Throws io::input_error for a bad request (unknown population, empty window) and

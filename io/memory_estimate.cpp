@@ -145,8 +145,20 @@ double rule_bytes(const config::Plasticity& p, double synapses, double targets, 
     case config::Plasticity::kRstdp:
       return synapses * modulated_bytes_per_synapse +
              (shared_post ? targets : synapses) * modulated_post_side_bytes;
-    case config::Plasticity::kErrorModulatedHebbian:
-      return synapses * readout_rule_bytes_per_synapse;
+    case config::Plasticity::kErrorModulatedHebbian: {
+      double bytes = synapses * readout_rule_bytes_per_synapse;
+      if (p.error_modulated_hebbian().has_hlop()) {
+        // Lateral rows, momentum and gradient (3 x rows x n doubles; all_to_all, so
+        // n = synapses / targets), the batch and its scratch; tasks after the second
+        // add rows_per_task x n x 24 bytes each, small beside the images.
+        const auto& h = p.error_modulated_hebbian().hlop();
+        const double n = targets > 0 ? synapses / targets : synapses;
+        const double rows =
+            static_cast<double>(h.lateral_neurons()) + static_cast<double>(h.lateral_neurons_per_task());
+        bytes += 3 * 8 * rows * n + 16 * static_cast<double>(h.batch_size()) * (n + rows) + 8 * synapses;
+      }
+      return bytes;
+    }
     case config::Plasticity::kSal:
       return synapses * sal_bytes_per_synapse(p.sal().has_last_spikes() ? p.sal().last_spikes() : 1);
     default:

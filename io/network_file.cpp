@@ -67,6 +67,7 @@ diagnostic network_file::error_at(const field_path& where, std::string message) 
 network_file parse_network_text(const std::string& text, const std::string& name) {
   network_file result;
   result.path = name;
+  result.directory = std::filesystem::path(name).parent_path();
   result.locations = std::make_unique<TextFormat::ParseInfoTree>();
   collecting_error_collector errors(name);
   TextFormat::Parser parser;

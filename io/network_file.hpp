@@ -24,7 +24,10 @@ struct field_step {
 using field_path = std::vector<field_step>;
 
 struct network_file {
-  std::string path;
+  std::string path;  // for messages
+  // What relative file names in the description (data sets, target series) resolve
+  // against: the description's own directory (a resumed run: the original file's).
+  std::filesystem::path directory;
   config::Network network;
   std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> locations;
 

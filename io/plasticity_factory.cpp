@@ -173,7 +173,7 @@ std::unique_ptr<plasticity_rule> make_rule(const Plasticity& cfg, const time_gri
 }
 
 std::unique_ptr<plasticity_rule> make_readout_rule(const config::ErrorModulatedHebbian& cfg, network& net,
-                                                   projection& proj) {
+                                                   projection& proj, int projection_index) {
   auto* readout = dynamic_cast<linear_readout*>(net.populations[proj.target_population].get());
   if (readout == nullptr)
     throw std::invalid_argument("error_modulated_hebbian needs a linear_readout target");
@@ -185,6 +185,24 @@ std::unique_ptr<plasticity_rule> make_readout_rule(const config::ErrorModulatedH
                                                                 : pl::readout_learning::online;
   p.rls_alpha = cfg.alpha();
   p.bounds = {cfg.wmin(), cfg.wmax()};
+  if (cfg.has_hlop()) {
+    const auto& h = cfg.hlop();
+    pl::hlop::task_subspace_parameters hp;
+    hp.rows_first_task = h.lateral_neurons();
+    hp.rows_per_task = h.lateral_neurons_per_task();
+    hp.batch_size = h.batch_size();
+    hp.input_scale = h.trace_scale();
+    hp.subspace.learning_rate = h.learning_rate();
+    hp.subspace.momentum = h.momentum();
+    hp.subspace.clamp = h.clamp();
+    hp.subspace.iterations_per_batch = static_cast<int>(h.iterations());
+    hp.subspace.spiking = h.spiking();
+    hp.subspace.spiking_scale = h.spiking_scale();
+    hp.subspace.spiking_timesteps = static_cast<int>(h.spiking_timesteps());
+    hp.subspace.seed = net.seed;
+    hp.subspace.id = static_cast<std::uint32_t>(projection_index);
+    p.hlop = hp;
+  }
   const synapse_table& table = proj.synapses;
   std::vector<std::uint32_t> sources(table.synapse_count());
   for (std::uint32_t src = 0; src < table.source_count(); ++src)
@@ -290,7 +308,7 @@ void attach_plasticity(const network_file& file, int k, network& net, projection
     for (const auto& [name, series] : net.protocol.learning)
       if (name == file.network.projection(k).name()) schedule = &series;
     if (cfg.has_error_modulated_hebbian())
-      proj.rule = make_readout_rule(cfg.error_modulated_hebbian(), net, proj);
+      proj.rule = make_readout_rule(cfg.error_modulated_hebbian(), net, proj, k);
     else if (cfg.has_sal())
       proj.rule = make_sal_rule(cfg.sal(), net, proj, schedule, k);
     else if (cfg.has_boltzmann_sleep_hebbian())

@@ -85,7 +85,7 @@ void resolve_population(Population& p, double default_dt) {
 // resolved description (and the provenance) holds the data the run used.
 void load_target_series_files(network_file& file, checker& c) {
   auto& net = file.network;
-  const auto base = std::filesystem::path(file.path).parent_path();
+  const auto& base = file.directory;
   for (int k = 0; k < net.target_series_size(); ++k) {
     auto& ts = *net.mutable_target_series(k);
     if (ts.file().empty()) continue;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "plasticity/archive_records.hpp"
 
@@ -39,18 +40,60 @@ error_modulated_hebbian_rule::error_modulated_hebbian_rule(
   for (std::uint64_t s = 0; s < w_.size(); ++s) w_[s] = keeper_.initial(s);
   if (p.mode == readout_learning::offline) pending_.assign(w_.size(), 0.0);
   if (p.mode == readout_learning::rls) {
-    synapse_of_.assign(std::size_t{source_count} * readout_size, no_synapse);
-    for (std::uint64_t s = 0; s < w_.size(); ++s) {
-      auto& slot = synapse_of_[std::size_t{sources_[s]} * readout_size + targets_[s]];
-      if (slot != no_synapse)
-        throw std::invalid_argument("rls needs at most one synapse per (presynaptic neuron, readout neuron)");
-      slot = s;
-    }
+    map_synapses("rls");
     reset_rls();
     Pr_.resize(source_count);
     r_vec_.resize(source_count);
   }
+  if (p.hlop) {
+    if (p.mode == readout_learning::rls)
+      throw std::invalid_argument("hlop projects error x trace updates: use mode ONLINE or OFFLINE, not RLS");
+    if (protocol.task_start.empty())
+      throw std::invalid_argument("hlop needs task boundaries: the network needs an image_dataset");
+    map_synapses("hlop");
+    for (const std::uint64_t s : synapse_of_)
+      if (s == no_synapse)
+        throw std::invalid_argument(
+            "hlop needs every presynaptic neuron connected to every readout neuron (all_to_all)");
+    hlop_ = std::make_unique<hlop::task_subspace>(
+        source_count, static_cast<std::uint32_t>(protocol.task_start.size()), *p.hlop);
+    r_vec_.resize(source_count);
+    rows_.resize(std::size_t{source_count} * readout_size);
+    if (p.mode == readout_learning::online) step_change_.resize(w_.size());
+  }
   std::sort(reset_trials_.begin(), reset_trials_.end());
+}
+
+void error_modulated_hebbian_rule::map_synapses(const char* needed_by) {
+  synapse_of_.assign(std::size_t{source_count_} * readout_size_, no_synapse);
+  for (std::uint64_t s = 0; s < w_.size(); ++s) {
+    auto& slot = synapse_of_[std::size_t{sources_[s]} * readout_size_ + targets_[s]];
+    if (slot != no_synapse)
+      throw std::invalid_argument(std::string(needed_by) +
+                                  " needs at most one synapse per (presynaptic neuron, readout neuron)");
+    slot = s;
+  }
+}
+
+void error_modulated_hebbian_rule::load_source_traces(tick_type now) {
+  const neuron_id_type K = readout_size_;
+  for (std::size_t j = 0; j < source_count_; ++j) {
+    const std::uint64_t s = synapse_of_[j * K];
+    r_vec_[j] = s == no_synapse ? 0.0 : trace(s, now);
+  }
+}
+
+// Per-synapse changes, row by row (one row per readout neuron over the presynaptic
+// neurons), projected onto the complement of the frozen subspace.
+void error_modulated_hebbian_rule::project_changes(std::vector<double>& per_synapse) {
+  if (!hlop_ || !hlop_->projects()) return;
+  const std::size_t n = source_count_;
+  const neuron_id_type K = readout_size_;
+  for (neuron_id_type k = 0; k < K; ++k)
+    for (std::size_t j = 0; j < n; ++j) rows_[k * n + j] = per_synapse[synapse_of_[j * K + k]];
+  hlop_->project_rows(rows_, K);
+  for (neuron_id_type k = 0; k < K; ++k)
+    for (std::size_t j = 0; j < n; ++j) per_synapse[synapse_of_[j * K + k]] = rows_[k * n + j];
 }
 
 double error_modulated_hebbian_rule::trace(std::uint64_t s, tick_type now) const {
@@ -74,6 +117,7 @@ void error_modulated_hebbian_rule::change(std::uint64_t s, double new_w, tick_ty
 }
 
 void error_modulated_hebbian_rule::consolidate(tick_type now, std::span<const std::uint64_t> synapses) {
+  project_changes(pending_);
   for (const std::uint64_t s : synapses) {
     if (pending_[s] != 0.0) change(s, w_[s] + pending_[s], now);
     pending_[s] = 0.0;
@@ -87,13 +131,7 @@ void error_modulated_hebbian_rule::reset_rls() {
 }
 
 void error_modulated_hebbian_rule::on_tick(tick_type now, std::span<const std::uint64_t> synapses) {
-  if (p_.mode == readout_learning::offline) {
-    // Consolidation at the first step at or after each trial's end.
-    while (next_trial_ < protocol_.trial_start.size() && protocol_.trial_end(next_trial_) <= now) {
-      consolidate(now, synapses);
-      ++next_trial_;
-    }
-  }
+  if (p_.mode == readout_learning::offline || hlop_) pass_trial_ends(now, synapses);
   if (p_.mode == readout_learning::rls) {
     while (next_reset_ < reset_trials_.size() && reset_trials_[next_reset_] < protocol_.trial_start.size() &&
            protocol_.trial_start[reset_trials_[next_reset_]] <= now) {
@@ -110,6 +148,17 @@ void error_modulated_hebbian_rule::on_tick(tick_type now, std::span<const std::u
     return;
   }
   const double rate = p_.eta_per_ms * p_.step_ms * gate;
+  if (hlop_) {
+    load_source_traces(now);
+    hlop_->observe(r_vec_);
+    if (p_.mode == readout_learning::online && hlop_->projects()) {
+      // One projection per step needs the whole step's change matrix first.
+      for (const std::uint64_t s : synapses) step_change_[s] = rate * error_[targets_[s]] * trace(s, now);
+      project_changes(step_change_);
+      for (const std::uint64_t s : synapses) change(s, w_[s] + step_change_[s], now);
+      return;
+    }
+  }
   for (const std::uint64_t s : synapses) {
     const double dw = rate * error_[targets_[s]] * trace(s, now);
     if (p_.mode == readout_learning::online)
@@ -119,14 +168,28 @@ void error_modulated_hebbian_rule::on_tick(tick_type now, std::span<const std::u
   }
 }
 
+// At the first step at or after each trial's end: the sample's trace joins the HLOP
+// batch and (offline) the trial's changes are consolidated; at each task's first
+// training trial the HLOP subspace is frozen and grows.
+void error_modulated_hebbian_rule::pass_trial_ends(tick_type now, std::span<const std::uint64_t> synapses) {
+  while (next_trial_ < protocol_.trial_start.size() && protocol_.trial_end(next_trial_) <= now) {
+    if (hlop_) hlop_->end_sample();
+    if (p_.mode == readout_learning::offline) consolidate(now, synapses);
+    ++next_trial_;
+  }
+  if (!hlop_) return;
+  while (next_task_ < protocol_.task_start.size() &&
+         protocol_.trial_start[protocol_.task_start[next_task_]] <= now) {
+    if (next_task_ > 0) hlop_->begin_next_task();
+    ++next_task_;
+  }
+}
+
 void error_modulated_hebbian_rule::rls_step(tick_type now, std::span<const std::uint64_t> /*synapses*/,
                                             double /*gate*/) {
   const std::size_t n = source_count_;
   const neuron_id_type K = readout_size_;
-  for (std::size_t j = 0; j < n; ++j) {
-    const std::uint64_t s = synapse_of_[j * K];
-    r_vec_[j] = s == no_synapse ? 0.0 : trace(s, now);
-  }
+  load_source_traces(now);
   // P r (P is symmetric), r^T P r.
   double rPr = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -171,6 +234,15 @@ void error_modulated_hebbian_rule::state(state_archive& ar) {
     if (next_reset > reset_trials_.size()) ar.fail("next rls reset lies beyond the reset trials");
     next_trial_ = next_trial;
     next_reset_ = next_reset;
+  }
+  if (hlop_) {
+    std::uint64_t next_task = next_task_;
+    ar.value(next_task);
+    if (ar.loading()) {
+      if (next_task > protocol_.task_start.size()) ar.fail("next task lies beyond the data set's tasks");
+      next_task_ = next_task;
+    }
+    hlop_->state(ar);
   }
   ar.end_section();
 }

@@ -14,16 +14,26 @@
 //     W_k <- W_k - e_k P r, P(0) = I / alpha; P is reset at the protocol's reset
 //     trials. Needs every readout neuron to see the same presynaptic neurons.
 // y_k is kept equal to sum_j W_kj r_j after every change.
+// With `hlop` (online or offline), changes are HLOP-projected (plasticity/hlop/
+// task_subspace.hpp): every readout neuron's row of changes loses its components in
+// the frozen subspace of earlier tasks' presynaptic traces before it is applied, so
+// dW_kj = eta g e_k r~_j with r~ = r - H0^T H0 r. The lateral rows learn from each
+// training sample's mean trace vector; task boundaries are the data set's
+// (trial_protocol::task_start). Needs, as rls, one synapse per (presynaptic neuron,
+// readout neuron).
 //
 // Thread safety: the readout is a single-shard population, so one shard calls this
 // rule; state is per synapse and per readout neuron.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "core/readout_signal.hpp"
 #include "core/trial_protocol.hpp"
+#include "plasticity/hlop/task_subspace.hpp"
 #include "plasticity/weight_keeper.hpp"
 #include "plasticity/weight_snapshot.hpp"
 
@@ -37,6 +47,7 @@ struct error_modulated_hebbian_parameters {
   readout_learning mode = readout_learning::online;
   double rls_alpha = 1.0;  // P(0) = I / alpha
   weight_bounds bounds{-1e9, 1e9};
+  std::optional<hlop::task_subspace_parameters> hlop;
 };
 
 class error_modulated_hebbian_rule final : public plasticity_rule {
@@ -63,12 +74,18 @@ class error_modulated_hebbian_rule final : public plasticity_rule {
   void state(state_archive& ar) override;
 
   double trace(std::uint64_t s, tick_type now) const;
+  // The HLOP module (nullptr without `hlop`).
+  const hlop::task_subspace* subspace() const { return hlop_.get(); }
 
  private:
   void change(std::uint64_t s, double new_w, tick_type now);
   void consolidate(tick_type now, std::span<const std::uint64_t> synapses);
   void rls_step(tick_type now, std::span<const std::uint64_t> synapses, double gate);
   void reset_rls();
+  void map_synapses(const char* needed_by);
+  void load_source_traces(tick_type now);
+  void pass_trial_ends(tick_type now, std::span<const std::uint64_t> synapses);
+  void project_changes(std::vector<double>& per_synapse);
 
   error_modulated_hebbian_parameters p_;
   tick_type step_ticks_;
@@ -92,6 +109,10 @@ class error_modulated_hebbian_rule final : public plasticity_rule {
   std::vector<double> P_, Pr_, r_vec_;
   std::vector<std::uint32_t> reset_trials_;
   std::size_t next_reset_ = 0;
+  // hlop: the module, the next task whose start is a boundary, and a K x n scratch.
+  std::unique_ptr<hlop::task_subspace> hlop_;
+  std::size_t next_task_ = 0;
+  std::vector<double> rows_, step_change_;
 };
 
 }  // namespace spikeq::plasticity

@@ -47,5 +47,9 @@ void draw_readouts(const std::filesystem::path& recording, const plot_window& w,
 // over time (plot/alignment.cpp; the populations are not used).
 void draw_alignment(const std::filesystem::path& recording, const plot_window& w,
                     const std::filesystem::path& out);
+// The continual-learning accuracy matrix of /continual_learning as a heat map with
+// ACC and BWT (plot/accuracy.cpp; the window and populations are not used).
+void draw_accuracy(const std::filesystem::path& recording, const plot_window& w,
+                   const std::filesystem::path& out);
 
 }  // namespace spikeq::plot

@@ -792,3 +792,36 @@ def upper_triangle_asymmetry(w):
     d = w - w.T
     upper = d[np.triu_indices(w.shape[0], k=1)]
     return float(np.var(upper)) if len(upper) else float("nan")
+
+
+def load_continual_learning(path):
+    """The continual-learning evaluation of a run (/continual_learning; rules.md §4.6,
+    docs/models/hlop.md) as a dict: accuracy (tasks x tasks, row t after training task
+    t, column j the task tested, NaN where not evaluated), ACC, BWT, and per evaluation
+    sample trial, after_task, task, label and prediction (2**64 - 1: not reached).
+    None for a file without one."""
+    with _open(path) as f:
+        if "continual_learning" not in f:
+            return None
+        g = f["continual_learning"]
+        out = {key: np.asarray(g[key][:]) for key in ("trial", "after_task", "task", "label", "prediction")}
+        out["accuracy"] = np.asarray(g["accuracy"][:], dtype=np.float64)
+        out["ACC"] = float(g["ACC"][0])
+        out["BWT"] = float(g["BWT"][0])
+    return out
+
+
+def continual_learning_metrics(evaluation):
+    """The accuracy matrix, ACC and BWT recomputed from the per-sample predictions of
+    load_continual_learning (what `spikeq run` stores): (accuracy, ACC, BWT)."""
+    tasks = evaluation["accuracy"].shape[0]
+    reached = evaluation["prediction"] != np.iinfo(np.uint64).max
+    accuracy = np.full((tasks, tasks), np.nan)
+    for t in range(tasks):
+        for j in range(tasks):
+            cell = reached & (evaluation["after_task"] == t) & (evaluation["task"] == j)
+            if cell.any():
+                accuracy[t, j] = np.mean(evaluation["prediction"][cell] == evaluation["label"][cell])
+    acc = float(np.mean(accuracy[-1]))
+    bwt = float(np.mean([accuracy[-1, j] - accuracy[j, j] for j in range(tasks - 1)])) if tasks > 1 else np.nan
+    return accuracy, acc, bwt

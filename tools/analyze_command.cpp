@@ -143,6 +143,23 @@ nlohmann::json to_json(const analysis::recording_statistics& s) {
         {"final_pearson", number(a.final_pearson)},
         {"final_sign_agreement", number(a.final_sign_agreement)}};
   if (!s.alignments.empty()) out["units"]["alignment_angle"] = "degrees";
+  if (s.continual) {
+    const auto& c = *s.continual;
+    nlohmann::json rows = nlohmann::json::array(), counts = nlohmann::json::array();
+    for (std::uint64_t t = 0; t < c.tasks; ++t) {
+      nlohmann::json row = nlohmann::json::array(), n = nlohmann::json::array();
+      for (std::uint64_t j = 0; j < c.tasks; ++j) {
+        row.push_back(number(c.at(t, j)));
+        n.push_back(c.samples[t * c.tasks + j]);
+      }
+      rows.push_back(row);
+      counts.push_back(n);
+    }
+    out["continual_learning"] = {
+        {"tasks", c.tasks},  {"evaluations", c.evaluations}, {"evaluated", c.evaluated}, {"accuracy", rows},
+        {"samples", counts}, {"ACC", number(c.acc)},         {"BWT", number(c.bwt)}};
+    out["units"]["accuracy"] = "fraction correct (row: after training task t; column: task tested)";
+  }
   if (!s.readouts.empty()) {
     out["units"]["offsets"] = "ms";
     out["units"]["readout_peak_time"] = "ms, from the alignment time";
@@ -234,6 +251,28 @@ void print_alignments(const analysis::recording_statistics& s, std::ostream& os)
   }
 }
 
+// The accuracy matrix (rules.md §4.6): row t after training task t, column j the
+// task tested; then ACC and BWT (docs/models/hlop.md, "Evaluation").
+void print_continual_learning(const analysis::recording_statistics& s, std::ostream& os) {
+  if (!s.continual) return;
+  const auto& c = *s.continual;
+  os << fmt::format(
+      "continual learning (/continual_learning): {} task{}, {} of {} evaluation samples shown\n", c.tasks,
+      c.tasks == 1 ? "" : "s", c.evaluated, c.evaluations);
+  os << fmt::format("  {:<16}", "accuracy after");
+  for (std::uint64_t j = 0; j < c.tasks; ++j) os << fmt::format(" {:>8}", fmt::format("task {}", j));
+  os << '\n';
+  for (std::uint64_t t = 0; t < c.tasks; ++t) {
+    os << fmt::format("  {:<16}", fmt::format("task {}", t));
+    for (std::uint64_t j = 0; j < c.tasks; ++j)
+      os << (std::isfinite(c.at(t, j)) ? fmt::format(" {:>8.3f}", c.at(t, j)) : fmt::format(" {:>8}", "-"));
+    os << '\n';
+  }
+  os << fmt::format(
+      "  ACC {:.4f} (mean final accuracy), BWT {:+.4f} (mean change since each task was learned)\n", c.acc,
+      c.bwt);
+}
+
 void print_weights(const analysis::recording_statistics& s, std::ostream& os) {
   for (const auto& w : s.weights) {
     os << fmt::format("weights {} ({} synapses): final {:.4g} +- {:.4g} [{:.4g}, {:.4g}]", w.name, w.edges,
@@ -321,6 +360,7 @@ int analyze_recording_command(const analyze_options& options) {
     print_modulators(stats, std::cout);
     print_readouts(stats, std::cout);
     print_alignments(stats, std::cout);
+    print_continual_learning(stats, std::cout);
     if (!options.json_path.empty()) {
       std::ofstream json(options.json_path);
       if (!json) throw io::input_error({{options.json_path, 0, 0, "cannot write the JSON file"}});

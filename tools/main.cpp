@@ -186,6 +186,9 @@ int main(int argc, char** argv) try {
                        "Readout responses averaged over the trials of each outcome, around the outcome time");
   plot_cmd->add_option("--alignment", plot.alignment,
                        "Angle between forward W and feedback B^T and variance of W - B^T over time");
+  plot_cmd->add_option(
+      "--accuracy", plot.accuracy,
+      "Continual-learning accuracy matrix (after each task, on every task) with ACC and BWT");
   plot_cmd->add_option("-p,--population", plot.populations, "Population(s) to draw (default: all)");
   plot_cmd->add_option("--t-start", plot.t_start_ms, "Window start in ms (default 0)");
   plot_cmd->add_option("--t-stop", plot.t_stop_ms, "Window end in ms (default: the run's t_stop)");

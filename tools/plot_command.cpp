@@ -10,9 +10,9 @@ namespace spikeq::tools {
 
 int plot_recording_command(const plot_options& o) {
   if (o.raster.empty() && o.rates.empty() && o.isi.empty() && o.weights.empty() && o.modulators.empty() &&
-      o.readouts.empty() && o.alignment.empty()) {
+      o.readouts.empty() && o.alignment.empty() && o.accuracy.empty()) {
     std::cerr << "error: choose at least one figure: --raster, --rates, --isi, --weights, --modulators, "
-                 "--readouts or --alignment FILE\n";
+                 "--readouts, --alignment or --accuracy FILE\n";
     return 2;
   }
   plot::plot_window w{o.populations, o.t_start_ms, o.t_stop_ms, {}};
@@ -31,6 +31,7 @@ int plot_recording_command(const plot_options& o) {
     if (!o.modulators.empty()) plot::draw_modulators(o.recording, w, o.modulators);
     if (!o.readouts.empty()) plot::draw_readouts(o.recording, w, o.readouts);
     if (!o.alignment.empty()) plot::draw_alignment(o.recording, w, o.alignment);
+    if (!o.accuracy.empty()) plot::draw_accuracy(o.recording, w, o.accuracy);
     return 0;
   } catch (const io::input_error& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.format() << '\n';

@@ -1,5 +1,5 @@
 // `spikeq plot OUT.h5 --raster F [--rates F] [--isi F] [--weights F] [--modulators F] [--readouts F]
-// [--alignment F]`:
+// [--alignment F] [--accuracy F]`:
 // figures of a recording, each written as PNG, SVG or PDF according to its extension.
 #pragma once
 
@@ -13,7 +13,7 @@ struct plot_options {
   std::string recording;
   std::vector<std::string> populations;
   std::optional<double> t_start_ms, t_stop_ms;
-  std::string raster, rates, isi, weights, modulators, readouts, alignment;  // empty: not drawn
+  std::string raster, rates, isi, weights, modulators, readouts, alignment, accuracy;  // empty: not drawn
   // Readouts: trials "A:B", window "LOW:HIGH" ms, alignment "outcome" or "start".
   std::string trials, readout_window, align;
 };

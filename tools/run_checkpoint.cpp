@@ -56,6 +56,8 @@ void recorder_state(state_archive& ar, const checkpoint_sources& sources) {
   sources.modulators.state(ar);
   ar.expect(sources.alignments.size(), "alignment recorders");
   for (auto& a : sources.alignments) a->state(ar);
+  ar.expect(sources.continual != nullptr ? 1 : 0, "continual-learning evaluations");
+  if (sources.continual != nullptr) sources.continual->state(ar);
   ar.end_section();
 }
 

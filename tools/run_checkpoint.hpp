@@ -8,7 +8,7 @@
 //              buffer flushed: a resumed run copies it into its own new output;
 //   kernel     kernel::state: shards, populations, weights, rules, neuromodulators;
 //   recorders  what recorders keep between flushes (written modulator releases,
-//              alignment frames waiting for their partner).
+//              alignment frames waiting for their partner, evaluation predictions).
 // The header carries io::network_hash of the description, checked on resume.
 #pragma once
 
@@ -22,6 +22,7 @@
 #include "core/kernel.hpp"
 #include "core/state_archive.hpp"
 #include "io/alignment_recorder.hpp"
+#include "io/continual_learning_recorder.hpp"
 #include "io/hdf5/output_file.hpp"
 #include "io/modulator_recorder.hpp"
 #include "spikeq.pb.h"
@@ -41,6 +42,7 @@ struct checkpoint_sources {
   io::modulator_recorder& modulators;
   std::vector<std::unique_ptr<io::alignment_recorder>>& alignments;
   io::output_file& out;
+  io::continual_learning_recorder* continual = nullptr;
 };
 
 // Saves the run at boundary `now` into `path` (replacing an older checkpoint there

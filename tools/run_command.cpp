@@ -130,11 +130,15 @@ description load_description(const run_options& options, const loaded_checkpoint
     std::string text = io::read_network_text(options.network_path);
     io::network_file file = io::parse_network_text(text, options.network_path);
     io::resolve_network(file, {options.t_stop_ms, options.seed});
-    return {options.network_path, std::move(text), options.seed, std::move(file)};
+    // Absolute, so that a resume from another directory finds the files the
+    // description names relative to itself.
+    return {std::filesystem::absolute(options.network_path).string(), std::move(text), options.seed,
+            std::move(file)};
   }
   const std::string where = resumed->path.string();
   io::network_file file =
       io::parse_network_text(resumed->description_text, resumed->description_name + " (in " + where + ")");
+  file.directory = std::filesystem::path(resumed->description_name).parent_path();
   const double t_stop_ms = options.t_stop_ms.value_or(resumed->t_stop_ms);
   io::resolve_network(file, {t_stop_ms, resumed->seed_override});
   if (io::network_hash(file.network) != resumed->network_hash)
@@ -199,6 +203,7 @@ int run_checked(const run_options& options) {
   attach_recorders(file, net, out, spikes, states);
   auto weights = io::make_weight_recorders(file, net, out);
   auto alignments = io::make_alignment_recorders(file, net, out);
+  auto continual = io::make_continual_learning_recorder(file, net, out);
   io::modulator_recorder modulators(net, out);
   io::write_protocol(net, out);
   out.write_string_dataset("/provenance/network", io::resolved_text(file.network));
@@ -231,6 +236,7 @@ int run_checked(const run_options& options) {
     if (w->has_report()) hooks.probes.push_back(w.get());
   for (auto& a : alignments)
     for (auto* p : a->probes()) hooks.probes.push_back(p);
+  if (continual) hooks.probes.push_back(continual.get());
   const auto flush_recorders = [&] {
     spikes.flush();
     for (auto& w : weights) w->flush();
@@ -254,7 +260,7 @@ int run_checked(const run_options& options) {
   hooks.housekeeping_interval = std::max<tick_type>(1, net.grid.to_ticks(10.0));
   checkpoint_sources saved{file.network, described.name, described.text, described.seed_override,
                            output_path,  nullptr,        modulators,     alignments,
-                           out};
+                           out,          continual.get()};
   if (checkpointing) {
     hooks.checkpoint = [&](tick_type now) {
       flush_recorders();
@@ -286,6 +292,7 @@ int run_checked(const run_options& options) {
     flush_recorders();
     live.finish(stop.at);
     for (auto& w : weights) w->finish();
+    if (continual) continual->finish();
     const auto partial = out.keep_partial();
     std::cerr << fmt::format(
         "spikeq: interrupted at t = {} ms; {} was not written. What was recorded so far is in {} "
@@ -299,6 +306,7 @@ int run_checked(const run_options& options) {
   live.finish(k.reached());
   flush_recorders();
   for (auto& w : weights) w->finish();
+  if (continual) continual->finish();
   out.commit();
 
   // A client may have stopped the run early: rates are over the time simulated.

@@ -70,7 +70,7 @@ image_set load_set(const network_file& file, int population, const std::string& 
     }
   } else {
     // Relative paths are relative to the network file, as everywhere else a file is named.
-    const auto base = std::filesystem::path(file.path).parent_path();
+    const auto& base = file.directory;
     set.files.images = base / images;
     set.files.labels = base / labels;
   }

@@ -183,6 +183,13 @@ alignment_log& output_file::add_alignment_log(const std::string& name, const ali
   return *alignments_.back();
 }
 
+continual_learning_log& output_file::add_continual_learning_log(const continual_learning_schedule& schedule) {
+  require_declaring("/continual_learning", "the continual-learning log declared");
+  if (continual_) throw std::logic_error("the continual-learning log is declared twice");
+  continual_ = std::make_unique<continual_learning_log>(group("/"), schedule, name_);
+  return *continual_;
+}
+
 live_input_log& output_file::add_live_input_log(const live_log_description& what) {
   require_declaring("/live", "the live input log declared");
   if (live_) throw std::logic_error("the live input log is declared twice");
@@ -269,6 +276,7 @@ void output_file::close_checked() {
   for (auto& w : weight_events_) note(w->close());
   for (auto& m : modulators_) note(m->close());
   for (auto& a : alignments_) note(a->close());
+  if (continual_) note(continual_->close());
   if (live_) note(live_->close());
   for (auto& [path, g] : groups_) note(g.close());
   groups_.clear();
@@ -285,6 +293,7 @@ void output_file::close_quietly() noexcept {
   for (auto& w : weight_events_) static_cast<void>(w->close());
   for (auto& m : modulators_) static_cast<void>(m->close());
   for (auto& a : alignments_) static_cast<void>(a->close());
+  if (continual_) static_cast<void>(continual_->close());
   if (live_) static_cast<void>(live_->close());
   groups_.clear();
   file_.reset();

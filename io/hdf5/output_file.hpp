@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "io/hdf5/alignment_log.hpp"
+#include "io/hdf5/continual_learning_log.hpp"
 #include "io/hdf5/edge_population.hpp"
 #include "io/hdf5/frame_report.hpp"
 #include "io/hdf5/hdf5_handle.hpp"
@@ -74,6 +75,8 @@ class output_file {
   modulator_log& add_modulator_log(const std::string& name, double tau_ms, double tonic);
   // Adds /alignment/<name> (io/hdf5/alignment_log.hpp).
   alignment_log& add_alignment_log(const std::string& name, const alignment_description& what);
+  // /continual_learning (at most one; io/hdf5/continual_learning_log.hpp).
+  continual_learning_log& add_continual_learning_log(const continual_learning_schedule& schedule);
   // /live: the inputs taken from live clients (at most one).
   live_input_log& add_live_input_log(const live_log_description& what);
   // Writes string attribute `name` of the group at absolute `group_path` ("/" for
@@ -134,6 +137,7 @@ class output_file {
   std::vector<std::unique_ptr<weight_event_log>> weight_events_;
   std::vector<std::unique_ptr<modulator_log>> modulators_;
   std::vector<std::unique_ptr<alignment_log>> alignments_;
+  std::unique_ptr<continual_learning_log> continual_;
   std::unique_ptr<live_input_log> live_;
 };
 

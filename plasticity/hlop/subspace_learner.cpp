@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/random_stream.hpp"
+#include "plasticity/archive_records.hpp"
 
 namespace spikeq::plasticity::hlop {
 namespace {
@@ -120,6 +121,16 @@ void subspace_learner::project(std::span<const double> x, std::span<double> out)
     for (std::size_t j = 0; j < n_; ++j) s += hr[j] * out[j];
     for (std::size_t j = 0; j < n_; ++j) out[j] -= s * hr[j];
   }
+}
+
+void subspace_learner::state(state_archive& ar) {
+  ar.begin_section("hlop subspace learner");
+  ar.expect(m_, "hlop lateral rows");
+  ar.expect(frozen_, "hlop frozen rows");
+  ar.expect(added_blocks_, "hlop row blocks");
+  archive_fixed_block(ar, h_, "hlop lateral weights");
+  archive_fixed_block(ar, velocity_, "hlop momentum");
+  ar.end_section();
 }
 
 }  // namespace spikeq::plasticity::hlop

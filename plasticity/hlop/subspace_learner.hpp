@@ -28,6 +28,8 @@
 #include <span>
 #include <vector>
 
+#include "core/state_archive.hpp"
+
 namespace spikeq::plasticity::hlop {
 
 struct subspace_parameters {
@@ -62,6 +64,9 @@ class subspace_learner {
   std::size_t frozen_rows() const { return frozen_; }
   std::span<const double> weights() const { return {h_.data(), m_ * n_}; }
   const subspace_parameters& parameters() const { return params_; }
+  // Rows and their momentum; the row layout (rows, frozen rows, blocks added) must
+  // already be the saved one, and loading checks that it is.
+  void state(state_archive& ar);
 
  private:
   std::size_t n_, max_batch_, m_ = 0, frozen_ = 0;
