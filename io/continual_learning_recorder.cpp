@@ -38,7 +38,8 @@ continual_learning_schedule evaluation_schedule(const trial_protocol& p) {
   std::uint64_t trained = 0;
   for (std::size_t s = 0; s < p.trial_start.size(); ++s) {
     if (!p.evaluation[s]) {
-      trained = p.task[s];
+      // The last task whose training began (joint training: all of them).
+      trained = std::max<std::uint64_t>(trained, p.task[s]);
       continue;
     }
     schedule.trial.push_back(s);

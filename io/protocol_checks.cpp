@@ -94,6 +94,12 @@ void check_protocol(config::Network& net, const std::map<std::string, int>& inde
       c.error(extend(here, {{"step"}}),
               fmt::format("step = {} ms is not a whole number of resolution steps", rule.step()));
     if (rule.mode() == config::ErrorModulatedHebbian::RLS) rls_projections.insert(pr.name());
+    if (rule.has_hlop() && std::any_of(net.population().begin(), net.population().end(), [](const auto& p) {
+          return p.has_image_dataset() && p.image_dataset().joint();
+        }))
+      c.error(extend(here, {{"hlop"}}),
+              "hlop protects earlier tasks at task boundaries; a joint image_dataset has none (its tasks are "
+              "interleaved)");
   }
   for (int k = 0; k < net.population_size(); ++k)
     if (net.population(k).has_linear_readout() && !fed.count(net.population(k).name()))

@@ -185,8 +185,25 @@ std::shared_ptr<const image_presentation> load_image_dataset(const network_file&
     s->permutation.push_back(std::move(perm));
     take(train, t, d.samples_per_task(), false, "samples_per_task");
     // The same evaluation samples of task j after every training task.
-    if (evaluate)
+    if (evaluate && !d.joint())
       for (std::uint32_t j = 0; j <= t; ++j)
+        take(test, j, d.test_samples_per_task(), true, "test_samples_per_task");
+  }
+  if (d.joint()) {
+    // Multitask: every task's training samples in one seeded order (stream entity
+    // 2 tasks: not a task's), then one evaluation of every task.
+    std::vector<std::uint32_t> order(s->image.size());
+    std::iota(order.begin(), order.end(), 0u);
+    if (!d.ordered()) shuffle(order, order_stream(seed, population, false, 2 * tasks));
+    const auto reorder = [&order](auto& v) {
+      auto copy = v;
+      for (std::size_t k = 0; k < order.size(); ++k) v[k] = copy[order[k]];
+    };
+    reorder(s->image);
+    reorder(s->label);
+    reorder(s->task);
+    if (evaluate)
+      for (std::uint32_t j = 0; j < tasks; ++j)
         take(test, j, d.test_samples_per_task(), true, "test_samples_per_task");
   }
   if (static_cast<double>(s->image.size()) * pixels >=

@@ -249,6 +249,31 @@ TEST(hlop, resumed_run_equals_the_uninterrupted_one) {
   EXPECT_TRUE(resumed_equals_uninterrupted("hlop", net.string(), {60000, 61000, evaluation_t_stop, 2, 1}));
 }
 
+TEST(hlop, joint_training_interleaves_the_tasks_and_fills_the_last_row) {
+  const auto dir = scratch_dir("hlop_joint");
+  write_prototype_images(dir);
+  const auto net = dir / "net.textproto";
+  std::string text = network((2 * samples + 2 * evaluation_samples) * trial_ms, "", evaluation_samples);
+  text = replace_all(text, "readout: \"readout\"", "readout: \"readout\" joint: true");
+  write_text(net, text);
+  const auto out = dir / "out.h5";
+  const auto r = run_spikeq("run '" + net.string() + "' -o '" + out.string() + "' -q", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const io::hdf5_reader f(out);
+  const auto task = f.read_uint64s("/protocol/task");
+  const auto evaluation = f.read_uint64s("/protocol/evaluation");
+  // Training trials of both tasks alternate somewhere in the first half.
+  std::size_t switches = 0;
+  for (std::size_t k = 1; k < 2 * samples; ++k) switches += task[k] != task[k - 1] ? 1 : 0;
+  EXPECT_GT(switches, 100u);
+  for (std::size_t k = 0; k < task.size(); ++k) EXPECT_EQ(evaluation[k], k >= 2 * samples ? 1u : 0u);
+  const auto acc = f.read_doubles("/continual_learning/accuracy");
+  EXPECT_TRUE(std::isnan(acc[0]) && std::isnan(acc[1]));
+  EXPECT_GE(acc[2], 0.9);
+  EXPECT_GE(acc[3], 0.9);
+  EXPECT_TRUE(std::isnan(f.read_doubles("/continual_learning/BWT")[0]));
+}
+
 TEST(hlop, bytes_identical_for_1_and_2_threads) {
   const auto dir = scratch_dir("hlop_threads_net");
   write_prototype_images(dir);
@@ -275,6 +300,12 @@ TEST(hlop, bad_settings_are_exit_2_naming_the_field) {
   r = run(network(1000, "hlop { momentum: 1.5 }"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("momentum"), std::string::npos) << r.err;
+  // Joint training has no task boundaries to protect.
+  std::string joint = network(1000, hlop_block);
+  joint = replace_all(joint, "readout: \"readout\"", "readout: \"readout\" joint: true");
+  r = run(joint);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("joint"), std::string::npos) << r.err;
   // A rule whose update is not error x trace has no trace to project.
   std::string rls = network(1000, hlop_block);
   rls.replace(rls.find("OFFLINE"), 7, "RLS");
