@@ -136,7 +136,17 @@ void glm_sampling::sample(std::size_t variable, tick_type /*now*/, std::span<con
                           std::span<double> values) const {
   for (std::size_t k = 0; k < neurons.size(); ++k) {
     const auto n = neurons[k];
-    values[k] = variable == 0 ? (since_spike_[n] < p_.tau_ref_steps ? 1.0 : 0.0) : u_[n];
+    switch (variable) {
+      case 0:
+        values[k] = since_spike_[n] < p_.tau_ref_steps ? 1.0 : 0.0;
+        break;
+      case 1:
+        values[k] = u_[n];
+        break;
+      default:
+        values[k] = bias_[n];
+        break;
+    }
   }
 }
 

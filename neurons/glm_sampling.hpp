@@ -75,8 +75,9 @@ class glm_sampling final : public population {
                    population_output& out) override;
   void set_noise_currents(tick_type now, std::span<const neuron_id_type> neurons,
                           std::span<const double> amplitudes, population_output& out) override;
-  // z: 1 in the tau_ref steps from a spike on, else 0; u: the potential of the last step.
-  std::vector<std::string> recordables() const override { return {"z", "u"}; }
+  // z: 1 in the tau_ref steps from a spike on, else 0; u: the potential of the last step;
+  // bias: b, which a plasticity rule may learn.
+  std::vector<std::string> recordables() const override { return {"z", "u", "bias"}; }
   // Learning of the biases by a plasticity rule (boltzmann_sleep_hebbian): adds `delta`
   // to neuron `local`'s bias (index within this object), clipped to [lo, hi]; returns it.
   double add_to_bias(neuron_id_type local, double delta, double lo, double hi) {

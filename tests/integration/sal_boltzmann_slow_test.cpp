@@ -12,11 +12,10 @@
 
 #include <cmath>
 #include <fstream>
-#include <numeric>
-#include <sstream>
 #include <vector>
 
 #include "io/hdf5/hdf5_reader.hpp"
+#include "tests/integration/boltzmann_target.hpp"
 #include "tests/integration/cli_runner.hpp"
 
 namespace spikeq::testing {
@@ -25,36 +24,6 @@ namespace {
 constexpr int n = 7;
 constexpr std::int64_t tau_ref = 50;     // the example's tau_ref (steps of 1 ms)
 constexpr std::int64_t window = 200000;  // steps of sampled states for the final DKL
-
-std::vector<double> numbers_after(const std::string& text, const std::string& field) {
-  const auto at = text.find(field + ":");
-  const auto open = text.find('[', at), close = text.find(']', at);
-  std::string body = text.substr(open + 1, close - open - 1);
-  for (char& c : body)
-    if (c == ',') c = ' ';
-  std::istringstream in(body);
-  std::vector<double> v;
-  for (double x; in >> x;) v.push_back(x);
-  return v;
-}
-
-// p(z) ~ exp(z'Wz/2 + b'z) with z_i the bit n - 1 - i of the state index.
-std::vector<double> boltzmann(const std::vector<double>& w, const std::vector<double>& b) {
-  std::vector<double> p(1u << n);
-  for (std::uint32_t k = 0; k < p.size(); ++k) {
-    double e = 0.0;
-    for (int i = 0; i < n; ++i) {
-      if (!((k >> (n - 1 - i)) & 1u)) continue;
-      e += b[i];
-      for (int j = i + 1; j < n; ++j)
-        if ((k >> (n - 1 - j)) & 1u) e += w[i * n + j];
-    }
-    p[k] = std::exp(e);
-  }
-  const double z = std::accumulate(p.begin(), p.end(), 0.0);
-  for (double& x : p) x /= z;
-  return p;
-}
 
 struct outcome {
   double dkl, asymmetry;
