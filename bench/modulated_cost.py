@@ -15,7 +15,7 @@ STDP (the minimum over repeats of each), the mean E rate and the E->E mean weigh
 
 Usage (from the repository root, after scripts/setup.sh):
     /usr/bin/python3 bench/modulated_cost.py [--duration-ms 2000] [--repeats 3]
-        [--spikeq build/release/tools/spikeq] [--markdown]
+        [--spikeq build/release/tools/spikeq] [--baseline OTHER_SPIKEQ] [--markdown]
 """
 import argparse
 import os
@@ -94,19 +94,31 @@ def main():
     ap.add_argument("--duration-ms", type=float, default=2000.0)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--spikeq", default=os.path.join(ROOT, "build", "release", "tools", "spikeq"))
+    ap.add_argument("--baseline", default=None,
+                    help="a second spikeq binary (e.g. an older commit's) run interleaved with --spikeq, "
+                         "so both see the same machine state")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="spikeq_modcost_")
     networks = write_networks(work)
-    best = {name: (float("inf"), 0.0, 0.0) for name in networks}
+    binaries = [args.spikeq] + ([args.baseline] if args.baseline else [])
+    best = {(b, name): (float("inf"), 0.0, 0.0) for b in binaries for name in networks}
     for _ in range(args.repeats):
-        for name, path in networks.items():
-            wall, rate, w = run(args.spikeq, path, os.path.join(work, "out.h5"), args.duration_ms)
-            if wall < best[name][0]:
-                best[name] = (wall, rate, w)
-    base = best["stdp (pair, all-to-all)"][0]
+        for b in binaries:
+            for name, path in networks.items():
+                wall, rate, w = run(b, path, os.path.join(work, "out.h5"), args.duration_ms)
+                if wall < best[(b, name)][0]:
+                    best[(b, name)] = (wall, rate, w)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"{cpu}; {args.duration_ms:.0f} ms of model time, 1 thread, best of {args.repeats}")
+    for b in binaries:
+        if len(binaries) > 1:
+            print(f"== {b}")
+        report({name: best[(b, name)] for name in networks}, args)
+
+
+def report(best, args):
+    base = best["stdp (pair, all-to-all)"][0]
     rows = []
     for name, (wall, rate, w) in best.items():
         per_s = wall / (args.duration_ms / 1000.0)

@@ -116,6 +116,7 @@ def main():
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--validation", type=int, default=20_000_000, help="steps of frozen sampling per run")
     ap.add_argument("--outdir", default="/tmp/sal_boltzmann_validation")
+    ap.add_argument("--figure", default=None, help="per-seed DKL with and without SAL (PNG)")
     cfg = ap.parse_args()
 
     os.makedirs(cfg.outdir, exist_ok=True)
@@ -157,7 +158,41 @@ def main():
     diff = np.array([rows[(s, False)][0] - rows[(s, True)][0] for s in cfg.seeds])
     print(f"DKL(SAL) < DKL(no SAL) in {wins}/{len(cfg.seeds)} seeds; paired difference "
           f"{diff.mean():.4f} ± {diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else 0:.4f} (SE)")
+    if cfg.figure:
+        figure(rows, cfg.seeds, cfg.figure, f"T-SAL-5, {cfg.schedule} schedule, DKL of the learned network "
+               f"({cfg.validation:.0e} frozen steps), seeds {cfg.seeds[0]}–{cfg.seeds[-1]}")
     return 0
+
+
+def figure(rows, seeds, path, title):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+    plain = np.array([rows[(s, False)][0] for s in seeds])
+    sal = np.array([rows[(s, True)][0] for s in seeds])
+    lim = (0, 1.1 * max(plain.max(), sal.max()))
+    ax[0].plot(lim, lim, color="0.6", lw=1)
+    ax[0].scatter(plain, sal, color="C1")
+    for s, x, y in zip(seeds, plain, sal):
+        ax[0].annotate(str(s), (x, y), textcoords="offset points", xytext=(4, 2), fontsize=7)
+    ax[0].set_xlim(lim)
+    ax[0].set_ylim(lim)
+    ax[0].set_xlabel("DKL without SAL")
+    ax[0].set_ylabel("DKL with SAL")
+    ax[0].set_title("per seed (below the diagonal: SAL better)", fontsize=9)
+    labels = ["without SAL", "without SAL,\nW symmetrised", "with SAL"]
+    values = [plain, np.array([rows[(s, False)][1] for s in seeds]), sal]
+    ax[1].bar(range(3), [v.mean() for v in values], yerr=[v.std(ddof=1) if len(v) > 1 else 0 for v in values],
+              color=["C0", "0.6", "C1"], capsize=4)
+    for k, v in enumerate(values):
+        ax[1].scatter(np.full(len(v), k) + np.linspace(-0.2, 0.2, len(v)), v, color="k", s=8, zorder=3)
+    ax[1].set_xticks(range(3))
+    ax[1].set_xticklabels(labels)
+    ax[1].set_ylabel("DKL(p* ‖ p_sampled), mean ± SD")
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
 
 
 if __name__ == "__main__":

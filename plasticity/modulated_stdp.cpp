@@ -34,6 +34,11 @@ modulated_stdp_rule::modulated_stdp_rule(const modulated_stdp_parameters& p, dou
       inv_tau_c_(ms_per_tick / p.tau_c_ms),
       inv_tau_sum_(ms_per_tick / p.tau_c_ms + 1.0 / channel.tau_ticks()),
       gain_per_tick_(p.gain_per_ms * ms_per_tick),
+      plus_(inv_tau_plus_),
+      minus_(inv_tau_minus_),
+      c_(inv_tau_c_),
+      sum_(inv_tau_sum_),
+      n_(1.0 / channel.tau_ticks()),
       channel_(channel),
       dendritic_(std::move(dendritic_ticks)),
       w_(table, p.bounds),
@@ -54,7 +59,6 @@ modulated_stdp_rule::modulated_stdp_rule(const modulated_stdp_parameters& p, dou
 void modulated_stdp_rule::integrate(synapse_state& st, tick_type from, tick_type to) const {
   const auto ticks = channel_.release_ticks();
   const auto level = channel_.level_after_release();
-  const double tau_n = channel_.tau_ticks();
   const double steady = channel_.tonic() - p_.baseline;
   const double tau_c = 1.0 / inv_tau_c_, tau_sum = 1.0 / inv_tau_sum_;
   // Synapses are touched often, so the release before `from` is usually among the
@@ -78,13 +82,14 @@ void modulated_stdp_rule::integrate(synapse_state& st, tick_type from, tick_type
       if (change != schedule->tick.end() && *change < end) end = *change;
       learning = schedule->at(t) > 0.0;
     }
-    const double phasic =
-        k < 0 ? 0.0
-              : level[static_cast<std::size_t>(k)] * std::exp(-static_cast<double>(t - ticks[k]) / tau_n);
-    const auto span = static_cast<double>(end - t);
-    // 1 - exp(-x) via expm1: exact for the short pieces between nearby releases.
-    const double decayed_c = -std::expm1(-span * inv_tau_c_);
-    const double decayed_both = -std::expm1(-span * inv_tau_sum_);
+    // At a release (every piece but the first) the level is the release's own.
+    const double phasic = k < 0           ? 0.0
+                          : t == ticks[k] ? level[static_cast<std::size_t>(k)]
+                                          : level[static_cast<std::size_t>(k)] * n_.decay(t - ticks[k]);
+    // 1 - exp(-span / tau) without cancellation: exact for the short pieces between
+    // nearby releases too.
+    const double decayed_c = c_.decayed(end - t);
+    const double decayed_both = sum_.decayed(end - t);
     const double dw = st.c * (phasic * tau_sum * decayed_both + steady * tau_c * decayed_c);
     if (learning) st.w = std::clamp(st.w + gain_per_tick_ * dw, p_.bounds.w_min, p_.bounds.w_max);
     st.c -= st.c * decayed_c;
@@ -104,7 +109,7 @@ void modulated_stdp_rule::advance(std::uint64_t s, tick_type now) {
     if (st.w != before) st.w = w_.clip_and_log(s, st.w, now);
   }
   const double x = st.pre_at_last() ? after_spike(st.x, p_.traces) : st.x;
-  st.x = x == 0.0 ? 0.0 : x * decay(now - last, inv_tau_plus_);
+  st.x = x == 0.0 ? 0.0 : x * plus_.decay(now - last);
   st.stamp = now * 2;
 }
 
@@ -112,6 +117,12 @@ double modulated_stdp_rule::weight_at(std::uint64_t s, tick_type now) const {
   synapse_state st = state_[s];
   if (now > st.last() && st.c != 0.0) integrate(st, st.last() - dendritic(s), now - dendritic(s));
   return st.w;
+}
+
+double modulated_stdp_rule::post_trace(const post_state& post, tick_type now) const {
+  if (post.t_post == now) return post.y_before;
+  if (post.t_post == no_spike) return 0.0;
+  return after_spike(post.y_before, p_.traces) * minus_.decay(now - post.t_post);
 }
 
 void modulated_stdp_rule::advance_to(tick_type now, std::span<const std::uint64_t> synapses) {
@@ -133,8 +144,8 @@ void modulated_stdp_rule::on_pre_arrival(tick_type now, std::uint64_t first, std
     advance(s, now);
     synapse_state& st = state_[s];
     const post_state& post = post_[post_slot(s)];
-    // Equal-time pairs contribute nothing (trace_at excludes a spike at `now`).
-    st.c -= p_.A_minus * trace_at(post.y_before, post.t_post, now, inv_tau_minus_, p_.traces);
+    // Equal-time pairs contribute nothing (post_trace excludes a spike at `now`).
+    st.c -= p_.A_minus * post_trace(post, now);
     st.stamp |= 1;  // the spike joins the trace after this tick
     w_.sync(s, st.w);
   }
@@ -151,13 +162,13 @@ void modulated_stdp_rule::on_post_arrival(tick_type now, neuron_id_type target,
     st.c += p_.A_plus * st.x;  // without a presynaptic spike at `now` (equal times)
     if (targets_.empty()) {
       post_state& post = post_[s];
-      post.y_before = trace_at(post.y_before, post.t_post, now, inv_tau_minus_, p_.traces);
+      post.y_before = post_trace(post, now);
       post.t_post = now;
     }
   }
   if (!targets_.empty()) {
     post_state& post = post_[target];
-    post.y_before = trace_at(post.y_before, post.t_post, now, inv_tau_minus_, p_.traces);
+    post.y_before = post_trace(post, now);
     post.t_post = now;
   }
 }

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/neuromodulation.hpp"
+#include "plasticity/decay_table.hpp"
 #include "plasticity/stdp_pair.hpp"
 #include "plasticity/trace.hpp"
 #include "plasticity/weight_keeper.hpp"
@@ -108,6 +109,8 @@ class modulated_stdp_rule final : public plasticity_rule {
   // shifted back by its dendritic delay); returns the new weight, clipped.
   void integrate(synapse_state& st, tick_type from, tick_type to) const;
   void advance(std::uint64_t s, tick_type now);
+  // The postsynaptic trace at `now` (trace_at with the tabulated decay).
+  double post_trace(const post_state& post, tick_type now) const;
 
   modulated_stdp_parameters p_;
   double inv_tau_plus_;   // per tick
@@ -115,6 +118,8 @@ class modulated_stdp_rule final : public plasticity_rule {
   double inv_tau_c_;      // per tick
   double inv_tau_sum_;    // 1/tau_c + 1/tau_n, per tick
   double gain_per_tick_;
+  // The same decays, tabulated per whole tick (the hot paths' exp and expm1).
+  decay_table plus_, minus_, c_, sum_, n_;
   const modulator_channel& channel_;
   std::vector<tick_type> dendritic_;
   weight_keeper w_;
