@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """HLOP continual learning on Fashion-MNIST (issue 11, rules.md §4.6; docs/models/hlop.md):
-runs examples/hlop_pfmnist{,_baseline,_multitask}.textproto for several seeds and the
+runs examples/hlop_pfmnist{,_baseline,_multitask}.textproto (--network linear) or
+examples/hlop_pfmnist_hidden{,_baseline,_multitask}.textproto (--network hidden: a
+100-neuron LIF layer trained by direct feedback alignment) for several seeds and the
 same three variants on a class split (5 tasks x 2 classes, shared 10-way head),
 reads /continual_learning (accuracy matrix, ACC, BWT) of every run, and prints a
 markdown table of mean +- SD over seeds with wall time and peak memory per run.
@@ -12,7 +14,7 @@ permutation of the pixels does not change what it reaches.
 
 Usage:
   /usr/bin/python3 bench/hlop_fmnist.py --spikeq build/release/tools/spikeq \
-      --seeds 1 2 3 [--jobs 2] [--samples-per-task 1000] [--out-dir /tmp/hlop_runs]
+      --seeds 1 2 3 [--network linear|hidden] [--jobs 2] [--samples-per-task N] [--out-dir /tmp/hlop_runs]
 """
 import argparse
 import gzip
@@ -29,24 +31,31 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
 VARIANTS = ("hlop", "baseline", "multitask")
-EXAMPLE = {"hlop": "hlop_pfmnist", "baseline": "hlop_pfmnist_baseline", "multitask": "hlop_pfmnist_multitask"}
+# The examples of each network: pixels -> readout ("linear"), or pixels -> 100 LIF
+# trained by direct feedback alignment -> readout ("hidden").
+EXAMPLE = {
+    "linear": {"hlop": "hlop_pfmnist", "baseline": "hlop_pfmnist_baseline", "multitask": "hlop_pfmnist_multitask"},
+    "hidden": {"hlop": "hlop_pfmnist_hidden", "baseline": "hlop_pfmnist_hidden_baseline",
+               "multitask": "hlop_pfmnist_hidden_multitask"},
+}
+DEFAULT_SAMPLES = {"linear": 1000, "hidden": 3000}
 
 
-def network_text(variant, split, samples):
-    text = open(os.path.join(SOURCE, "examples", EXAMPLE[variant] + ".textproto")).read()
+def network_text(network, variant, split, samples):
+    text = open(os.path.join(SOURCE, "examples", EXAMPLE[network][variant] + ".textproto")).read()
     if split == "class":
         text = text.replace("split: PERMUTED", "split: CLASS_SPLIT\n    classes_per_task: 2")
-    text = text.replace("samples_per_task: 1000", f"samples_per_task: {samples}")
+    text = re.sub(r"(?<!test_)samples_per_task: \d+", f"samples_per_task: {samples}", text)
     tasks, evaluations = 5, (5 if variant == "multitask" else 15)
     t_stop = (tasks * samples + evaluations * 500) * 150.0
     return re.sub(r"t_stop: \d+", f"t_stop: {t_stop:.0f}", text)
 
 
-def run(spikeq, out_dir, variant, split, seed, samples):
-    name = f"{split}_{variant}_seed{seed}"
+def run(spikeq, out_dir, network, variant, split, seed, samples):
+    name = f"{network}_{split}_{variant}_seed{seed}"
     net = os.path.join(out_dir, name + ".textproto")
     with open(net, "w") as f:
-        f.write(network_text(variant, split, samples))
+        f.write(network_text(network, variant, split, samples))
     out = os.path.join(out_dir, name + ".h5")
     t0 = time.time()
     proc = subprocess.Popen([spikeq, "run", net, "-o", out, "-q", "--seed", str(seed)])
@@ -122,16 +131,21 @@ def main():
     ap.add_argument("--spikeq", required=True)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--splits", nargs="+", default=["permuted", "class"])
-    ap.add_argument("--samples-per-task", type=int, default=1000)
+    ap.add_argument("--network", choices=sorted(EXAMPLE), default="linear")
+    ap.add_argument("--samples-per-task", type=int, help="default: 1000 (linear), 3000 (hidden)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out-dir", default="/tmp/hlop_fmnist_runs")
     ap.add_argument("--no-reference", action="store_true")
     a = ap.parse_args()
+    if a.samples_per_task is None:
+        a.samples_per_task = DEFAULT_SAMPLES[a.network]
     os.makedirs(a.out_dir, exist_ok=True)
     jobs = [(v, s, seed) for s in a.splits for v in VARIANTS for seed in a.seeds]
     with ThreadPoolExecutor(a.jobs) as pool:
-        results = list(pool.map(lambda j: run(a.spikeq, a.out_dir, j[0], j[1], j[2], a.samples_per_task), jobs))
-    print(f"{a.samples_per_task} training samples per task, 500 test samples per task, seeds {a.seeds}\n")
+        results = list(pool.map(
+            lambda j: run(a.spikeq, a.out_dir, a.network, j[0], j[1], j[2], a.samples_per_task), jobs))
+    print(f"{a.network} network, {a.samples_per_task} training samples per task, 500 test samples per task, "
+          f"seeds {a.seeds}\n")
     print("| split | variant | ACC | BWT | accuracy on each task after training it (diagonal) | wall s | peak MB |")
     print("|---|---|---|---|---|---|---|")
     for s in a.splits:

@@ -39,6 +39,7 @@ enum class stream_kind : std::uint32_t {
   escape_noise = 15,          // pp_psc_delta: spike draws and random dead times
   plasticity_amplitude = 16,  // per-synapse learning amplitudes (SAL's plasticity noise)
   dataset_order = 20,         // image_dataset: sample order and pixel permutation per task
+  feedback_weight = 21,       // fixed random feedback of feedback alignment, per hidden neuron
 };
 
 // random_stream::poisson counts this many table entries without a branch; tables

@@ -5,6 +5,7 @@
 // population that exposes per-neuron error signals (HLOP, SAL).
 #pragma once
 
+#include "core/trial_errors.hpp"
 #include "core/types.hpp"
 
 namespace spikeq {
@@ -17,6 +18,9 @@ class readout_signal {
   virtual double output(neuron_id_type k, tick_type now) const = 0;
   virtual double target(neuron_id_type k, tick_type now) const = 0;
   virtual void add_to_output(neuron_id_type k, tick_type now, double delta) = 0;
+  // Per-trial mean errors, published by the readout's rule for hidden layers
+  // trained by feedback alignment (inactive unless such a layer reserved it).
+  virtual trial_error_table& trial_errors() = 0;
 };
 
 }  // namespace spikeq

@@ -159,6 +159,21 @@ double rule_bytes(const config::Plasticity& p, double synapses, double targets, 
       }
       return bytes;
     }
+    case config::Plasticity::kFeedbackAlignment: {
+      // w and two banks of presynaptic counts per synapse; per hidden neuron two
+      // spike-count banks and its feedback row (a readout of at most ~100 neurons).
+      double bytes = synapses * 24 + targets * (16 + 8 * 100);
+      if (p.feedback_alignment().has_hlop()) {
+        // Each shard holds a copy of the lateral learner; counted once here (a few MB
+        // for 784 inputs), the estimate's margin covers the copies.
+        const auto& h = p.feedback_alignment().hlop();
+        const double n = targets > 0 ? synapses / targets : synapses;
+        const double rows =
+            static_cast<double>(h.lateral_neurons()) + static_cast<double>(h.lateral_neurons_per_task());
+        bytes += 3 * 8 * rows * n + 16 * static_cast<double>(h.batch_size()) * (n + rows);
+      }
+      return bytes;
+    }
     case config::Plasticity::kSal:
       return synapses * sal_bytes_per_synapse(p.sal().has_last_spikes() ? p.sal().last_spikes() : 1);
     default:

@@ -7,10 +7,13 @@
 #include <optional>
 #include <stdexcept>
 
+#include "core/shard_layout.hpp"
 #include "io/boltzmann_factory.hpp"
 #include "io/diagnostics.hpp"
+#include "io/distribution_from_config.hpp"
 #include "neurons/linear_readout.hpp"
 #include "plasticity/error_modulated_hebbian.hpp"
+#include "plasticity/feedback_alignment.hpp"
 #include "plasticity/modulated_stdp.hpp"
 #include "plasticity/sal.hpp"
 #include "plasticity/spnet_stdp.hpp"
@@ -172,6 +175,35 @@ std::unique_ptr<plasticity_rule> make_rule(const Plasticity& cfg, const time_gri
   }
 }
 
+pl::hlop::task_subspace_parameters hlop_parameters(const config::Hlop& h, std::uint64_t seed,
+                                                   int projection_index) {
+  pl::hlop::task_subspace_parameters hp;
+  hp.rows_first_task = h.lateral_neurons();
+  hp.rows_per_task = h.lateral_neurons_per_task();
+  hp.batch_size = h.batch_size();
+  hp.input_scale = h.trace_scale();
+  hp.subspace.learning_rate = h.learning_rate();
+  hp.subspace.momentum = h.momentum();
+  hp.subspace.clamp = h.clamp();
+  hp.subspace.iterations_per_batch = static_cast<int>(h.iterations());
+  hp.subspace.spiking = h.spiking();
+  hp.subspace.spiking_scale = h.spiking_scale();
+  hp.subspace.spiking_timesteps = static_cast<int>(h.spiking_timesteps());
+  hp.subspace.seed = seed;
+  hp.subspace.id = static_cast<std::uint32_t>(projection_index);
+  return hp;
+}
+
+// The source neuron of every synapse, in table order.
+std::vector<std::uint32_t> synapse_sources(const synapse_table& table) {
+  std::vector<std::uint32_t> sources(table.synapse_count());
+  for (std::uint32_t src = 0; src < table.source_count(); ++src)
+    for (std::uint32_t b = table.source_begin(src); b < table.source_end(src); ++b)
+      for (std::uint64_t s = table.block_first_synapse[b]; s < table.block_first_synapse[b + 1]; ++s)
+        sources[s] = src;
+  return sources;
+}
+
 std::unique_ptr<plasticity_rule> make_readout_rule(const config::ErrorModulatedHebbian& cfg, network& net,
                                                    projection& proj, int projection_index) {
   auto* readout = dynamic_cast<linear_readout*>(net.populations[proj.target_population].get());
@@ -185,36 +217,66 @@ std::unique_ptr<plasticity_rule> make_readout_rule(const config::ErrorModulatedH
                                                                 : pl::readout_learning::online;
   p.rls_alpha = cfg.alpha();
   p.bounds = {cfg.wmin(), cfg.wmax()};
-  if (cfg.has_hlop()) {
-    const auto& h = cfg.hlop();
-    pl::hlop::task_subspace_parameters hp;
-    hp.rows_first_task = h.lateral_neurons();
-    hp.rows_per_task = h.lateral_neurons_per_task();
-    hp.batch_size = h.batch_size();
-    hp.input_scale = h.trace_scale();
-    hp.subspace.learning_rate = h.learning_rate();
-    hp.subspace.momentum = h.momentum();
-    hp.subspace.clamp = h.clamp();
-    hp.subspace.iterations_per_batch = static_cast<int>(h.iterations());
-    hp.subspace.spiking = h.spiking();
-    hp.subspace.spiking_scale = h.spiking_scale();
-    hp.subspace.spiking_timesteps = static_cast<int>(h.spiking_timesteps());
-    hp.subspace.seed = net.seed;
-    hp.subspace.id = static_cast<std::uint32_t>(projection_index);
-    p.hlop = hp;
-  }
+  if (cfg.has_hlop()) p.hlop = hlop_parameters(cfg.hlop(), net.seed, projection_index);
   const synapse_table& table = proj.synapses;
-  std::vector<std::uint32_t> sources(table.synapse_count());
-  for (std::uint32_t src = 0; src < table.source_count(); ++src)
-    for (std::uint32_t b = table.source_begin(src); b < table.source_end(src); ++b)
-      for (std::uint64_t s = table.block_first_synapse[b]; s < table.block_first_synapse[b + 1]; ++s)
-        sources[s] = src;
   std::vector<std::uint32_t> resets;
   for (const auto& [name, trials] : net.protocol.resets)
     if (name == proj.name) resets = trials;
   return std::make_unique<pl::error_modulated_hebbian_rule>(
-      p, net.grid.resolution_ms(), proj.synapses.weight, table.target, std::move(sources),
+      p, net.grid.resolution_ms(), proj.synapses.weight, table.target, synapse_sources(table),
       table.source_count(), *readout, readout->size(), net.protocol, std::move(resets));
+}
+
+std::unique_ptr<plasticity_rule> make_feedback_alignment_rule(const network_file& file,
+                                                              const config::FeedbackAlignment& cfg,
+                                                              network& net, projection& proj,
+                                                              int projection_index) {
+  linear_readout* readout = nullptr;
+  for (std::size_t k = 0; k < net.populations.size(); ++k)
+    if (net.populations[k]->name() == cfg.readout())
+      readout = dynamic_cast<linear_readout*>(net.populations[k].get());
+  if (readout == nullptr)
+    throw std::invalid_argument("feedback_alignment: '" + cfg.readout() + "' is not a linear_readout");
+  pl::feedback_alignment_parameters p;
+  p.eta = cfg.eta();
+  p.step_ms = cfg.step();
+  p.rate_max_hz = cfg.rate_max();
+  if (cfg.has_feedback()) {
+    p.feedback = to_distribution(cfg.feedback());
+  } else {
+    p.feedback.type = distribution::kind::normal;
+    p.feedback.a = 0.0;
+    p.feedback.b = 1.0;
+  }
+  p.seed = net.seed;
+  p.id = static_cast<std::uint32_t>(projection_index);
+  // The readout publishes at its first step at or after a trial's end; one kernel
+  // window later this rule reads it (core/trial_errors.hpp). A window is at most
+  // this projection's smallest delay (or 1 ms when delays are shorter or absent).
+  double readout_step_ms = 0.0;
+  for (const auto& other : file.network.projection())
+    if (other.has_plasticity() && other.plasticity().has_error_modulated_hebbian() &&
+        std::find(other.target().begin(), other.target().end(), cfg.readout()) != other.target().end())
+      readout_step_ms = std::max(readout_step_ms, other.plasticity().error_modulated_hebbian().step());
+  if (readout_step_ms <= 0.0)
+    throw std::invalid_argument("feedback_alignment: no error_modulated_hebbian projection trains readout '" +
+                                cfg.readout() + "', so no errors are published");
+  const auto& delays = proj.synapses.block_delay;
+  const tick_type own_min_delay = delays.empty() ? 0 : *std::min_element(delays.begin(), delays.end());
+  p.lag_ticks = net.grid.to_ticks(readout_step_ms) + std::max(own_min_delay, net.grid.to_ticks(1.0));
+  p.bounds = {cfg.wmin(), cfg.wmax()};
+  if (cfg.has_hlop()) p.hlop = hlop_parameters(cfg.hlop(), net.seed, projection_index);
+  const synapse_table& table = proj.synapses;
+  const neuron_id_type hidden = net.populations[proj.target_population]->size();
+  pl::feedback_alignment_layout layout;
+  layout.shards = std::max<std::size_t>(net.shard_count, 1);
+  layout.shard_of_target.resize(hidden);
+  const shard_layout shards(net, layout.shards);
+  for (neuron_id_type i = 0; i < hidden; ++i)
+    layout.shard_of_target[i] = static_cast<std::uint16_t>(shards.owner(proj.target_population, i));
+  return std::make_unique<pl::feedback_alignment_rule>(
+      p, net.grid.resolution_ms(), proj.synapses.weight, table.target, synapse_sources(table),
+      table.source_count(), hidden, layout, *readout, readout->size(), net.protocol);
 }
 
 // Where accumulated SAL changes are applied without a period: at the end of every
@@ -288,7 +350,10 @@ void attach_plasticity(const network_file& file, int k, network& net, projection
         dendritic[s] = split ? fixed : d;
     }
   }
-  if (cfg.has_sal() || cfg.has_boltzmann_sleep_hebbian()) {
+  if (cfg.has_feedback_alignment()) {
+    // Hidden spikes are counted when they happen (no back-propagation delay).
+    proj.post = build_post_index(table, n_targets, {});
+  } else if (cfg.has_sal() || cfg.has_boltzmann_sleep_hebbian()) {
     // SAL's frame: both spikes reach synapse s after its whole delay (plasticity/sal.hpp).
     std::vector<tick_type> offsets(table.synapse_count());
     for (std::uint64_t b = 0; b + 1 < table.block_first_synapse.size(); ++b)
@@ -309,6 +374,8 @@ void attach_plasticity(const network_file& file, int k, network& net, projection
       if (name == file.network.projection(k).name()) schedule = &series;
     if (cfg.has_error_modulated_hebbian())
       proj.rule = make_readout_rule(cfg.error_modulated_hebbian(), net, proj, k);
+    else if (cfg.has_feedback_alignment())
+      proj.rule = make_feedback_alignment_rule(file, cfg.feedback_alignment(), net, proj, k);
     else if (cfg.has_sal())
       proj.rule = make_sal_rule(cfg.sal(), net, proj, schedule, k);
     else if (cfg.has_boltzmann_sleep_hebbian())

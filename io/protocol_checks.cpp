@@ -7,6 +7,8 @@
 #include <numeric>
 #include <set>
 
+#include "io/feedback_alignment_checks.hpp"
+
 namespace spikeq::io::checks {
 
 namespace {
@@ -101,6 +103,7 @@ void check_protocol(config::Network& net, const std::map<std::string, int>& inde
               "hlop protects earlier tasks at task boundaries; a joint image_dataset has none (its tasks are "
               "interleaved)");
   }
+  check_feedback_alignment(net, index, c);
   for (int k = 0; k < net.population_size(); ++k)
     if (net.population(k).has_linear_readout() && !fed.count(net.population(k).name()))
       c.error({{"population", k}}, "readout '" + net.population(k).name() +

@@ -58,6 +58,7 @@ void linear_readout::state(state_archive& ar) {
   ar.expect(size(), "neurons");
   state_per_neuron(ar, y_, "readouts");
   state_per_neuron(ar, last_, "readouts");
+  trial_errors_.state(ar);
   ar.end_section();
 }
 

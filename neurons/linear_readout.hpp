@@ -37,6 +37,7 @@ class linear_readout final : public population, public readout_signal {
   double output(neuron_id_type k, tick_type now) const override;
   double target(neuron_id_type k, tick_type now) const override;
   void add_to_output(neuron_id_type k, tick_type now, double delta) override;
+  trial_error_table& trial_errors() override { return trial_errors_; }
 
  private:
   double tau_r_ms_;
@@ -44,6 +45,7 @@ class linear_readout final : public population, public readout_signal {
   std::vector<double> y_;  // at last_[k]
   std::vector<tick_type> last_;
   std::vector<const step_series*> targets_;
+  trial_error_table trial_errors_;
 };
 
 }  // namespace spikeq

@@ -131,7 +131,8 @@ void error_modulated_hebbian_rule::reset_rls() {
 }
 
 void error_modulated_hebbian_rule::on_tick(tick_type now, std::span<const std::uint64_t> synapses) {
-  if (p_.mode == readout_learning::offline || hlop_) pass_trial_ends(now, synapses);
+  if (p_.mode == readout_learning::offline || hlop_ || readout_.trial_errors().active())
+    pass_trial_ends(now, synapses);
   if (p_.mode == readout_learning::rls) {
     while (next_reset_ < reset_trials_.size() && reset_trials_[next_reset_] < protocol_.trial_start.size() &&
            protocol_.trial_start[reset_trials_[next_reset_]] <= now) {
@@ -143,6 +144,11 @@ void error_modulated_hebbian_rule::on_tick(tick_type now, std::span<const std::u
   if (gate <= 0.0 || !keeper_.learning(now)) return;
   for (neuron_id_type k = 0; k < readout_size_; ++k)
     error_[k] = readout_.target(k, now) - readout_.output(k, now);
+  if (readout_.trial_errors().active()) {
+    if (error_sum_.empty()) error_sum_.assign(readout_size_, 0.0);
+    for (neuron_id_type k = 0; k < readout_size_; ++k) error_sum_[k] += gate * error_[k];
+    error_weight_ += gate;
+  }
   if (p_.mode == readout_learning::rls) {
     rls_step(now, synapses, gate);
     return;
@@ -173,6 +179,7 @@ void error_modulated_hebbian_rule::on_tick(tick_type now, std::span<const std::u
 // training trial the HLOP subspace is frozen and grows.
 void error_modulated_hebbian_rule::pass_trial_ends(tick_type now, std::span<const std::uint64_t> synapses) {
   while (next_trial_ < protocol_.trial_start.size() && protocol_.trial_end(next_trial_) <= now) {
+    publish_trial_error(next_trial_);
     if (hlop_) hlop_->end_sample();
     if (p_.mode == readout_learning::offline) consolidate(now, synapses);
     ++next_trial_;
@@ -183,6 +190,19 @@ void error_modulated_hebbian_rule::pass_trial_ends(tick_type now, std::span<cons
     if (next_task_ > 0) hlop_->begin_next_task();
     ++next_task_;
   }
+}
+
+// The trial's gate-weighted mean error, for hidden layers trained by feedback
+// alignment (core/trial_errors.hpp); zero for trials without learning steps.
+void error_modulated_hebbian_rule::publish_trial_error(std::size_t trial) {
+  trial_error_table& table = readout_.trial_errors();
+  if (!table.active()) return;
+  if (error_sum_.empty()) error_sum_.assign(readout_size_, 0.0);
+  if (error_weight_ > 0.0)
+    for (double& e : error_sum_) e /= error_weight_;
+  table.publish(trial, error_sum_);
+  std::fill(error_sum_.begin(), error_sum_.end(), 0.0);
+  error_weight_ = 0.0;
 }
 
 void error_modulated_hebbian_rule::rls_step(tick_type now, std::span<const std::uint64_t> /*synapses*/,
@@ -226,6 +246,9 @@ void error_modulated_hebbian_rule::state(state_archive& ar) {
   archive_fixed_block(ar, P_, "inverse correlation matrix");
   archive_fixed_block(ar, Pr_, "rls scratch P r");
   archive_fixed_block(ar, r_vec_, "rls scratch r");
+  ar.block(error_sum_);  // empty until the first published trial
+  if (!error_sum_.empty() && error_sum_.size() != readout_size_) ar.fail("trial error sums: wrong count");
+  ar.value(error_weight_);
   std::uint64_t next_trial = next_trial_, next_reset = next_reset_;
   ar.value(next_trial);
   ar.value(next_reset);

@@ -86,6 +86,7 @@ class error_modulated_hebbian_rule final : public plasticity_rule {
   void load_source_traces(tick_type now);
   void pass_trial_ends(tick_type now, std::span<const std::uint64_t> synapses);
   void project_changes(std::vector<double>& per_synapse);
+  void publish_trial_error(std::size_t trial);
 
   error_modulated_hebbian_parameters p_;
   tick_type step_ticks_;
@@ -100,7 +101,10 @@ class error_modulated_hebbian_rule final : public plasticity_rule {
   std::vector<tick_type> r_tick_;
   std::vector<double> pending_;  // offline: summed changes of the current trial
   std::vector<double> error_;    // per readout neuron, this step
-  std::size_t next_trial_ = 0;   // offline: the trial whose end comes next; rls: next reset
+  // Published trial errors: the current trial's gate-weighted sums (sized on first use).
+  std::vector<double> error_sum_;
+  double error_weight_ = 0.0;
+  std::size_t next_trial_ = 0;  // offline: the trial whose end comes next; rls: next reset
   // rls: per source its synapse onto each readout neuron (source * K + k), the
   // inverse correlation matrix P (sources x sources) and scratch.
   std::uint32_t source_count_ = 0;

@@ -198,6 +198,8 @@ class readout final : public readout_signal {
     last[k] = now;
   }
   std::vector<step_series> targets{target_count};
+  trial_error_table errors;
+  trial_error_table& trial_errors() override { return errors; }
   std::vector<double> y = std::vector<double>(target_count, 0.0);
   std::vector<tick_type> last = std::vector<tick_type>(target_count, 0);
 };

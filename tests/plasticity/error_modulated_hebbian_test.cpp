@@ -34,6 +34,8 @@ class test_readout final : public readout_signal {
     last_[k] = now;
   }
   std::vector<step_series> targets{2};
+  trial_error_table errors;
+  trial_error_table& trial_errors() override { return errors; }
 
  private:
   double tau_;
