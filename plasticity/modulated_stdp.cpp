@@ -120,9 +120,8 @@ double modulated_stdp_rule::weight_at(std::uint64_t s, tick_type now) const {
 }
 
 double modulated_stdp_rule::post_trace(const post_state& post, tick_type now) const {
-  if (post.t_post == now) return post.y_before;
-  if (post.t_post == no_spike) return 0.0;
-  return after_spike(post.y_before, p_.traces) * minus_.decay(now - post.t_post);
+  return trace_at(post.y_before, post.t_post, now, p_.traces,
+                  [this](tick_type ticks) { return minus_.decay(ticks); });
 }
 
 void modulated_stdp_rule::advance_to(tick_type now, std::span<const std::uint64_t> synapses) {

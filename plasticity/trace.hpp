@@ -27,13 +27,22 @@ inline double decay(tick_type ticks, double inverse_tau_ticks) {
   return std::exp(-static_cast<double>(ticks) * inverse_tau_ticks);
 }
 
-// Trace value at `now` excluding a spike at exactly `now`.
+// Trace value at `now` excluding a spike at exactly `now`, with `decay_over(ticks)`
+// the decay factor over `ticks` (a rule may read it from a table, decay_table.hpp).
 // REQUIRES: now >= last (events reach a synapse in time order).
-inline double trace_at(double before_last, tick_type last, tick_type now, double inverse_tau_ticks,
-                       trace_update update) {
+template <class DecayOver>
+double trace_at(double before_last, tick_type last, tick_type now, trace_update update,
+                const DecayOver& decay_over) {
   if (last == now) return before_last;
   if (last == no_spike) return 0.0;
-  return after_spike(before_last, update) * decay(now - last, inverse_tau_ticks);
+  return after_spike(before_last, update) * decay_over(now - last);
+}
+
+// The same with the decay exp(-ticks / tau), given 1 / tau in ticks.
+inline double trace_at(double before_last, tick_type last, tick_type now, double inverse_tau_ticks,
+                       trace_update update) {
+  return trace_at(before_last, last, now, update,
+                  [inverse_tau_ticks](tick_type ticks) { return decay(ticks, inverse_tau_ticks); });
 }
 
 // The latest of two spike ticks (last > previous) strictly before `now`, or no_spike.
