@@ -164,6 +164,7 @@ void kernel::release_external_spikes(tick_type window_end) {
 
 bool kernel::finish_window(tick_type window_end, tick_type t_stop) {
   exchanged_ = exchange_.exchange(outboxes_);
+  if (!net_.ties.empty()) refresh_weight_ties(net_, window_end);
   if (hooks_.spikes != nullptr) {
     std::size_t k = 0;
     while (k < exchanged_.size()) {

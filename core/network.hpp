@@ -18,6 +18,7 @@
 #include "core/synapse_table.hpp"
 #include "core/time_grid.hpp"
 #include "core/trial_protocol.hpp"
+#include "core/weight_tie.hpp"
 
 namespace spikeq {
 
@@ -121,6 +122,8 @@ struct network {
   // The trial structure of a learning experiment (empty without one); readouts and
   // rules keep pointers into it.
   trial_protocol protocol;
+  // Projections whose weights copy another's, refreshed at every window end.
+  std::vector<weight_tie> ties;
 
   std::uint64_t neuron_count() const;
   std::uint64_t synapse_count() const;

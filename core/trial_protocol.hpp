@@ -42,6 +42,14 @@ struct trial_protocol {
   std::vector<std::pair<std::string, std::vector<std::uint32_t>>> resets;
   // Per projection (by name) in some learning phase: 1 while it may change weights.
   std::vector<std::pair<std::string, step_series>> learning;
+  // Phase settings: per (population or tied projection, parameter) the value during
+  // the phases that set it, NaN outside them (the object's own value holds).
+  struct setting {
+    std::string target;
+    std::string parameter;
+    step_series series;
+  };
+  std::vector<setting> settings;
 
   // Data-set presentations (an image_dataset population, rules.md §4.5): per trial the
   // sample shown (index into its data set file), its task and whether it is an

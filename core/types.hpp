@@ -15,7 +15,14 @@ using global_neuron_id_type = std::uint32_t;  // index over all populations of a
 using synapse_index_type = std::uint64_t;
 using weight_type = float;
 
-// Which synaptic input channel of the target neuron a projection feeds.
-enum class receptor_type : std::uint8_t { excitatory = 0, inhibitory = 1 };
+// Which synaptic input channel of the target neuron a projection feeds. The
+// dendritic channels exist only on two-compartment neurons (neurons/glm_pyramidal.hpp).
+enum class receptor_type : std::uint8_t {
+  excitatory = 0,
+  inhibitory = 1,
+  basal = 2,
+  apical = 3,
+  apical_interneuron = 4
+};
 
 }  // namespace spikeq

@@ -248,6 +248,12 @@ double population_bytes(const config::Population& p) {
       const double steps = m.dt() > 0 ? std::max(1.0, std::round(length / m.dt())) : 1.0;
       return n * (glm_bytes_per_neuron + 8 * steps);
     }
+    case config::Population::kGlmPyramidal: {
+      // Three PSP channels' histories and the two moving-average windows.
+      const auto& m = p.glm_pyramidal();
+      const auto steps = [&](double ms) { return m.dt() > 0 ? std::max(1.0, std::round(ms / m.dt())) : 1.0; };
+      return n * (glm_bytes_per_neuron + 3 * 8 * steps(m.tau_syn()) + 2 * 8 * steps(m.average_window()));
+    }
     case config::Population::kPpPscDelta:
       return n * (pp_psc_delta_bytes_per_neuron + 8.0 * p.pp_psc_delta().tau_sfa_size());
     case config::Population::kPoissonGenerator:

@@ -11,6 +11,7 @@
 #include "io/plasticity_factory.hpp"
 #include "io/population_factory.hpp"
 #include "io/protocol_builder.hpp"
+#include "io/weight_tie_builder.hpp"
 #include "synapses/connectors.hpp"
 #include "synapses/synapse_table_builder.hpp"
 #include "synapses/synapse_values.hpp"
@@ -151,9 +152,20 @@ void build_projection(const network_file& file, int k, network& net) {
   }
   auto tables =
       make_tables(file, pr, k, net, net.populations[source]->size(), n_targets, self_offset, ranges);
-  const receptor_type receptor = pr.receptor_type() == config::Projection::INHIBITORY
-                                     ? receptor_type::inhibitory
-                                     : receptor_type::excitatory;
+  const receptor_type receptor = [&] {
+    switch (pr.receptor_type()) {
+      case config::Projection::INHIBITORY:
+        return receptor_type::inhibitory;
+      case config::Projection::BASAL:
+        return receptor_type::basal;
+      case config::Projection::APICAL:
+        return receptor_type::apical;
+      case config::Projection::APICAL_INTERNEURON:
+        return receptor_type::apical_interneuron;
+      default:
+        return receptor_type::excitatory;
+    }
+  }();
   for (std::size_t t = 0; t < tables.size(); ++t) {
     projection p;
     p.name = pr.target_size() > 1 ? pr.name() + "/" + pr.target(static_cast<int>(t)) : pr.name();
@@ -364,6 +376,7 @@ network build_network(const network_file& file, std::size_t shards) {
   build_protocol(file, net);         // before the readout rules that read it
   if (dataset) build_dataset_protocol(file, dataset_population, *dataset, net);  // likewise
   for (int k = 0; k < cfg.projection_size(); ++k) build_projection(file, k, net);
+  build_weight_ties(file, net);  // once every projection exists
   for (int k = 0; k < cfg.current_source_size(); ++k) build_current_source(file, k, net);
   return net;
 }

@@ -144,7 +144,8 @@ void check_populations(Network& net, checker& c, std::map<std::string, int>& ind
     if (p.model_case() == Population::MODEL_NOT_SET)
       c.error(here, "population '" + p.name() +
                         "' has no model (iaf_psc_exp, iaf_psc_delta, iaf_cond_exp, izhikevich, "
-                        "glm_sampling, pp_psc_delta, poisson_generator, spike_generator, linear_readout, "
+                        "glm_sampling, glm_pyramidal, pp_psc_delta, poisson_generator, spike_generator, "
+                        "linear_readout, "
                         "image_dataset, live_spike_source)");
     auto check_dt = [&](double dt, const char* model) {
       if (!on_grid(dt, resolution))
@@ -179,6 +180,9 @@ void check_populations(Network& net, checker& c, std::map<std::string, int>& ind
       const char* model = p.has_glm_sampling() ? "glm_sampling" : "pp_psc_delta";
       const char* variable = p.has_glm_sampling() ? "bias" : "V_m";
       check_distribution(initial, extend(here, {{model}, {variable}}), p.size(), variable, c);
+    } else if (p.has_glm_pyramidal()) {
+      check_distribution(p.glm_pyramidal().bias(), extend(here, {{"glm_pyramidal"}, {"bias"}}), p.size(),
+                         "bias", c);
     } else if (p.has_poisson_generator()) {
       const auto& g = p.poisson_generator();
       if (g.has_stop() && g.stop() < g.start())
@@ -310,7 +314,12 @@ void check_projection(Network& net, int k, const std::map<std::string, int>& ind
     c.error(extend(here, {{"weight"}}),
             "conductance-based targets (iaf_cond_exp) need weights >= 0 nS; choose the receptor_type instead "
             "of a sign");
-  if (pr.receptor_type() == Projection::RECEPTOR_UNSPECIFIED) {
+  // Two-compartment targets name the dendrite (io/microcircuit_checks.cpp).
+  const bool dendritic_target = std::any_of(pr.target().begin(), pr.target().end(), [&](const auto& t) {
+    const auto it = index.find(t);
+    return it != index.end() && net.population(it->second).has_glm_pyramidal();
+  });
+  if (pr.receptor_type() == Projection::RECEPTOR_UNSPECIFIED && !dendritic_target) {
     // NEST's convention: the sign of the weights chooses the receptor.
     const bool all_nonnegative = !unbounded_below && wmin && *wmin >= 0;
     const bool all_negative = !unbounded_above && wmax && *wmax <= 0 && *wmin < 0;

@@ -87,7 +87,7 @@ void check_plasticity(Network& net, int k, checker& c) {
   if (pl.rule_case() == Plasticity::RULE_NOT_SET) {
     c.error(here,
             "plasticity needs a rule (static_synapse, stdp, stdp_triplet, spnet_stdp, dopamine_stdp, rstdp, "
-            "error_modulated_hebbian, feedback_alignment, sal, boltzmann_sleep_hebbian)");
+            "error_modulated_hebbian, feedback_alignment, sal, boltzmann_sleep_hebbian, dendritic_prediction)");
     return;
   }
   if (pl.delay_convention() == Plasticity::DELAY_CONVENTION_UNSPECIFIED)

@@ -11,7 +11,9 @@
 #include "io/boltzmann_factory.hpp"
 #include "io/diagnostics.hpp"
 #include "io/distribution_from_config.hpp"
+#include "neurons/glm_pyramidal.hpp"
 #include "neurons/linear_readout.hpp"
+#include "plasticity/dendritic_prediction.hpp"
 #include "plasticity/error_modulated_hebbian.hpp"
 #include "plasticity/feedback_alignment.hpp"
 #include "plasticity/modulated_stdp.hpp"
@@ -378,7 +380,14 @@ void attach_plasticity(const network_file& file, int k, network& net, projection
       proj.rule = make_feedback_alignment_rule(file, cfg.feedback_alignment(), net, proj, k);
     else if (cfg.has_sal())
       proj.rule = make_sal_rule(cfg.sal(), net, proj, schedule, k);
-    else if (cfg.has_boltzmann_sleep_hebbian())
+    else if (cfg.has_dendritic_prediction()) {
+      const auto* target = dynamic_cast<const glm_pyramidal*>(net.populations[proj.target_population].get());
+      if (target == nullptr) throw std::invalid_argument("dendritic_prediction needs a glm_pyramidal target");
+      const auto& d = cfg.dendritic_prediction();
+      proj.rule = std::make_unique<pl::dendritic_prediction_rule>(
+          d.eta(), pl::weight_bounds{d.wmin(), d.wmax()}, proj.synapses.weight, proj.synapses.target,
+          *target);
+    } else if (cfg.has_boltzmann_sleep_hebbian())
       proj.rule = make_boltzmann_rule(file, k, net, proj, sal_application_ticks(net.protocol, schedule));
     else
       proj.rule = make_rule(cfg, grid, proj.synapses.weight, shared, net.modulation, dendritic);

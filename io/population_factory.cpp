@@ -4,6 +4,7 @@
 
 #include "core/sharded_population.hpp"
 #include "io/distribution_from_config.hpp"
+#include "neurons/glm_pyramidal.hpp"
 #include "neurons/glm_sampling.hpp"
 #include "neurons/iaf_cond_exp.hpp"
 #include "neurons/iaf_psc_delta.hpp"
@@ -112,6 +113,22 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
     return std::make_unique<glm_sampling>(p.name(), n, q, init(m.bias(), 0), step_of(m.dt(), grid), seed,
                                           index, first);
   }
+  if (p.has_glm_pyramidal()) {
+    const auto& m = p.glm_pyramidal();
+    const double dt = grid.to_ms(step_of(m.dt(), grid));
+    auto steps = [&](double ms) { return static_cast<std::int32_t>(std::llround(ms / dt)); };
+    glm_pyramidal_parameters q;
+    q.tau_ref_steps = steps(m.tau_ref());
+    q.tau_syn_steps = steps(m.tau_syn());
+    q.average_steps = steps(m.average_window());
+    q.apical_coupling = m.apical_coupling();
+    q.interneuron_coupling = m.interneuron_coupling();
+    q.nudging = m.nudging();
+    q.refractoriness = m.refractoriness() == config::GlmSampling::SAL_CODE ? glm_refractoriness::sal_code
+                                                                           : glm_refractoriness::buesing_2011;
+    return std::make_unique<glm_pyramidal>(p.name(), n, q, init(m.bias(), 0), step_of(m.dt(), grid), seed,
+                                           index);
+  }
   if (p.has_pp_psc_delta()) {
     const auto& m = p.pp_psc_delta();
     pp_psc_delta_parameters q;
@@ -157,7 +174,9 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
 std::unique_ptr<population> make_sharded_population(const config::Population& p, std::uint32_t index,
                                                     time_grid grid, std::uint64_t seed, std::size_t shards) {
   // Readouts are few neurons that their rule trains together: one shard owns them.
-  if (p.has_linear_readout()) return make_population(p, index, grid, seed, 0, p.size());
+  // So are the pyramidal neurons of a dendritic microcircuit, whose rules read them.
+  if (p.has_linear_readout() || p.has_glm_pyramidal())
+    return make_population(p, index, grid, seed, 0, p.size());
   const auto first = slice_boundaries(p.size(), shards);
   std::vector<std::unique_ptr<population>> slices;
   for (std::size_t s = 0; s < shards; ++s)

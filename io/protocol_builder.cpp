@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <stdexcept>
+#include <tuple>
 
 #include "core/random_stream.hpp"
+#include "neurons/glm_pyramidal.hpp"
 #include "neurons/linear_readout.hpp"
 
 namespace spikeq::io {
@@ -182,6 +185,25 @@ void build_protocol(const network_file& file, network& net) {
         }
       proto.learning.emplace_back(name, std::move(series));
     }
+    // Phase settings: the phase's value inside its window, NaN (the own value) outside.
+    std::map<std::pair<std::string, std::string>, std::vector<std::tuple<double, double, double>>>
+        set_windows;
+    for (const auto& phase : p.phase())
+      for (const auto& s : phase.set())
+        set_windows[{s.target(), s.parameter()}].emplace_back(
+            phase.start(), phase.has_stop() ? phase.stop() : p.trial_duration(), s.value());
+    for (auto& [key, list] : set_windows) {
+      std::sort(list.begin(), list.end());
+      step_series series;
+      for (std::uint32_t k = 0; k < trials; ++k)
+        for (const auto& [from, to, value] : list) {
+          const tick_type start = proto.trial_start[k];
+          series.set(start + net.grid.to_ticks(from), value);
+          series.set(start + net.grid.to_ticks(std::min(to, p.trial_duration())),
+                     std::numeric_limits<double>::quiet_NaN());
+        }
+      proto.settings.push_back({key.first, key.second, std::move(series)});
+    }
     for (auto& st : cues)
       for (auto& part : st.parts) net.currents.push_back(std::move(part));
     for (auto& st : outcome_stimuli)
@@ -192,9 +214,22 @@ void build_protocol(const network_file& file, network& net) {
     for (int i = 0; i < ts.times_size(); ++i) s.set(net.grid.to_ticks(ts.times(i)), ts.values(i));
   }
   // Link last: proto.targets no longer moves.
-  for (const auto& [key, index] : series_of)
+  for (const auto& [key, index] : series_of) {
     if (auto* readout = dynamic_cast<linear_readout*>(net.populations[key.first].get()))
       readout->set_target(key.second, &proto.targets[index]);
+    if (auto* pyramidal = dynamic_cast<glm_pyramidal*>(net.populations[key.first].get()))
+      pyramidal->set_target(key.second, &proto.targets[index]);
+  }
+  for (const auto& s : proto.settings) {
+    const int k = net.find_population(s.target);
+    auto* pyramidal =
+        k >= 0 ? dynamic_cast<glm_pyramidal*>(net.populations[static_cast<std::size_t>(k)].get()) : nullptr;
+    if (pyramidal == nullptr) continue;  // a tied projection's (io/weight_tie_builder.cpp)
+    const auto which = s.parameter == "apical_coupling"        ? glm_pyramidal::setting::apical_coupling
+                       : s.parameter == "interneuron_coupling" ? glm_pyramidal::setting::interneuron_coupling
+                                                               : glm_pyramidal::setting::nudging;
+    pyramidal->set_schedule(which, &s.series);
+  }
 }
 
 }  // namespace spikeq::io

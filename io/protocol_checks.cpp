@@ -112,7 +112,11 @@ void check_protocol(config::Network& net, const std::map<std::string, int>& inde
   for (int k = 0; k < net.target_series_size(); ++k) {
     const auto& ts = net.target_series(k);
     const field_path here{{"target_series", k}};
-    const auto* readout = find_readout(net, index, ts.readout(), extend(here, {{"readout"}}), c);
+    // A glm_pyramidal's target series is its nudging target.
+    const auto pyramidal = index.find(ts.readout());
+    const bool nudged = pyramidal != index.end() && net.population(pyramidal->second).has_glm_pyramidal();
+    const auto* readout = nudged ? &net.population(pyramidal->second)
+                                 : find_readout(net, index, ts.readout(), extend(here, {{"readout"}}), c);
     if (readout != nullptr && ts.neuron() >= readout->size())
       c.error(extend(here, {{"neuron"}}), fmt::format("neuron {} is outside readout '{}' (size {})",
                                                       ts.neuron(), ts.readout(), readout->size()));

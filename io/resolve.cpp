@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "io/alignment_checks.hpp"
+#include "io/microcircuit_checks.hpp"
 #include "io/network_checks.hpp"
 #include "io/neuromodulator_checks.hpp"
 #include "io/plasticity_checks.hpp"
@@ -71,6 +72,11 @@ void resolve_population(Population& p, double default_dt) {
     // sal_net.py's AlphaPSP: int(10 tau_syn) steps.
     if (!m.has_psp_length() && m.psp() == config::GlmSampling::ALPHA && m.dt() > 0)
       m.set_psp_length(std::max(1.0, std::floor(10.0 * m.tau_syn() / m.dt() + 1e-9)) * m.dt());
+    if (!m.has_bias()) m.mutable_bias()->set_constant(0.0);
+  } else if (p.has_glm_pyramidal()) {
+    auto& m = *p.mutable_glm_pyramidal();
+    if (!m.has_dt()) m.set_dt(default_dt);
+    if (!m.has_tau_syn()) m.set_tau_syn(m.tau_ref());
     if (!m.has_bias()) m.mutable_bias()->set_constant(0.0);
   } else if (p.has_pp_psc_delta()) {
     auto& m = *p.mutable_pp_psc_delta();
@@ -173,6 +179,7 @@ void resolve_network(network_file& file, const run_overrides& overrides) {
   check_current_sources(net, index, c);
   check_neuromodulators(net, index, c);
   check_protocol(net, index, c);
+  check_microcircuit(net, index, c);
   check_recording(net, index, c);
   check_weight_recordings(net, c);
   check_alignments(net, c);
