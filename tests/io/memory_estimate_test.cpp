@@ -97,7 +97,10 @@ population { name: "huge" size: 99999999 iaf_psc_exp {} }
 projection { name: "dense" source: "huge" target: "huge" fixed_probability { p: 0.1 } weight { constant: 1 } }
 )");
   const auto estimate = estimate_memory(file.network);
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 0.1);
+  // Issue 12: size 99999999 kept validate busy for minutes. The bound is loose so that a
+  // loaded sanitizer build (0.10 s seen under ASan beside a fuzz campaign) does not fail
+  // it, and still far below any per-neuron or per-synapse work at this size.
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
   EXPECT_NEAR(estimate.synapses, 0.1 * 99999999.0 * 99999999.0, 1e6);
   EXPECT_GT(estimate.peak_bytes, 8e15);
   EXPECT_EQ(estimate.dominant, 0);
