@@ -10,11 +10,6 @@ namespace spikeq::io::checks {
 
 namespace {
 
-field_path extend(field_path p, std::initializer_list<field_step> more) {
-  p.insert(p.end(), more.begin(), more.end());
-  return p;
-}
-
 struct built_projection {
   std::string source, target;
 };

@@ -8,11 +8,6 @@ namespace spikeq::io::checks {
 
 namespace {
 
-field_path extend(field_path base, std::initializer_list<field_step> more) {
-  base.insert(base.end(), more.begin(), more.end());
-  return base;
-}
-
 bool trained_by_readout_rule(const config::Network& net, const std::string& readout) {
   return std::any_of(net.projection().begin(), net.projection().end(), [&](const auto& pr) {
     return pr.has_plasticity() && pr.plasticity().has_error_modulated_hebbian() &&

@@ -10,11 +10,6 @@ namespace spikeq::io::checks {
 
 namespace {
 
-field_path extend(field_path base, std::initializer_list<field_step> more) {
-  base.insert(base.end(), more.begin(), more.end());
-  return base;
-}
-
 void check_pyramidal_population(const config::Population& p, const field_path& here, double resolution,
                                 checker& c) {
   const auto& m = p.glm_pyramidal();

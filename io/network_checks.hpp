@@ -28,6 +28,15 @@ class checker {
   std::vector<diagnostic> errors_;
 };
 
+// `base` followed by `more`: the location of a field inside the entry at `base`.
+inline field_path extend(field_path base, std::initializer_list<field_step> more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
+// Spike sources without a membrane (they take no currents).
+bool is_generator(const config::Population& p);
+
 // Whether a time in ms is a whole number of resolution steps.
 bool on_grid(double value_ms, double resolution_ms);
 
@@ -37,7 +46,6 @@ bool on_grid(double value_ms, double resolution_ms);
 void check_populations(config::Network& net, checker& c, std::map<std::string, int>& index);
 void check_projection(config::Network& net, int k, const std::map<std::string, int>& index,
                       std::set<std::string>& names, checker& c);
-void check_current_sources(config::Network& net, const std::map<std::string, int>& index, checker& c);
 void check_recording(config::Network& net, const std::map<std::string, int>& index, checker& c);
 
 }  // namespace spikeq::io::checks

@@ -8,11 +8,6 @@ namespace spikeq::io::checks {
 
 namespace {
 
-field_path extend(field_path base, std::initializer_list<field_step> more) {
-  base.insert(base.end(), more.begin(), more.end());
-  return base;
-}
-
 // The population called `name`, or nullptr after recording an error at `where`.
 const config::Population* find_population(const config::Network& net, const std::map<std::string, int>& index,
                                           const std::string& name, const field_path& where, checker& c) {

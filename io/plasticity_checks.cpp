@@ -16,11 +16,6 @@ using config::Plasticity;
 
 namespace {
 
-field_path extend(field_path p, std::initializer_list<field_step> more) {
-  p.insert(p.end(), more.begin(), more.end());
-  return p;
-}
-
 void check_bounds(double w_min, double w_max, const field_path& here, checker& c) {
   if (!(w_min <= w_max))
     c.error(extend(here, {{"Wmin"}}), fmt::format("Wmin = {} exceeds Wmax = {}", w_min, w_max));
@@ -85,9 +80,10 @@ void check_plasticity(Network& net, int k, checker& c) {
   auto& pl = *pr.mutable_plasticity();
   const field_path here{{"projection", k}, {"plasticity"}};
   if (pl.rule_case() == Plasticity::RULE_NOT_SET) {
-    c.error(here,
-            "plasticity needs a rule (static_synapse, stdp, stdp_triplet, spnet_stdp, dopamine_stdp, rstdp, "
-            "error_modulated_hebbian, feedback_alignment, sal, boltzmann_sleep_hebbian, dendritic_prediction)");
+    c.error(
+        here,
+        "plasticity needs a rule (static_synapse, stdp, stdp_triplet, spnet_stdp, dopamine_stdp, rstdp, "
+        "error_modulated_hebbian, feedback_alignment, sal, boltzmann_sleep_hebbian, dendritic_prediction)");
     return;
   }
   if (pl.delay_convention() == Plasticity::DELAY_CONVENTION_UNSPECIFIED)

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "io/alignment_checks.hpp"
+#include "io/current_source_checks.hpp"
 #include "io/microcircuit_checks.hpp"
 #include "io/network_checks.hpp"
 #include "io/neuromodulator_checks.hpp"

@@ -55,10 +55,9 @@ boltzmann_sleep_hebbian_rule::boltzmann_sleep_hebbian_rule(const boltzmann_sleep
                                                            std::vector<double> coactivation,
                                                            std::vector<double> marginal, bias_access bias,
                                                            std::vector<tick_type> apply_ticks)
-    : p_(p),
+    : weight_owning_rule(table, p.bounds),
+      p_(p),
       ms_per_tick_(ms_per_tick),
-      keeper_(table, p.bounds),
-      w_(table.size()),
       target_(target.begin(), target.end()),
       coactivation_(std::move(coactivation)),
       marginal_(std::move(marginal)),
@@ -78,7 +77,6 @@ boltzmann_sleep_hebbian_rule::boltzmann_sleep_hebbian_rule(const boltzmann_sleep
     throw std::invalid_argument("boltzmann_sleep_hebbian: needs protocol trials to apply its changes at");
   if (!std::is_sorted(apply_ticks_.begin(), apply_ticks_.end()) || apply_ticks_.front() <= 0)
     throw std::invalid_argument("boltzmann_sleep_hebbian: application ticks must be positive and ascending");
-  for (std::uint64_t s = 0; s < w_.size(); ++s) w_[s] = keeper_.initial(s);
   a_hebb_ = p.hebbian_amplitude;
   a_sal_ = p.sal_amplitude;
   if ((!a_hebb_.empty() && a_hebb_.size() != w_.size()) || (!a_sal_.empty() && a_sal_.size() != w_.size()))

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "core/plasticity_rule.hpp"
-#include "plasticity/weight_keeper.hpp"
+#include "plasticity/weight_owning_rule.hpp"
 
 namespace spikeq::plasticity {
 
@@ -59,7 +59,7 @@ boltzmann_statistics exact_boltzmann_statistics(std::span<const double> w, std::
 // Adds to neuron n's bias (population index), clipping to [lo, hi]; returns the new bias.
 using bias_access = std::function<double(neuron_id_type n, double delta, double lo, double hi)>;
 
-class boltzmann_sleep_hebbian_rule final : public plasticity_rule {
+class boltzmann_sleep_hebbian_rule final : public weight_owning_rule {
  public:
   // target[s]: the target neuron of synapse s (population index); coactivation[s]:
   // C*_s; marginal[n]: p*_n for the target population's neurons.
@@ -73,12 +73,6 @@ class boltzmann_sleep_hebbian_rule final : public plasticity_rule {
                        std::span<const std::uint64_t> synapses) override;
   tick_type tick_interval() const override { return tick_interval_; }
   void on_tick(tick_type now, std::span<const std::uint64_t> synapses) override;
-  double weight(std::uint64_t s) const override { return w_[s]; }
-  std::span<const double> weights() const override { return w_; }
-  void set_change_log(weight_change_log* log) override { keeper_.set_log(log); }
-  void set_learning_schedule(const step_series* schedule) override {
-    keeper_.set_learning_schedule(schedule);
-  }
   void state(state_archive& ar) override;
 
   double hebbian_amplitude(std::uint64_t s) const { return a_hebb_.empty() ? 1.0 : a_hebb_[s]; }
@@ -89,8 +83,6 @@ class boltzmann_sleep_hebbian_rule final : public plasticity_rule {
 
   boltzmann_sleep_parameters p_;
   double ms_per_tick_;
-  weight_keeper keeper_;
-  std::vector<double> w_;
   std::vector<neuron_id_type> target_;
   std::vector<double> coactivation_;
   std::vector<double> marginal_;

@@ -8,11 +8,7 @@ dendritic_prediction_rule::dendritic_prediction_rule(double eta, weight_bounds b
                                                      std::span<weight_type> table,
                                                      std::span<const neuron_id_type> target_of,
                                                      const glm_pyramidal& target)
-    : eta_(eta),
-      keeper_(table, bounds),
-      w_(table.begin(), table.end()),
-      target_of_(target_of),
-      target_(target) {}
+    : weight_owning_rule(table, bounds), eta_(eta), target_of_(target_of), target_(target) {}
 
 void dendritic_prediction_rule::on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) {
   if (!keeper_.learning(now)) return;

@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "neurons/glm_pyramidal.hpp"
-#include "plasticity/weight_keeper.hpp"
+#include "plasticity/weight_owning_rule.hpp"
 
 namespace spikeq::plasticity {
 
-class dendritic_prediction_rule final : public plasticity_rule {
+class dendritic_prediction_rule final : public weight_owning_rule {
  public:
   // `target` is the projection's target population; `target_of[s]` synapse s's
   // target neuron (the table's targets).
@@ -28,18 +28,10 @@ class dendritic_prediction_rule final : public plasticity_rule {
 
   void on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) override;
   void on_post_arrival(tick_type, neuron_id_type, std::span<const std::uint64_t>) override {}
-  double weight(std::uint64_t s) const override { return w_[s]; }
-  std::span<const double> weights() const override { return w_; }
-  void set_change_log(weight_change_log* log) override { keeper_.set_log(log); }
-  void set_learning_schedule(const step_series* schedule) override {
-    keeper_.set_learning_schedule(schedule);
-  }
   void state(state_archive& ar) override;
 
  private:
   double eta_;
-  weight_keeper keeper_;
-  std::vector<double> w_;
   std::span<const neuron_id_type> target_of_;
   const glm_pyramidal& target_;
 };

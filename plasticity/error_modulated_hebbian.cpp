@@ -19,15 +19,14 @@ error_modulated_hebbian_rule::error_modulated_hebbian_rule(
     std::span<const neuron_id_type> targets, std::vector<std::uint32_t> sources, std::uint32_t source_count,
     readout_signal& readout, neuron_id_type readout_size, const trial_protocol& protocol,
     std::vector<std::uint32_t> reset_trials)
-    : p_(p),
+    : weight_owning_rule(table, p.bounds),
+      p_(p),
       step_ticks_(static_cast<tick_type>(std::llround(p.step_ms / ms_per_tick))),
       inv_tau_ticks_(ms_per_tick / readout.trace_tau_ms()),
-      keeper_(table, p.bounds),
       targets_(targets),
       sources_(std::move(sources)),
       readout_(readout),
       protocol_(protocol),
-      w_(table.size()),
       r_(table.size(), 0.0),
       r_tick_(table.size(), 0),
       error_(readout_size, 0.0),
@@ -37,7 +36,6 @@ error_modulated_hebbian_rule::error_modulated_hebbian_rule(
   if (step_ticks_ < 1) throw std::invalid_argument("step must be at least one resolution step");
   if (targets_.size() != table.size() || sources_.size() != table.size())
     throw std::invalid_argument("error_modulated_hebbian: one target and source per synapse");
-  for (std::uint64_t s = 0; s < w_.size(); ++s) w_[s] = keeper_.initial(s);
   if (p.mode == readout_learning::offline) pending_.assign(w_.size(), 0.0);
   if (p.mode == readout_learning::rls) {
     map_synapses("rls");

@@ -34,7 +34,7 @@
 #include "core/readout_signal.hpp"
 #include "core/trial_protocol.hpp"
 #include "plasticity/hlop/task_subspace.hpp"
-#include "plasticity/weight_keeper.hpp"
+#include "plasticity/weight_owning_rule.hpp"
 #include "plasticity/weight_snapshot.hpp"
 
 namespace spikeq::plasticity {
@@ -50,7 +50,7 @@ struct error_modulated_hebbian_parameters {
   std::optional<hlop::task_subspace_parameters> hlop;
 };
 
-class error_modulated_hebbian_rule final : public plasticity_rule {
+class error_modulated_hebbian_rule final : public weight_owning_rule {
  public:
   // `targets`/`sources`: the table's target and source of every synapse;
   // `protocol`: gate, trial ends and resets (an empty protocol: gate always 1);
@@ -65,12 +65,6 @@ class error_modulated_hebbian_rule final : public plasticity_rule {
   void on_post_arrival(tick_type, neuron_id_type, std::span<const std::uint64_t>) override {}
   tick_type tick_interval() const override { return step_ticks_; }
   void on_tick(tick_type now, std::span<const std::uint64_t> synapses) override;
-  double weight(std::uint64_t s) const override { return w_[s]; }
-  std::span<const double> weights() const override { return w_; }
-  void set_change_log(weight_change_log* log) override { keeper_.set_log(log); }
-  void set_learning_schedule(const step_series* schedule) override {
-    keeper_.set_learning_schedule(schedule);
-  }
   void state(state_archive& ar) override;
 
   double trace(std::uint64_t s, tick_type now) const;
@@ -91,12 +85,10 @@ class error_modulated_hebbian_rule final : public plasticity_rule {
   error_modulated_hebbian_parameters p_;
   tick_type step_ticks_;
   double inv_tau_ticks_;
-  weight_keeper keeper_;
   std::span<const neuron_id_type> targets_;
   std::vector<std::uint32_t> sources_;
   readout_signal& readout_;
   const trial_protocol& protocol_;
-  std::vector<double> w_;
   std::vector<double> r_;  // presynaptic trace just after the last arrival
   std::vector<tick_type> r_tick_;
   std::vector<double> pending_;  // offline: summed changes of the current trial

@@ -40,16 +40,15 @@ feedback_alignment_rule::feedback_alignment_rule(
     std::span<const neuron_id_type> targets, std::vector<std::uint32_t> sources, std::uint32_t source_count,
     neuron_id_type target_count, const feedback_alignment_layout& layout, readout_signal& readout,
     neuron_id_type readout_size, const trial_protocol& protocol)
-    : p_(p),
+    : weight_owning_rule(table, p.bounds),
+      p_(p),
       step_ticks_(static_cast<tick_type>(std::llround(p.step_ms / ms_per_tick))),
-      keeper_(table, p.bounds),
       targets_(targets),
       sources_(std::move(sources)),
       source_count_(source_count),
       readout_(readout),
       readout_size_(readout_size),
       protocol_(protocol),
-      w_(table.size()),
       shard_of_target_(layout.shard_of_target) {
   if (step_ticks_ < 1) throw std::invalid_argument("step must be at least one resolution step");
   if (targets_.size() != table.size() || sources_.size() != table.size())
@@ -64,7 +63,6 @@ feedback_alignment_rule::feedback_alignment_rule(
         "before the sample after next begins: trials (presentation + blank) must be longer than the "
         "readout's step plus the network's minimum delay");
   readout_.trial_errors().reserve(protocol.trial_start.size(), readout_size);
-  for (std::uint64_t s = 0; s < w_.size(); ++s) w_[s] = keeper_.initial(s);
   for (auto& bank : pre_count_) bank.assign(w_.size(), 0.0);
   for (auto& bank : post_count_) bank.assign(target_count, 0.0);
 

@@ -35,7 +35,7 @@
 #include "core/readout_signal.hpp"
 #include "core/trial_protocol.hpp"
 #include "plasticity/hlop/task_subspace.hpp"
-#include "plasticity/weight_keeper.hpp"
+#include "plasticity/weight_owning_rule.hpp"
 
 namespace spikeq::plasticity {
 
@@ -57,7 +57,7 @@ struct feedback_alignment_layout {
   std::size_t shards = 1;
 };
 
-class feedback_alignment_rule final : public plasticity_rule {
+class feedback_alignment_rule final : public weight_owning_rule {
  public:
   // `targets`/`sources`: the table's target and source of every synapse. With hlop,
   // every (source, target) pair must have exactly one synapse and all one delay.
@@ -72,12 +72,6 @@ class feedback_alignment_rule final : public plasticity_rule {
   void on_post_arrival(tick_type now, neuron_id_type target, std::span<const std::uint64_t>) override;
   tick_type tick_interval() const override { return step_ticks_; }
   void on_tick(tick_type now, std::span<const std::uint64_t> synapses) override;
-  double weight(std::uint64_t s) const override { return w_[s]; }
-  std::span<const double> weights() const override { return w_; }
-  void set_change_log(weight_change_log* log) override { keeper_.set_log(log); }
-  void set_learning_schedule(const step_series* schedule) override {
-    keeper_.set_learning_schedule(schedule);
-  }
   void state(state_archive& ar) override;
 
   // B_ik (hidden neuron i, readout neuron k).
@@ -104,14 +98,12 @@ class feedback_alignment_rule final : public plasticity_rule {
 
   feedback_alignment_parameters p_;
   tick_type step_ticks_;
-  weight_keeper keeper_;
   std::span<const neuron_id_type> targets_;
   std::vector<std::uint32_t> sources_;
   std::uint32_t source_count_;
   readout_signal& readout_;
   neuron_id_type readout_size_;
   const trial_protocol& protocol_;
-  std::vector<double> w_;
   std::vector<double> pre_count_[2];   // per synapse, gate-weighted arrivals, by trial parity
   std::vector<double> post_count_[2];  // per hidden neuron
   std::vector<double> B_;              // hidden × readout

@@ -41,10 +41,9 @@ std::vector<double> noised_amplitudes(double sigma, std::uint64_t seed, std::uin
 
 sal_rule::sal_rule(const sal_parameters& p, double ms_per_tick, std::span<weight_type> table,
                    std::vector<tick_type> apply_ticks, tick_type period_ticks)
-    : p_(p),
+    : weight_owning_rule(table, p.bounds),
+      p_(p),
       ms_per_tick_(ms_per_tick),
-      keeper_(table, p.bounds),
-      w_(table.size()),
       pending_(table.size(), 0.0),
       pre_history_(table.size() * (p.last_spikes + 1), no_spike),
       post_history_(table.size() * (p.last_spikes + 1), no_spike),
@@ -53,7 +52,6 @@ sal_rule::sal_rule(const sal_parameters& p, double ms_per_tick, std::span<weight
   if (p.last_spikes == 0) throw std::invalid_argument("sal: last_spikes must be at least 1");
   if (!(p.tau_causal_ms > 0.0) || !(p.tau_anticausal_ms > 0.0))
     throw std::invalid_argument("sal: the window's time constants must be positive");
-  for (std::uint64_t s = 0; s < w_.size(); ++s) w_[s] = keeper_.initial(s);
   if (!p.amplitude.empty() && p.amplitude.size() != w_.size())
     throw std::invalid_argument("sal: one amplitude per synapse is needed");
   amplitude_ = p.amplitude;

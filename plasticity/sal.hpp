@@ -30,7 +30,7 @@
 #include <span>
 #include <vector>
 
-#include "plasticity/weight_keeper.hpp"
+#include "plasticity/weight_owning_rule.hpp"
 #include "plasticity/weight_snapshot.hpp"
 
 namespace spikeq::plasticity {
@@ -64,7 +64,7 @@ std::vector<double> noised_amplitudes(double sigma, std::uint64_t seed, std::uin
 // K(dt) for dt in ms (exposed for tests and the reference implementation).
 double sal_window(const sal_parameters& p, double dt_ms);
 
-class sal_rule final : public plasticity_rule {
+class sal_rule final : public weight_owning_rule {
  public:
   // `apply_ticks` (accumulated only): ascending ticks at which accumulated changes
   // are applied; `period_ticks` > 0 instead applies them every period. One of the
@@ -77,12 +77,6 @@ class sal_rule final : public plasticity_rule {
                        std::span<const std::uint64_t> synapses) override;
   tick_type tick_interval() const override { return tick_interval_; }
   void on_tick(tick_type now, std::span<const std::uint64_t> synapses) override;
-  double weight(std::uint64_t s) const override { return w_[s]; }
-  std::span<const double> weights() const override { return w_; }
-  void set_change_log(weight_change_log* log) override { keeper_.set_log(log); }
-  void set_learning_schedule(const step_series* schedule) override {
-    keeper_.set_learning_schedule(schedule);
-  }
   void state(state_archive& ar) override;
 
   // The summed window values not yet applied (accumulated mode).
@@ -102,8 +96,6 @@ class sal_rule final : public plasticity_rule {
 
   sal_parameters p_;
   double ms_per_tick_;
-  weight_keeper keeper_;
-  std::vector<double> w_;
   std::vector<double> pending_;
   std::vector<double> amplitude_;  // empty: all 1
   // Per synapse the last k + 1 presynaptic and postsynaptic spikes (frame ticks), oldest first.
