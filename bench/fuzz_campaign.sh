@@ -36,8 +36,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 echo "== phase 1: ${seconds} s or ${runs} runs, ${jobs} job(s), log $lean/campaign.log"
 # Fork mode as in scripts/fuzz.sh: libhdf5's own out-of-memory and timeout reports on
 # damaged files are logged and skipped; crashes and UB in any code stop the run.
-# Every variable-length string is read in a forked child (variable_string_read.cpp),
-# 3 to 13 per seed input, and page faults are what a fork costs on a VM: bind all
+# Variable-length strings are read in a forked child (variable_string_read.cpp), one
+# per open file, and page faults are what a fork costs on a VM: bind all
 # symbols at start (or each child resolves them again) and let glibc's heap use
 # transparent huge pages (fewer faults after each fork). Reports are not symbolized:
 # llvm-symbolizer takes 0.2 s to over 1 s here, and a string-reading child that
