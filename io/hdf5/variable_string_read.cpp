@@ -121,12 +121,27 @@ bool receive_text(int fd, std::string& text) {
   return receive_fully(fd, text.data(), text.size());
 }
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool sanitizer_runtime_maps_memory = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool sanitizer_runtime_maps_memory = true;
+#else
+constexpr bool sanitizer_runtime_maps_memory = false;
+#endif
+#else
+constexpr bool sanitizer_runtime_maps_memory = false;
+#endif
+
 // Bounds the child's address space to what it has plus room for strings as long as
 // the file. A damaged global heap claims a collection of any size, and libhdf5
 // allocates it and zero-fills what lies beyond the end of the file (measured: a third
 // of the recording fuzzer's time went to such memsets and their page faults); over
 // the bound the allocation fails and the read is an error at once.
+// Not under AddressSanitizer or ThreadSanitizer: their runtimes reserve and map
+// memory of their own, and an allocation they cannot make aborts instead of failing.
 void bound_address_space(hid_t file) {
+  if constexpr (sanitizer_runtime_maps_memory) return;
   std::ifstream statm("/proc/self/statm");
   std::uint64_t pages = 0;
   if (!(statm >> pages)) return;
