@@ -31,7 +31,7 @@ std::vector<long> children_of_this_thread() {
 }
 
 std::filesystem::path file_with_strings(const scratch_dir& dir) {
-  const auto path = dir / "strings.h5";
+  auto path = dir / "strings.h5";
   output_file out(path);
   out.set_string_attribute("/", "title", "five strings");
   out.set_string_attribute("/", "unicode", "τ_m = 10 ms");
