@@ -58,6 +58,8 @@ grep -E '^#[0-9]+: cov' "$lean/campaign.log" | tail -1
 exe=$PWD/$lean/fuzz/fuzz_recording
 contained=0
 unreproduced=0
+cut_short=0
+rm -f "$lean/cut_short.txt"
 mkdir -p "$lean/rerun_artifacts"
 for f in "$lean"/artifacts/crash-*; do
   [[ -e $f && $f != *.log ]] || continue
@@ -77,6 +79,12 @@ for f in "$lean"/artifacts/crash-*; do
     }
     END { if (open) print hdf5, "none" }' "$f.rerun.log")
   if [[ -z $reports ]]; then unreproduced=$((unreproduced + 1)); continue; fi
+  # The child's address-space bound (variable_string_read.cpp) can leave UBSan no
+  # memory for its report: no stack to check. Counted apart; locate them with a build
+  # without the bound (2026-12-06: e0315b6's; bench/RESULTS.md, "Fuzzing").
+  if grep -q "internal allocator is out of memory" "$f.rerun.log" && ! grep -qv "^0 none$" <<<"$reports"; then
+    cut_short=$((cut_short + 1)); echo "$f" >>"$lean/cut_short.txt"; continue
+  fi
   while read -r hdf5 offset; do
     where=none
     [[ $offset == none ]] || where=$(llvm-symbolizer --obj="$exe" "$(printf '0x%x' $((offset - 1)))" | head -1)
@@ -88,7 +96,8 @@ for f in "$lean"/artifacts/crash-*; do
   done <<<"$reports"
   contained=$((contained + 1))
 done
-echo "crash- files of string-reading children: $contained inside libhdf5 (contained), $unreproduced not reproduced on re-run"
+echo "crash- files of string-reading children: $contained inside libhdf5 (contained), $unreproduced not reproduced on re-run," \
+  "$cut_short with reports cut short by the address-space bound (inputs pass; listed in $lean/cut_short.txt)"
 echo "timeout-/oom- files (libhdf5, ignored): $(find "$lean/artifacts" -name 'timeout-*' ! -name '*.log' | wc -l)/$(find "$lean/artifacts" -name 'oom-*' ! -name '*.log' | wc -l)"
 
 build "$full" address,undefined
