@@ -28,15 +28,13 @@ hdf5_type_info describe(hid_t type) {
   return info;
 }
 
-// A string read by `read_variable` when it has variable length.
-template <typename ReadVariable>
-std::string read_string_from(hid_t object, hid_t type, bool is_attribute, const std::string& file,
-                             const std::string& path, ReadVariable read_variable) {
+std::string read_string_from(hid_t file_id, hid_t object, hid_t type, bool is_attribute,
+                             const std::string& file, const std::string& path) {
   // One string is read into one buffer: anything but one element would overrun it.
   auto space = checked(is_attribute ? H5Aget_space(object) : H5Dget_space(object), H5Sclose, file, path,
                        "cannot get the dataspace");
   if (H5Sget_simple_extent_npoints(space.get()) != 1) throw hdf5_error(file, path, "not a single string");
-  if (H5Tis_variable_str(type) > 0) return read_variable();
+  if (H5Tis_variable_str(type) > 0) return read_variable_string(file_id, object, is_attribute, file, path);
   auto memory_type = checked(H5Tcopy(H5T_C_S1), H5Tclose, file, path, "cannot create a string type");
   // HDF5 converts no strings between character sets: read in the stored one.
   check(H5Tset_cset(memory_type.get(), H5Tget_cset(type)), file, path, "cannot set a character set");
@@ -138,15 +136,6 @@ hdf5_reader::hdf5_reader(const std::filesystem::path& path, bool swmr) : name_(p
           "cannot bound the metadata read attempts");
   file_ = checked(H5Fopen(name_.c_str(), flags, access.get()), H5Fclose, name_, "",
                   "cannot open as HDF5 (missing, not HDF5, or still being written without SWMR)");
-}
-
-hdf5_reader::~hdf5_reader() = default;
-hdf5_reader::hdf5_reader(hdf5_reader&&) noexcept = default;
-hdf5_reader& hdf5_reader::operator=(hdf5_reader&&) noexcept = default;
-
-variable_string_reader& hdf5_reader::strings() const {
-  if (!strings_) strings_ = std::make_unique<variable_string_reader>(file_.get(), name_);
-  return *strings_;
 }
 
 bool hdf5_reader::exists(const std::string& path) const {
@@ -293,8 +282,7 @@ std::string hdf5_reader::read_string(const std::string& dataset) const {
   auto ds = open_dataset(dataset);
   auto type = checked(H5Dget_type(ds.get()), H5Tclose, name_, dataset, "cannot get the type");
   if (H5Tget_class(type.get()) != H5T_STRING) throw hdf5_error(name_, dataset, "not a string");
-  return read_string_from(ds.get(), type.get(), false, name_, dataset,
-                          [&] { return strings().read(dataset, "", dataset); });
+  return read_string_from(file_.get(), ds.get(), type.get(), false, name_, dataset);
 }
 
 bool hdf5_reader::has_attribute(const std::string& object, const std::string& name) const {
@@ -311,8 +299,7 @@ std::string hdf5_reader::string_attribute(const std::string& object, const std::
   auto attr = open_attribute(object, name);
   auto type = checked(H5Aget_type(attr.get()), H5Tclose, name_, where, "cannot get the type");
   if (H5Tget_class(type.get()) != H5T_STRING) throw hdf5_error(name_, where, "not a string");
-  return read_string_from(attr.get(), type.get(), true, name_, where,
-                          [&] { return strings().read(object, name, where); });
+  return read_string_from(file_.get(), attr.get(), type.get(), true, name_, where);
 }
 
 std::vector<std::uint64_t> hdf5_reader::integer_attribute(const std::string& object,

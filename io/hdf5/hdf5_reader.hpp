@@ -12,7 +12,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,7 +57,6 @@ struct superblock_status {
 superblock_status read_superblock_status(const std::filesystem::path& path) noexcept;
 
 class hdf5_reader;
-class variable_string_reader;
 
 // Opens a recording for reading, quickly also when the file is damaged: plainly, or,
 // when its superblock marks it as being written with SWMR (a run in progress, or
@@ -73,9 +71,6 @@ class hdf5_reader {
   // (at most swmr_read_attempts attempts per metadata read). Throws hdf5_error
   // ("cannot open as HDF5 ...") for a missing or non-HDF5 file.
   explicit hdf5_reader(const std::filesystem::path& path, bool swmr = false);
-  ~hdf5_reader();
-  hdf5_reader(hdf5_reader&&) noexcept;
-  hdf5_reader& operator=(hdf5_reader&&) noexcept;
 
   const std::string& file_name() const { return name_; }
 
@@ -120,7 +115,6 @@ class hdf5_reader {
 
  private:
   hdf5_handle open_dataset(const std::string& dataset) const;
-  variable_string_reader& strings() const;
   hdf5_handle open_attribute(const std::string& object, const std::string& name) const;
   template <typename T>
   std::vector<T> read(const std::string& dataset, hid_t memory_type) const;
@@ -131,8 +125,6 @@ class hdf5_reader {
   std::string name_;
   bool swmr_;
   hdf5_handle file_;
-  // Made at the first variable-length string; destroyed before the file is closed.
-  mutable std::unique_ptr<variable_string_reader> strings_;
 };
 
 }  // namespace spikeq::io
