@@ -70,18 +70,8 @@ void check_current_sources(Network& net, const std::map<std::string, int>& index
     if (cs.name().empty()) cs.set_name("current_source_" + std::to_string(k));
     if (cs.target().empty()) c.error(here, "current source '" + cs.name() + "' has no target");
     std::uint64_t n_targets = 0;
-    for (int t = 0; t < cs.target_size(); ++t) {
-      const auto it = index.find(cs.target(t));
-      if (it == index.end()) {
-        c.error(extend(here, {{"target", t}}), "unknown population '" + cs.target(t) + "'");
-        continue;
-      }
-      const Population& tp = net.population(it->second);
-      if (is_generator(tp))
-        c.error(extend(here, {{"target", t}}),
-                "population '" + tp.name() + "' is a generator and takes no current");
-      n_targets += tp.size();
-    }
+    for (const Population* target : resolve_targets(net, cs.target(), index, here, "takes no current", c))
+      n_targets += target->size();
     for (int i = 0; i < cs.neurons_size(); ++i)
       if (cs.neurons(i) >= n_targets && n_targets > 0)
         c.error(extend(here, {{"neurons", i}}),

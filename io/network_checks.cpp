@@ -74,6 +74,29 @@ bool is_generator(const Population& p) {
          p.has_live_spike_source();
 }
 
+std::vector<const Population*> resolve_targets(const Network& net,
+                                               const google::protobuf::RepeatedPtrField<std::string>& targets,
+                                               const std::map<std::string, int>& index,
+                                               const field_path& here, const std::string& generator_refusal,
+                                               checker& c) {
+  std::vector<const Population*> resolved;
+  for (int t = 0; t < targets.size(); ++t) {
+    const auto it = index.find(targets.Get(t));
+    if (it == index.end()) {
+      c.error(extend(here, {{"target", t}}), "unknown population '" + targets.Get(t) + "'");
+      continue;
+    }
+    const Population& target = net.population(it->second);
+    if (is_generator(target)) {
+      c.error(extend(here, {{"target", t}}),
+              "population '" + target.name() + "' is a generator and " + generator_refusal);
+      continue;
+    }
+    resolved.push_back(&target);
+  }
+  return resolved;
+}
+
 bool on_grid(double value_ms, double resolution_ms) {
   const double ticks = value_ms / resolution_ms;
   return std::abs(ticks - std::nearbyint(ticks)) <= 1e-6 * std::max(1.0, std::abs(ticks));
@@ -216,18 +239,9 @@ void check_projection(Network& net, int k, const std::map<std::string, int>& ind
   if (pr.target().empty()) c.error(here, "projection '" + pr.name() + "' has no target");
   std::uint64_t n_targets = 0;
   bool conductance_target = false;
-  for (int t = 0; t < pr.target_size(); ++t) {
-    const auto it = index.find(pr.target(t));
-    if (it == index.end()) {
-      c.error(extend(here, {{"target", t}}), "unknown population '" + pr.target(t) + "'");
-      continue;
-    }
-    const Population& tp = net.population(it->second);
-    if (is_generator(tp))
-      c.error(extend(here, {{"target", t}}),
-              "population '" + tp.name() + "' is a generator and cannot receive input");
-    conductance_target = conductance_target || tp.has_iaf_cond_exp();
-    n_targets += tp.size();
+  for (const Population* target : resolve_targets(net, pr.target(), index, here, "cannot receive input", c)) {
+    conductance_target = conductance_target || target->has_iaf_cond_exp();
+    n_targets += target->size();
   }
   if (pr.connector_case() == Projection::CONNECTOR_NOT_SET)
     c.error(here, "projection '" + pr.name() +

@@ -37,6 +37,14 @@ inline field_path extend(field_path base, std::initializer_list<field_step> more
 // Spike sources without a membrane (they take no currents).
 bool is_generator(const config::Population& p);
 
+// The populations an entry's repeated `target` field names, in order. An unknown
+// name, or a generator (which "takes no current" or "cannot receive input": what
+// `generator_refusal` says), is an error at that target and is left out.
+std::vector<const config::Population*> resolve_targets(
+    const config::Network& net, const google::protobuf::RepeatedPtrField<std::string>& targets,
+    const std::map<std::string, int>& index, const field_path& here, const std::string& generator_refusal,
+    checker& c);
+
 // Whether a time in ms is a whole number of resolution steps.
 bool on_grid(double value_ms, double resolution_ms);
 
