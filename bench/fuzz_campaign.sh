@@ -28,7 +28,7 @@ build() {  # build dir, sanitizers
 build "$lean" undefined
 
 corpus=$lean/campaign_corpus
-mkdir -p "$corpus" "$lean/artifacts"
+mkdir -p "$corpus" "$lean/artifacts" "$lean/replay_artifacts"
 find fuzz/corpus/recording tests/data -name '*.h5' -size -256k -exec cp -n -t "$corpus" {} + 2>/dev/null || true
 cp -n -t "$corpus" fuzz/regressions/recording/* 2>/dev/null || true
 
