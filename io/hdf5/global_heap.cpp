@@ -15,7 +15,8 @@ namespace {
 // HDF5 File Format Specification, "Global Heap": a collection is "GCOL", version 1,
 // three reserved bytes and the collection's size (a length, header included); then
 // objects, each a 2-byte index, a 2-byte reference count, four reserved bytes, the
-// object's size (a length) and its data padded to a multiple of 8. Index 0 is the
+// object's size (a length) and its data padded to a multiple of 8. libhdf5 pads both
+// headers to a multiple of 8 as well (4-byte lengths: 16 bytes, not 12). Index 0 is the
 // free space, whose size counts its header. All integers are little-endian.
 constexpr std::array<char, 4> collection_signature = {'G', 'C', 'O', 'L'};
 constexpr std::uint64_t heap_alignment = 8;
@@ -79,7 +80,8 @@ std::string read_global_heap_object(const std::filesystem::path& path, const hea
   const std::size_t length_size = layout.length_size;
   if (length_size != 2 && length_size != 4 && length_size != 8)
     throw global_heap_error("unsupported size of lengths " + std::to_string(length_size));
-  const std::uint64_t header_size = 8 + length_size;  // of the collection and of each object
+  // The collection's and each object's header, padded as libhdf5 writes them (H5HG_ALIGN).
+  const std::uint64_t header_size = aligned(8 + length_size);
   const read_only_file file(path);
   const std::uint64_t start = layout.base_address + id.collection_address;
   if (start < id.collection_address || start >= file.size() || file.size() - start < header_size)

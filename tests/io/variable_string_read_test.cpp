@@ -99,6 +99,36 @@ TEST(variable_string_read, a_string_dataset_never_written_reads_as_empty) {
   EXPECT_EQ(hdf5_reader(path).read_string("/unwritten"), "");
 }
 
+// Heap addresses are relative to the base address (after a user block), and lengths
+// may be stored in 4 bytes (H5Pset_sizes): both change where the reader looks.
+TEST(variable_string_read, files_with_a_user_block_or_4_byte_lengths_are_read_right) {
+  const scratch_dir dir("vlen_layouts");
+  struct layout {
+    hsize_t user_block;
+    std::size_t length_size;
+  };
+  for (const layout l : {layout{512, 8}, layout{0, 4}, layout{1024, 4}}) {
+    const auto path =
+        dir / ("layout_" + std::to_string(l.user_block) + "_" + std::to_string(l.length_size) + ".h5");
+    {
+      const hdf5_handle creation(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+      ASSERT_GE(H5Pset_userblock(creation.get(), l.user_block), 0);
+      ASSERT_GE(H5Pset_sizes(creation.get(), 8, l.length_size), 0);
+      const hdf5_handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, creation.get(), H5P_DEFAULT), H5Fclose);
+      ASSERT_TRUE(file.valid());
+      const hdf5_handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+      ASSERT_GE(H5Tset_size(type.get(), H5T_VARIABLE), 0);
+      const hdf5_handle space(H5Screate(H5S_SCALAR), H5Sclose);
+      const hdf5_handle attribute(
+          H5Acreate2(file.get(), "title", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+      const char* value = "after the user block";
+      ASSERT_GE(H5Awrite(attribute.get(), type.get(), &value), 0);
+    }
+    EXPECT_EQ(hdf5_reader(path).string_attribute("/", "title"), "after the user block")
+        << "user block " << l.user_block << ", lengths of " << l.length_size << " bytes";
+  }
+}
+
 // libhdf5 1.10.8 allocates and clears what a damaged collection claims
 // (fuzz/regressions/recording/hdf5-1.10.8-vlen-4GiB-malloc-oom-5dd08a4b.h5); here it
 // is refused before any allocation, at once.
