@@ -31,16 +31,14 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
       if (n >= share.first && n < share.end) current_neurons_[c].push_back(n - share.first);
     current_applies_[c] = !current_neurons_[c].empty();
   }
-  drives_.resize(net.drives.size());
-  for (std::size_t d = 0; d < net.drives.size(); ++d) {
-    const poisson_drive& drive = net.drives[d];
+  drives_.reserve(net.drives.size());
+  for (const poisson_drive& drive : net.drives) {
     const population_share& share = layout.share(drive.target_population, index);
-    drive_part& part = drives_[d];
-    part.cdf = poisson_cdf(drive.mean);
+    std::vector<neuron_id_type> neurons;
+    std::vector<std::uint32_t> entities;
     const auto add = [&](neuron_id_type n) {
-      part.neurons.push_back(n - share.first);
-      part.streams.emplace_back(net.seed, stream_kind::poisson_input, drive.stream_object,
-                                drive.stream_entity_offset + n);
+      neurons.push_back(n - share.first);
+      entities.push_back(drive.stream_entity_offset + n);
     };
     if (drive.neurons.empty()) {
       for (neuron_id_type n = share.first; n < share.end; ++n) add(n);
@@ -48,6 +46,8 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
       for (const neuron_id_type n : drive.neurons)
         if (n >= share.first && n < share.end) add(n);
     }
+    drives_.push_back(
+        {std::move(neurons), poisson_counts(net.seed, drive.stream_object, std::move(entities), drive.mean)});
   }
   noises_.resize(net.noises.size());
   noise_rows_.resize(net.populations.size());

@@ -11,6 +11,7 @@
 #include "core/event_queue.hpp"
 #include "core/kernel_hooks.hpp"
 #include "core/network.hpp"
+#include "core/poisson_counts.hpp"
 #include "core/probe_window.hpp"
 #include "core/pulse_draws.hpp"
 #include "core/random_stream.hpp"
@@ -86,11 +87,10 @@ class shard {
   std::vector<bool> ring_delivery_;
   // Per projection with periodic ticks: the synapses ending on this shard's neurons.
   std::vector<std::vector<std::uint64_t>> tick_synapses_;
-  // Per Poisson drive: the slice's driven neurons (local indices) and their streams.
+  // Per Poisson drive: the slice's driven neurons (local indices) and their counts.
   struct drive_part {
     std::vector<neuron_id_type> neurons;
-    std::vector<random_stream> streams;
-    std::vector<double> cdf;  // of the per-step count
+    poisson_counts counts;
   };
   std::vector<drive_part> drives_;
   // Per noise current source: the slice's driven neurons (local indices), their

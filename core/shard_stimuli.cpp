@@ -36,8 +36,9 @@ void shard::inject_poisson(const event& e) {
   // Branch-free compaction of the neurons that receive input (about a third get
   // none at the microcircuit's rates: a branch on it mispredicts).
   std::size_t kept = 0;
+  const auto counts = part.counts.of(static_cast<std::uint64_t>((e.tick - drive.start) / drive.interval));
   for (std::size_t k = 0; k < n; ++k) {
-    const std::uint32_t count = part.streams[k].poisson(part.cdf);
+    const std::uint32_t count = counts[k];
     local_targets_[kept] = part.neurons[k];
     pulse_weights_[kept] = static_cast<weight_type>(count * drive.weight);
     kept += count != 0;

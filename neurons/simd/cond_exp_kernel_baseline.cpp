@@ -1,5 +1,5 @@
+#include "core/simd/cpu_features.hpp"
 #include "neurons/simd/cond_exp_kernel.hpp"
-#include "neurons/simd/cpu_features.hpp"
 
 #define SPIKEQ_KERNEL_NAME cond_exp_propagate_baseline
 #include "neurons/simd/cond_exp_kernel.inc"

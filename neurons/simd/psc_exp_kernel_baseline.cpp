@@ -1,4 +1,4 @@
-#include "neurons/simd/cpu_features.hpp"
+#include "core/simd/cpu_features.hpp"
 #include "neurons/simd/psc_exp_kernel.hpp"
 
 #define SPIKEQ_KERNEL_NAME psc_exp_propagate_baseline

@@ -6,8 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "core/simd/cpu_features.hpp"
 #include "neurons/simd/cond_exp_kernel.hpp"
-#include "neurons/simd/cpu_features.hpp"
 #include "neurons/simd/exp_approx.hpp"
 #include "neurons/simd/psc_exp_kernel.hpp"
 
