@@ -1,10 +1,25 @@
 #include "neurons/iaf_psc_delta.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "neurons/step_support.hpp"
 
 namespace spikeq {
+
+namespace {
+
+std::uint32_t refractory_ticks(const iaf_psc_delta_parameters& p, const time_grid& grid) {
+  const tick_type ticks = grid.to_ticks(p.t_ref_ms);
+  if (ticks < 0 || ticks > tick_type{UINT32_MAX})
+    throw std::invalid_argument("iaf_psc_delta: t_ref = " + std::to_string(p.t_ref_ms) +
+                                " ms is outside [0, 2^32) resolution steps");
+  return static_cast<std::uint32_t>(ticks);
+}
+
+}  // namespace
 
 iaf_psc_delta::iaf_psc_delta(std::string name, neuron_id_type size, const iaf_psc_delta_parameters& p,
                              const iaf_psc_delta_state_init& init, time_grid grid)
@@ -12,14 +27,20 @@ iaf_psc_delta::iaf_psc_delta(std::string name, neuron_id_type size, const iaf_ps
       p_(p),
       grid_(grid),
       R_MOhm_(p.tau_m_ms / p.C_m_pF),
-      refractory_ticks_(grid.to_ticks(p.t_ref_ms)),
-      V_mV_(init.V_m_mV),
-      last_update_(size, 0),
-      refractory_until_(size, 0),
-      I_stim_pA_(size, 0.0),
-      version_(size, 0) {
+      refractory_ticks_(refractory_ticks(p, grid)),
+      hot_(size),
+      I_stim_pA_(size, 0.0) {
   decay_.resize(tabulated_ticks);
   for (tick_type k = 0; k < tabulated_ticks; ++k) decay_[k] = std::exp(-grid_.to_ms(k) / p_.tau_m_ms);
+  for (neuron_id_type n = 0; n < size; ++n) {
+    hot_[n] = {init.V_m_mV.at(n), 0.0, 0, 0, 0};
+    update_V_inf(n);
+  }
+}
+
+void iaf_psc_delta::update_V_inf(neuron_id_type n) {
+  const double noise = I_noise_pA_.empty() ? 0.0 : I_noise_pA_[n];
+  hot_[n].V_inf_mV = p_.E_L_mV + R_MOhm_ * (p_.I_e_pA + I_stim_pA_[n] + noise);
 }
 
 double iaf_psc_delta::decay(tick_type elapsed) const {
@@ -28,51 +49,64 @@ double iaf_psc_delta::decay(tick_type elapsed) const {
   return std::exp(-grid_.to_ms(elapsed) / p_.tau_m_ms);
 }
 
-double iaf_psc_delta::membrane_potential(neuron_id_type n, tick_type now) const {
-  if (now < refractory_until_[n]) return p_.V_reset_mV;
-  tick_type from = last_update_[n];
-  double V = V_mV_[n];
-  if (from < refractory_until_[n]) {
-    from = refractory_until_[n];
+double iaf_psc_delta::potential(const hot_state& s, tick_type now) const {
+  const tick_type refractory_until = s.refractory_until();
+  if (now < refractory_until) return p_.V_reset_mV;
+  tick_type from = s.last_update;
+  double V = s.V_mV;
+  if (from < refractory_until) {
+    from = refractory_until;
     V = p_.V_reset_mV;
   }
   if (now == from) return V;
-  const double v_inf = V_inf(n);
-  return v_inf + (V - v_inf) * decay(now - from);
+  return s.V_inf_mV + (V - s.V_inf_mV) * decay(now - from);
 }
 
-void iaf_psc_delta::advance(neuron_id_type n, tick_type now) {
-  if (now <= last_update_[n]) return;
-  V_mV_[n] = membrane_potential(n, now);
-  last_update_[n] = now;
+double iaf_psc_delta::membrane_potential(neuron_id_type n, tick_type now) const {
+  return potential(hot_[n], now);
+}
+
+void iaf_psc_delta::advance(hot_state& s, tick_type now) const {
+  if (now <= s.last_update) return;
+  const tick_type refractory_until = s.refractory_until();
+  s.V_mV = potential(s, now);
+  s.refractory_ticks_left = now < refractory_until ? static_cast<std::uint32_t>(refractory_until - now) : 0;
+  s.last_update = now;
 }
 
 void iaf_psc_delta::fire(neuron_id_type n, tick_type now, population_output& out) {
   out.spikes.push_back(n);
-  V_mV_[n] = p_.V_reset_mV;
-  last_update_[n] = now;
-  refractory_until_[n] = now + refractory_ticks_;
+  hot_state& s = hot_[n];
+  s.V_mV = p_.V_reset_mV;
+  s.last_update = now;
+  s.refractory_ticks_left = refractory_ticks_;
 }
 
 void iaf_psc_delta::predict(neuron_id_type n, tick_type now, population_output& out) {
-  ++version_[n];  // whatever was predicted before no longer holds
-  const double v_inf = V_inf(n);
-  if (!(v_inf > p_.V_th_mV)) return;  // relaxes towards a value below threshold
-  const tick_type from = std::max(now, refractory_until_[n]);
-  const double V0 = membrane_potential(n, from);
+  hot_state& s = hot_[n];
+  ++s.version;  // whatever was predicted before no longer holds
+  if (s.V_inf_mV > p_.V_th_mV) schedule_crossing(n, now, out);
+  // otherwise V relaxes towards a value below threshold
+}
+
+void iaf_psc_delta::schedule_crossing(neuron_id_type n, tick_type now, population_output& out) {
+  const hot_state& s = hot_[n];
+  const double v_inf = s.V_inf_mV;
+  const tick_type from = std::max(now, s.refractory_until());
+  const double V0 = potential(s, from);
   // V(s) = v_inf + (V0 - v_inf) e^{-s/tau_m} reaches V_th at s* = tau_m ln((V0 - v_inf) / (V_th - v_inf)).
   const double s_ms = p_.tau_m_ms * std::log((V0 - v_inf) / (p_.V_th_mV - v_inf));
   tick_type t = from + std::max<tick_type>(0, grid_.to_ticks_ceil(std::max(0.0, s_ms)));
   // The spike falls on the first tick with V >= V_th; correct rounding either way.
-  while (t > from && membrane_potential(n, t - 1) >= p_.V_th_mV) --t;
-  while (membrane_potential(n, t) < p_.V_th_mV) ++t;
+  while (t > from && potential(s, t - 1) >= p_.V_th_mV) --t;
+  while (potential(s, t) < p_.V_th_mV) ++t;
   if (t <= now) t = now + 1;  // V(now) < V_th was checked by the caller
-  out.wakeups.push_back({t, n, version_[n]});
+  out.wakeups.push_back({t, n, s.version});
 }
 
 void iaf_psc_delta::start(population_output& out) {
   for (neuron_id_type n = 0; n < size(); ++n) {
-    if (V_mV_[n] >= p_.V_th_mV) {
+    if (hot_[n].V_mV >= p_.V_th_mV) {
       fire(n, 0, out);
     }
     predict(n, 0, out);
@@ -84,14 +118,15 @@ void iaf_psc_delta::receive(tick_type now, receptor_type /*receptor*/,
                             population_output& out) {
   for (std::size_t k = 0; k < targets.size(); ++k) {
     const neuron_id_type n = targets[k];
-    advance(n, now);
-    if (now < refractory_until_[n]) continue;  // NEST discards input while refractory
-    V_mV_[n] += weights[k];
-    if (V_mV_[n] >= p_.V_th_mV) {
+    hot_state& s = hot_[n];
+    advance(s, now);
+    if (s.refractory_ticks_left > 0) continue;  // NEST discards input while refractory
+    s.V_mV += weights[k];
+    if (s.V_mV >= p_.V_th_mV) {
       // Test the threshold after every input of this tick has arrived (a wake-up at
       // the same tick runs after all deliveries): inputs at one tick add up, in any
       // order, as they do within one of NEST's steps.
-      out.wakeups.push_back({now, n, ++version_[n]});
+      out.wakeups.push_back({now, n, ++s.version});
     } else {
       predict(n, now, out);
     }
@@ -99,16 +134,18 @@ void iaf_psc_delta::receive(tick_type now, receptor_type /*receptor*/,
 }
 
 void iaf_psc_delta::wakeup(tick_type now, neuron_id_type n, std::uint32_t version, population_output& out) {
-  if (version != version_[n]) return;  // superseded by later input
-  advance(n, now);
-  if (now >= refractory_until_[n] && V_mV_[n] >= p_.V_th_mV) fire(n, now, out);
+  hot_state& s = hot_[n];
+  if (version != s.version) return;  // superseded by later input
+  advance(s, now);
+  if (s.refractory_ticks_left == 0 && s.V_mV >= p_.V_th_mV) fire(n, now, out);
   predict(n, now, out);
 }
 
 template <typename Change>
 void iaf_psc_delta::change_current(neuron_id_type n, tick_type now, population_output& out, Change change) {
-  advance(n, now);
+  advance(hot_[n], now);
   change(n);
+  update_V_inf(n);
   predict(n, now, out);
 }
 
@@ -136,15 +173,35 @@ void iaf_psc_delta::sample(std::size_t /*variable*/, tick_type now, std::span<co
   for (std::size_t k = 0; k < neurons.size(); ++k) values[k] = membrane_potential(neurons[k], now);
 }
 
+// The archive keeps one array per variable (docs/formats/checkpoint.md), whatever
+// the layout in memory.
 void iaf_psc_delta::state(state_archive& ar) {
+  std::vector<double> V_mV(size());
+  std::vector<tick_type> last_update(size()), refractory_until(size());
+  std::vector<std::uint32_t> version(size());
+  for (neuron_id_type n = 0; n < size(); ++n) {
+    V_mV[n] = hot_[n].V_mV;
+    last_update[n] = hot_[n].last_update;
+    refractory_until[n] = hot_[n].refractory_until();
+    version[n] = hot_[n].version;
+  }
   ar.begin_section("iaf_psc_delta");
   ar.expect(size(), "neurons");
-  state_per_neuron(ar, V_mV_, "neurons");
-  state_per_neuron(ar, last_update_, "neurons");
-  state_per_neuron(ar, refractory_until_, "neurons");
+  state_per_neuron(ar, V_mV, "neurons");
+  state_per_neuron(ar, last_update, "neurons");
+  state_per_neuron(ar, refractory_until, "neurons");
   state_per_neuron(ar, I_stim_pA_, "neurons");
   state_optional_per_neuron(ar, I_noise_pA_, size(), "noise currents");
-  state_per_neuron(ar, version_, "neurons");
+  state_per_neuron(ar, version, "neurons");
+  if (ar.loading()) {
+    for (neuron_id_type n = 0; n < size(); ++n) {
+      const tick_type left = refractory_until[n] - last_update[n];
+      if (left > tick_type{refractory_ticks_}) ar.fail("a neuron is refractory for longer than t_ref");
+      hot_[n] = {V_mV[n], 0.0, last_update[n], static_cast<std::uint32_t>(std::max<tick_type>(0, left)),
+                 version[n]};
+      update_V_inf(n);
+    }
+  }
   ar.end_section();
 }
 

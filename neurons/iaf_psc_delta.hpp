@@ -6,6 +6,7 @@
 // Equations and conventions: docs/models/iaf_psc_delta.md.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "core/population.hpp"
@@ -51,19 +52,31 @@ class iaf_psc_delta final : public population {
   double membrane_potential(neuron_id_type neuron, tick_type now) const;
 
  private:
-  double V_inf(neuron_id_type n) const {
-    const double noise = I_noise_pA_.empty() ? 0.0 : I_noise_pA_[n];
-    return p_.E_L_mV + R_MOhm_ * (p_.I_e_pA + I_stim_pA_[n] + noise);
-  }
+  // What every input reads and writes, kept together: an input goes to one neuron
+  // and touches all of this, so a 32-byte record costs one cache line where one
+  // array per field cost five (bench/RESULTS.md, "iaf_psc_delta: hot state").
+  struct alignas(32) hot_state {
+    double V_mV;
+    double V_inf_mV;  // E_L + R (I_e + I_stim + I_noise): where V relaxes to
+    tick_type last_update;
+    std::uint32_t refractory_ticks_left;  // after last_update
+    std::uint32_t version;                // of the latest threshold prediction
+    tick_type refractory_until() const { return last_update + refractory_ticks_left; }
+  };
+  static_assert(sizeof(hot_state) == 32);
+
+  double potential(const hot_state& s, tick_type now) const;
+  // Brings the state forward to `now` analytically.
+  void advance(hot_state& s, tick_type now) const;
+  void update_V_inf(neuron_id_type n);
   // Advances n to `now`, lets `change` alter its input current and predicts anew.
   template <typename Change>
   void change_current(neuron_id_type n, tick_type now, population_output& out, Change change);
-  // Brings neuron n's state forward to `now` analytically.
-  void advance(neuron_id_type n, tick_type now);
   void fire(neuron_id_type n, tick_type now, population_output& out);
-  // Schedules the next threshold crossing under constant input, if any, and
-  // invalidates earlier predictions.
+  // Invalidates earlier predictions and schedules the next threshold crossing
+  // under constant input, if there is one.
   void predict(neuron_id_type n, tick_type now, population_output& out);
+  void schedule_crossing(neuron_id_type n, tick_type now, population_output& out);
 
   // exp(-elapsed / tau_m): tabulated for short intervals, where inputs keep
   // arriving (profiles showed one exp per input as the model's main cost).
@@ -74,14 +87,11 @@ class iaf_psc_delta final : public population {
   time_grid grid_;
   std::vector<double> decay_;
   double R_MOhm_;  // tau_m / C_m: mV per pA
-  tick_type refractory_ticks_;
-  std::vector<double> V_mV_;
-  std::vector<tick_type> last_update_;
-  std::vector<tick_type> refractory_until_;
+  std::uint32_t refractory_ticks_;
+  std::vector<hot_state> hot_;
   std::vector<double> I_stim_pA_;
   // Noise currents (set_noise_currents), added to I_stim; empty until the first.
   std::vector<double> I_noise_pA_;
-  std::vector<std::uint32_t> version_;
 };
 
 }  // namespace spikeq

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "core/state_archive.hpp"
 #include "tests/neurons/driver.hpp"
 
 namespace spikeq {
@@ -46,7 +47,8 @@ TEST(iaf_psc_delta, inputs_at_one_tick_add_up_before_the_threshold_test_in_any_o
     iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, grid);
     std::vector<testing::timed_input> in{{2000, 0, 20.0f}, {2000, 0, -10.0f, receptor_type::inhibitory}};
     if (!excitation_first) std::swap(in[0], in[1]);
-    EXPECT_TRUE(testing::drive(pop, 5000, in).empty()) << (excitation_first ? "excitation first" : "inhibition first");
+    EXPECT_TRUE(testing::drive(pop, 5000, in).empty())
+        << (excitation_first ? "excitation first" : "inhibition first");
   }
   iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, grid);
   const auto spikes = testing::drive(pop, 5000, {{2000, 0, 20.0f}});
@@ -97,6 +99,57 @@ TEST(iaf_psc_delta, sampling_does_not_change_the_state) {
   pop.sample(0, 1234, id, std::span<double>(&b, 1));
   EXPECT_EQ(a, b);
   EXPECT_NEAR(a, -70.0 + 10.0 * std::exp(-0.1234), 1e-12);
+}
+
+TEST(iaf_psc_delta, state_saved_while_refractory_resumes_the_same_neuron) {
+  // Fires at 1.000 ms (t_ref 2 ms: refractory until 3.000 ms); saved at 1.500 ms,
+  // loaded into a fresh population, both must then agree tick for tick.
+  auto p = defaults();
+  p.I_e_pA = 500.0;  // V_inf = -50 mV, above threshold: a crossing is always predicted
+  iaf_psc_delta original("d", 2, p, {{-70.0, -65.0}}, grid);
+  population_output out;
+  original.start(out);
+  const neuron_id_type first[] = {0};
+  const weight_type kick[] = {30.0f};
+  out.clear();
+  original.receive(1000, receptor_type::excitatory, first, kick, out);
+  ASSERT_EQ(out.wakeups.size(), 1u);
+  const auto wake = out.wakeups[0];
+  out.clear();
+  original.wakeup(1000, 0, wake.version, out);
+  ASSERT_EQ(out.spikes.size(), 1u);
+  out.clear();
+  original.receive(1500, receptor_type::excitatory, first, kick, out);  // discarded: refractory
+  state_archive saved;
+  original.state(saved);
+  state_archive loading(saved.bytes(), "test");
+  iaf_psc_delta resumed("d", 2, p, {{0.0, 0.0}}, grid);
+  resumed.state(loading);
+  EXPECT_TRUE(loading.at_end());
+  for (const tick_type t : {1500, 2999, 3000, 3001, 4500})
+    for (const neuron_id_type n : {0u, 1u})
+      EXPECT_EQ(resumed.membrane_potential(n, t), original.membrane_potential(n, t)) << t << " " << n;
+  EXPECT_EQ(resumed.membrane_potential(0, 2999), p.V_reset_mV);
+  // Input at 2.999 ms is still discarded in both; at 3.000 ms it counts.
+  for (iaf_psc_delta* pop : {&original, &resumed}) {
+    const weight_type small[] = {1.0f};
+    out.clear();
+    pop->receive(2999, receptor_type::excitatory, first, small, out);
+    EXPECT_EQ(pop->membrane_potential(0, 2999), p.V_reset_mV);
+    out.clear();
+    pop->receive(3000, receptor_type::excitatory, first, small, out);
+    EXPECT_EQ(pop->membrane_potential(0, 3000), p.V_reset_mV + 1.0);
+  }
+  state_archive again_original, again_resumed;
+  original.state(again_original);
+  resumed.state(again_resumed);
+  EXPECT_EQ(again_original.bytes(), again_resumed.bytes());
+}
+
+TEST(iaf_psc_delta, refuses_a_refractory_period_beyond_the_tick_counter) {
+  auto p = defaults();
+  p.t_ref_ms = 5e6;  // 5e9 ticks of 1 us: more than 2^32
+  EXPECT_THROW(iaf_psc_delta("d", 1, p, {{-70.0}}, grid), std::invalid_argument);
 }
 
 }  // namespace
