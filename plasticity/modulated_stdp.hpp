@@ -85,10 +85,10 @@ class modulated_stdp_rule final : public plasticity_rule {
   double eligibility(std::uint64_t s) const { return state_[s].c; }
 
  private:
-  // 32 bytes, so that the random accesses of postsynaptic spikes touch one cache
+  // 32 bytes, aligned, so that the random accesses of postsynaptic spikes touch one cache
   // line per synapse. The presynaptic trace is kept at the synapse's last event
   // (not at its last presynaptic spike), so one tick serves both.
-  struct synapse_state {
+  struct alignas(32) synapse_state {
     double w;
     double c;         // eligibility at last()
     double x;         // presynaptic trace at last(), without a spike arriving at last()

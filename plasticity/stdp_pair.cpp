@@ -8,8 +8,8 @@ namespace spikeq::plasticity {
 stdp_pair_rule::stdp_pair_rule(const stdp_pair_parameters& p, double ms_per_tick,
                                std::span<weight_type> table, std::optional<shared_post_side> shared)
     : p_(p),
-      inv_tau_plus_(ms_per_tick / p.tau_plus_ms),
-      inv_tau_minus_(ms_per_tick / p.tau_minus_ms),
+      plus_(ms_per_tick / p.tau_plus_ms),
+      minus_(ms_per_tick / p.tau_minus_ms),
       w_(table, p.bounds),
       state_(table.size(), synapse_state{0.0, 0.0, no_spike, no_spike}) {
   p_.dependence.w_max = p.bounds.w_max;
@@ -51,25 +51,27 @@ void stdp_pair_rule::pre(std::uint64_t s, tick_type now) {
   double y = 0.0;
   switch (p_.pairing) {
     case pairing_scheme::all_to_all:
-      y = trace_at(q_side.y_before, q_side.t_post, now, inv_tau_minus_, trace_update::add_one);
+      y = trace_at(q_side.y_before, q_side.t_post, now, trace_update::add_one,
+                   [this](tick_type n) { return minus_.decay(n); });
       break;
     case pairing_scheme::nearest_symmetric:
     case pairing_scheme::nearest_pre_centered: {
       const tick_type q = latest_before(q_side.t_post, q_side.t_post_previous, now);
-      if (q != no_spike) y = decay(now - q, inv_tau_minus_);
+      if (q != no_spike) y = minus_.decay(now - q);
       break;
     }
     case pairing_scheme::nearest_restricted: {
       // Only if no other presynaptic spike came after that postsynaptic one.
       const tick_type q = latest_before(q_side.t_post, q_side.t_post_previous, now);
-      if (q != no_spike && st.t_pre <= q) y = decay(now - q, inv_tau_minus_);
+      if (q != no_spike && st.t_pre <= q) y = minus_.decay(now - q);
       break;
     }
   }
   if (y > 0.0) st.w = w_.update(s, st.w, p_.dependence.depress(st.w, y), now);
 
   if (p_.pairing == pairing_scheme::all_to_all || p_.pairing == pairing_scheme::nearest_pre_centered)
-    st.x_before = trace_at(st.x_before, st.t_pre, now, inv_tau_plus_, trace_update::add_one);
+    st.x_before = trace_at(st.x_before, st.t_pre, now, trace_update::add_one,
+                           [this](tick_type n) { return plus_.decay(n); });
   st.t_pre_previous = st.t_pre;
   st.t_pre = now;
 }
@@ -81,15 +83,16 @@ double stdp_pair_rule::potentiation_drive(std::uint64_t s, std::uint64_t slot, t
   switch (p_.pairing) {
     case pairing_scheme::all_to_all:
     case pairing_scheme::nearest_pre_centered:
-      return trace_at(st.x_before, st.t_pre, now, inv_tau_plus_, trace_update::add_one);
+      return trace_at(st.x_before, st.t_pre, now, trace_update::add_one,
+                      [this](tick_type n) { return plus_.decay(n); });
     case pairing_scheme::nearest_symmetric: {
       const tick_type p = latest_before(st.t_pre, st.t_pre_previous, now);
-      return p != no_spike ? decay(now - p, inv_tau_plus_) : 0.0;
+      return p != no_spike ? plus_.decay(now - p) : 0.0;
     }
     case pairing_scheme::nearest_restricted: {
       // Only if no other postsynaptic spike came after that presynaptic one.
       const tick_type p = latest_before(st.t_pre, st.t_pre_previous, now);
-      return p != no_spike && post_[slot].t_post <= p ? decay(now - p, inv_tau_plus_) : 0.0;
+      return p != no_spike && post_[slot].t_post <= p ? plus_.decay(now - p) : 0.0;
     }
   }
   return 0.0;
@@ -107,7 +110,8 @@ void stdp_pair_rule::consume_after_post(std::uint64_t s, tick_type now) {
 void stdp_pair_rule::advance_post_side(std::uint64_t slot, tick_type now) {
   post_state& q = post_[slot];
   if (p_.pairing == pairing_scheme::all_to_all)
-    q.y_before = trace_at(q.y_before, q.t_post, now, inv_tau_minus_, trace_update::add_one);
+    q.y_before = trace_at(q.y_before, q.t_post, now, trace_update::add_one,
+                          [this](tick_type n) { return minus_.decay(n); });
   q.t_post_previous = q.t_post;
   q.t_post = now;
 }

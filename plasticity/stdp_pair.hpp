@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "plasticity/decay_table.hpp"
 #include "plasticity/weight_dependence.hpp"
 #include "plasticity/weight_keeper.hpp"
 #include "plasticity/weight_snapshot.hpp"
@@ -63,19 +64,21 @@ class stdp_pair_rule final : public plasticity_rule {
   void advance_post_side(std::uint64_t slot, tick_type now);
 
   stdp_pair_parameters p_;
-  double inv_tau_plus_;   // per tick
-  double inv_tau_minus_;  // per tick
+  // exp(-ticks / tau_plus), exp(-ticks / tau_minus): tables, not a call per synapse.
+  decay_table plus_, minus_;
   weight_keeper w_;
   // One record per synapse, so that a postsynaptic spike, which reaches synapses
   // scattered through the table, touches one record: the weight and the
   // presynaptic trace (x_before: just before the last pre spike; all-to-all and
-  // pre-centred), t_pre_previous only for the nearest schemes.
-  struct synapse_state {
+  // pre-centred), t_pre_previous only for the nearest schemes. Aligned to 32
+  // bytes, so that no record straddles two cache lines.
+  struct alignas(32) synapse_state {
     double w;
     double x_before;
     tick_type t_pre;
     tick_type t_pre_previous;
   };
+  static_assert(sizeof(synapse_state) == 32);
   // The postsynaptic side, per target neuron (shared_post_side) or per synapse.
   struct post_state {
     double y_before;  // all-to-all

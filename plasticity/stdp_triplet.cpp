@@ -57,10 +57,10 @@ stdp_triplet_rule::stdp_triplet_rule(const stdp_triplet_parameters& p, double ms
                                      std::span<weight_type> table)
     : p_(p),
       update_(p.nearest ? trace_update::set_to_one : trace_update::add_one),
-      inv_tau_plus_(ms_per_tick / p.tau_plus_ms),
-      inv_tau_x_(ms_per_tick / p.tau_x_ms),
-      inv_tau_minus_(ms_per_tick / p.tau_minus_ms),
-      inv_tau_y_(ms_per_tick / p.tau_y_ms),
+      plus_decay_(ms_per_tick / p.tau_plus_ms),
+      x_decay_(ms_per_tick / p.tau_x_ms),
+      minus_decay_(ms_per_tick / p.tau_minus_ms),
+      y_decay_(ms_per_tick / p.tau_y_ms),
       w_(table, p.bounds),
       state_(table.size(), synapse_state{0.0, 0.0, 0.0, 0.0, 0.0, no_spike, no_spike}) {
   for (std::uint64_t s = 0; s < state_.size(); ++s) state_[s].w = w_.initial(s);
@@ -69,10 +69,13 @@ stdp_triplet_rule::stdp_triplet_rule(const stdp_triplet_parameters& p, double ms
 void stdp_triplet_rule::on_pre_arrival(tick_type now, std::uint64_t first, std::uint64_t last) {
   for (std::uint64_t s = first; s < last; ++s) {
     synapse_state& st = state_[s];
-    const double o1 = trace_at(st.o1_before, st.t_post, now, inv_tau_minus_, update_);
-    const double r2 = trace_at(st.r2_before, st.t_pre, now, inv_tau_x_, update_);
+    const double o1 = trace_at(st.o1_before, st.t_post, now, update_,
+                               [this](tick_type n) { return minus_decay_.decay(n); });
+    const double r2 =
+        trace_at(st.r2_before, st.t_pre, now, update_, [this](tick_type n) { return x_decay_.decay(n); });
     if (o1 > 0.0) st.w = w_.update(s, st.w, st.w - o1 * (p_.A2_minus + p_.A3_minus * r2), now);
-    st.r1_before = trace_at(st.r1_before, st.t_pre, now, inv_tau_plus_, update_);
+    st.r1_before =
+        trace_at(st.r1_before, st.t_pre, now, update_, [this](tick_type n) { return plus_decay_.decay(n); });
     st.r2_before = r2;
     st.t_pre = now;
     w_.sync(s, st.w);
@@ -86,10 +89,13 @@ void stdp_triplet_rule::on_post_arrival(tick_type now, neuron_id_type /*target*/
     if (k + ahead < synapses.size()) __builtin_prefetch(&state_[synapses[k + ahead]], 1);
     const std::uint64_t s = synapses[k];
     synapse_state& st = state_[s];
-    const double r1 = trace_at(st.r1_before, st.t_pre, now, inv_tau_plus_, update_);
-    const double o2 = trace_at(st.o2_before, st.t_post, now, inv_tau_y_, update_);
+    const double r1 =
+        trace_at(st.r1_before, st.t_pre, now, update_, [this](tick_type n) { return plus_decay_.decay(n); });
+    const double o2 =
+        trace_at(st.o2_before, st.t_post, now, update_, [this](tick_type n) { return y_decay_.decay(n); });
     if (r1 > 0.0) st.w = w_.update(s, st.w, st.w + r1 * (p_.A2_plus + p_.A3_plus * o2), now);
-    st.o1_before = trace_at(st.o1_before, st.t_post, now, inv_tau_minus_, update_);
+    st.o1_before = trace_at(st.o1_before, st.t_post, now, update_,
+                            [this](tick_type n) { return minus_decay_.decay(n); });
     st.o2_before = o2;
     st.t_post = now;
   }

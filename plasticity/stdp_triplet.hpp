@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "plasticity/decay_table.hpp"
 #include "plasticity/trace.hpp"
 #include "plasticity/weight_keeper.hpp"
 #include "plasticity/weight_snapshot.hpp"
@@ -55,7 +56,8 @@ class stdp_triplet_rule final : public plasticity_rule {
  private:
   stdp_triplet_parameters p_;
   trace_update update_;
-  double inv_tau_plus_, inv_tau_x_, inv_tau_minus_, inv_tau_y_;  // per tick
+  // exp(-ticks / tau) of the four detectors: tables, not a call per synapse.
+  decay_table plus_decay_, x_decay_, minus_decay_, y_decay_;
   weight_keeper w_;
   // One record per synapse: the weight and the detectors, each stored as its value
   // just before its side's last spike.
