@@ -23,12 +23,6 @@ constexpr std::uint64_t heap_alignment = 8;
 // An index is 16 bits: a collection holds at most 65535 objects and its free space.
 constexpr std::uint32_t most_objects = 65536;
 
-std::uint64_t little_endian(const unsigned char* bytes, std::size_t count) {
-  std::uint64_t value = 0;
-  for (std::size_t i = count; i-- > 0;) value = (value << 8) | bytes[i];
-  return value;
-}
-
 std::uint64_t aligned(std::uint64_t size) {
   return (size + heap_alignment - 1) / heap_alignment * heap_alignment;
 }
@@ -109,6 +103,7 @@ std::string read_global_heap_object(const std::filesystem::path& path, const hea
       offset += size;
       continue;
     }
+    // Both tests: aligned(size) wraps to a small number for sizes near 2^64.
     if (size > room - header_size || aligned(size) > room - header_size)
       throw global_heap_error("object " + std::to_string(index) + " of " + at(id.collection_address) +
                               " runs past the collection's end");

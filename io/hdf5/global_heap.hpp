@@ -28,6 +28,14 @@ struct heap_file_layout {
   std::size_t length_size = 8;     // bytes of a stored length ("size of lengths")
 };
 
+// The unsigned integer stored in `count` (<= 8) bytes, least significant first, as
+// HDF5 stores every number in its file format.
+inline std::uint64_t little_endian(const unsigned char* bytes, std::size_t count) {
+  std::uint64_t value = 0;
+  for (std::size_t i = count; i-- > 0;) value = (value << 8) | bytes[i];
+  return value;
+}
+
 // Why a heap object cannot be read; the caller adds the file and the dataset.
 class global_heap_error : public std::runtime_error {
  public:

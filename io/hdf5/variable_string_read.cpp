@@ -79,12 +79,6 @@ void register_descriptor_conversion(const std::string& file_name, const std::str
   if (!registered) throw hdf5_error(file_name, where, "cannot register the string descriptor conversion");
 }
 
-std::uint64_t little_endian(const unsigned char* bytes, std::size_t count) {
-  std::uint64_t value = 0;
-  for (std::size_t i = count; i-- > 0;) value = (value << 8) | bytes[i];
-  return value;
-}
-
 heap_file_layout layout_of(hid_t file, const std::string& file_name, const std::string& where,
                            std::size_t address_size) {
   auto creation =
