@@ -143,7 +143,7 @@ class random_stream {
   std::uint64_t next_u64() {
     if (buffered_ == 0) refill();
     --buffered_;
-    const auto pair = static_cast<std::size_t>(2 * buffered_);
+    const auto pair = 2 * static_cast<std::size_t>(buffered_);
     const std::uint64_t hi = block_.v[pair + 1];
     const std::uint64_t lo = block_.v[pair];
     return (hi << 32) | lo;

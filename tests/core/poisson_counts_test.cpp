@@ -47,8 +47,8 @@ TEST(philox_kernel, integer_poisson_head_matches_the_stream_comparison) {
   for (int j = 0; j < 8; ++j) thresholds[j] = static_cast<std::uint64_t>(std::ceil(cdf[j] * 0x1.0p53));
   // Bits whose uniform lies exactly on, just below and just above each cdf entry.
   std::vector<std::uint64_t> bits;
-  for (int j = 0; j < 8; ++j)
-    for (const std::int64_t delta : {-1, 0, 1}) bits.push_back((thresholds[j] + delta) << 11);
+  for (const std::uint64_t threshold : thresholds)
+    for (const std::int64_t delta : {-1, 0, 1}) bits.push_back((threshold + delta) << 11);
   bits.push_back(0);
   bits.push_back(~std::uint64_t{0});
   std::vector<std::uint32_t> counts(bits.size());
@@ -83,7 +83,7 @@ void expect_same_as_streams(double mean, std::uint64_t seed, std::uint32_t objec
     }
   }
   // And they are Poisson: the sample mean within 5 standard errors of `mean`.
-  const double n = static_cast<double>(neurons * steps);
+  const auto n = static_cast<double>(neurons * steps);
   EXPECT_NEAR(static_cast<double>(total) / n, mean, 5 * std::sqrt(mean / n));
 }
 
