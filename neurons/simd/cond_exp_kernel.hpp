@@ -1,5 +1,5 @@
-// The vectorised inner loop of iaf_cond_exp, compiled for the baseline and for AVX2
-// and chosen at run time like psc_exp_kernel.hpp (identical bits either way).
+// The vectorised inner loop of iaf_cond_exp, compiled for the baseline, AVX2 and
+// AVX-512 and chosen at run time like psc_exp_kernel.hpp (identical bits every way).
 #pragma once
 
 #include <cstddef>
@@ -24,5 +24,7 @@ void cond_exp_propagate_baseline(std::size_t, cond_exp_propagator, double*, doub
                                  const double*);
 void cond_exp_propagate_avx2(std::size_t, cond_exp_propagator, double*, double*, double*, const double*,
                              const double*);
+void cond_exp_propagate_avx512(std::size_t, cond_exp_propagator, double*, double*, double*, const double*,
+                               const double*);
 
 }  // namespace spikeq::simd

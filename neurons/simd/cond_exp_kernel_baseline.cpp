@@ -7,6 +7,7 @@
 namespace spikeq::simd {
 
 cond_exp_propagate_function select_cond_exp_propagate() {
+  if (cpu_has_avx512()) return &cond_exp_propagate_avx512;
   return cpu_has_avx2() ? &cond_exp_propagate_avx2 : &cond_exp_propagate_baseline;
 }
 

@@ -1,5 +1,5 @@
-// The vectorised inner loop of iaf_psc_exp, compiled twice (baseline x86-64 and
-// AVX2) and chosen once at run time from what the CPU supports. Both builds use
+// The vectorised inner loop of iaf_psc_exp, compiled three times (baseline x86-64,
+// AVX2 and AVX-512) and chosen once at run time from what the CPU supports. Both builds use
 // the same operations in the same order with contraction into FMA disabled, so
 // they produce identical bits: the choice never changes a result.
 #pragma once
@@ -28,5 +28,7 @@ void psc_exp_propagate_baseline(std::size_t, psc_exp_propagator, double*, double
                                 const double*);
 void psc_exp_propagate_avx2(std::size_t, psc_exp_propagator, double*, double*, double*, const double*,
                             const double*);
+void psc_exp_propagate_avx512(std::size_t, psc_exp_propagator, double*, double*, double*, const double*,
+                              const double*);
 
 }  // namespace spikeq::simd

@@ -7,6 +7,7 @@
 namespace spikeq::simd {
 
 psc_exp_propagate_function select_psc_exp_propagate() {
+  if (cpu_has_avx512()) return &psc_exp_propagate_avx512;
   return cpu_has_avx2() ? &psc_exp_propagate_avx2 : &psc_exp_propagate_baseline;
 }
 

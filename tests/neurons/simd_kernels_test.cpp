@@ -1,4 +1,4 @@
-// The wide (AVX2) and baseline builds of each neuron kernel give identical bits,
+// The wide (AVX2, AVX-512) and baseline builds of each neuron kernel give identical bits,
 // and the portable exp they use is accurate.
 #include <gtest/gtest.h>
 
@@ -39,41 +39,54 @@ TEST(exp_approx, within_one_ulp_of_libm_for_nonpositive_arguments) {
 }
 
 TEST(simd_kernels, psc_exp_builds_agree_bit_for_bit) {
-  if (!cpu_has_avx2()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
+  std::vector<psc_exp_propagate_function> wide;
+  if (cpu_has_avx2()) wide.push_back(&psc_exp_propagate_avx2);
+  if (cpu_has_avx512()) wide.push_back(&psc_exp_propagate_avx512);
+  if (wide.empty()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
   const std::size_t n = 1003;  // not a multiple of the vector width
   const psc_exp_propagator c{0.99, 0.00037, 0.00041, 0.0004, 0.95, 0.97, 12.5};
-  auto V = random_values(n, -20, 20, 1), I_ex = random_values(n, 0, 500, 2),
-       I_in = random_values(n, -800, 0, 3);
+  const auto V0 = random_values(n, -20, 20, 1), I_ex0 = random_values(n, 0, 500, 2),
+             I_in0 = random_values(n, -800, 0, 3);
   const auto I_stim = random_values(n, -100, 100, 4), I_noise = random_values(n, -50, 50, 5);
-  auto V2 = V, I_ex2 = I_ex, I_in2 = I_in;
-  for (int step = 0; step < 50; ++step) {
-    // Every combination of injected and noise currents.
-    const double* stim = step % 2 != 0 ? I_stim.data() : nullptr;
-    const double* noise = step % 4 >= 2 ? I_noise.data() : nullptr;
-    psc_exp_propagate_baseline(n, c, V.data(), I_ex.data(), I_in.data(), stim, noise);
-    psc_exp_propagate_avx2(n, c, V2.data(), I_ex2.data(), I_in2.data(), stim, noise);
+  for (const auto build : wide) {
+    auto V = V0, I_ex = I_ex0, I_in = I_in0;
+    auto V2 = V0, I_ex2 = I_ex0, I_in2 = I_in0;
+    for (int step = 0; step < 50; ++step) {
+      // Every combination of injected and noise currents.
+      const double* stim = step % 2 != 0 ? I_stim.data() : nullptr;
+      const double* noise = step % 4 >= 2 ? I_noise.data() : nullptr;
+      psc_exp_propagate_baseline(n, c, V.data(), I_ex.data(), I_in.data(), stim, noise);
+      build(n, c, V2.data(), I_ex2.data(), I_in2.data(), stim, noise);
+    }
+    EXPECT_EQ(V, V2);
+    EXPECT_EQ(I_ex, I_ex2);
+    EXPECT_EQ(I_in, I_in2);
   }
-  EXPECT_EQ(V, V2);
-  EXPECT_EQ(I_ex, I_ex2);
-  EXPECT_EQ(I_in, I_in2);
 }
 
 TEST(simd_kernels, cond_exp_builds_agree_bit_for_bit) {
-  if (!cpu_has_avx2()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
+  std::vector<cond_exp_propagate_function> wide;
+  if (cpu_has_avx2()) wide.push_back(&cond_exp_propagate_avx2);
+  if (cpu_has_avx512()) wide.push_back(&cond_exp_propagate_avx512);
+  if (wide.empty()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
   const std::size_t n = 1003;
   const cond_exp_propagator c{10.0, -600.0, 0.0, -80.0, 3.0, 0.0005, 0.99, 0.995, 0.98, 0.99};
-  auto V = random_values(n, -80, -50, 1), ge = random_values(n, 0, 60, 2), gi = random_values(n, 0, 300, 3);
+  const auto V0 = random_values(n, -80, -50, 1), ge0 = random_values(n, 0, 60, 2),
+             gi0 = random_values(n, 0, 300, 3);
   const auto I_stim = random_values(n, -100, 100, 4), I_noise = random_values(n, -50, 50, 5);
-  auto V2 = V, ge2 = ge, gi2 = gi;
-  for (int step = 0; step < 50; ++step) {
-    const double* stim = step % 2 != 0 ? I_stim.data() : nullptr;
-    const double* noise = step % 4 >= 2 ? I_noise.data() : nullptr;
-    cond_exp_propagate_baseline(n, c, V.data(), ge.data(), gi.data(), stim, noise);
-    cond_exp_propagate_avx2(n, c, V2.data(), ge2.data(), gi2.data(), stim, noise);
+  for (const auto build : wide) {
+    auto V = V0, ge = ge0, gi = gi0;
+    auto V2 = V0, ge2 = ge0, gi2 = gi0;
+    for (int step = 0; step < 50; ++step) {
+      const double* stim = step % 2 != 0 ? I_stim.data() : nullptr;
+      const double* noise = step % 4 >= 2 ? I_noise.data() : nullptr;
+      cond_exp_propagate_baseline(n, c, V.data(), ge.data(), gi.data(), stim, noise);
+      build(n, c, V2.data(), ge2.data(), gi2.data(), stim, noise);
+    }
+    EXPECT_EQ(V, V2);
+    EXPECT_EQ(ge, ge2);
+    EXPECT_EQ(gi, gi2);
   }
-  EXPECT_EQ(V, V2);
-  EXPECT_EQ(ge, ge2);
-  EXPECT_EQ(gi, gi2);
 }
 
 }  // namespace
