@@ -1,8 +1,8 @@
 // Philox4x32-10 for many counters at once, and Poisson counts from its draws: the counter-based generator of
 // random_stream (Salmon et al. 2011, as Random123 defines it), for streams that
 // advance in lockstep and differ only in counter word 1 (the entity). Written as a
-// plain loop the compiler vectorises; compiled twice (baseline x86-64 and AVX2) and
-// chosen at run time. Integer arithmetic only: both builds give the same bits.
+// plain loop the compiler vectorises; compiled three times (baseline x86-64, AVX2,
+// AVX-512) and chosen at run time. Integer arithmetic only: both builds give the same bits.
 #pragma once
 
 #include <cstddef>
@@ -41,5 +41,8 @@ void philox_blocks_avx2(std::size_t, philox_shared_words, const std::uint32_t*, 
 
 void poisson_head_counts_baseline(std::size_t, const std::uint64_t*, const std::uint64_t*, std::uint32_t*);
 void poisson_head_counts_avx2(std::size_t, const std::uint64_t*, const std::uint64_t*, std::uint32_t*);
+void philox_blocks_avx512(std::size_t, philox_shared_words, const std::uint32_t*, std::uint64_t*,
+                          std::uint64_t*);
+void poisson_head_counts_avx512(std::size_t, const std::uint64_t*, const std::uint64_t*, std::uint32_t*);
 
 }  // namespace spikeq::simd

@@ -7,10 +7,12 @@
 namespace spikeq::simd {
 
 philox_blocks_function select_philox_blocks() {
+  if (cpu_has_avx512()) return &philox_blocks_avx512;
   return cpu_has_avx2() ? &philox_blocks_avx2 : &philox_blocks_baseline;
 }
 
 poisson_head_counts_function select_poisson_head_counts() {
+  if (cpu_has_avx512()) return &poisson_head_counts_avx512;
   return cpu_has_avx2() ? &poisson_head_counts_avx2 : &poisson_head_counts_baseline;
 }
 

@@ -1,7 +1,7 @@
 // poisson_counts draws for a whole Poisson drive at once what each neuron's own
 // random_stream would give step by step, in any order of steps (a resumed run starts
 // anywhere); the vectorised Philox and the integer Poisson head agree with Random123
-// and with random_stream::poisson in both builds.
+// and with random_stream::poisson in every build.
 #include "core/poisson_counts.hpp"
 
 #include <Random123/philox.h>
@@ -22,13 +22,14 @@ std::vector<std::uint32_t> entities(std::uint32_t first, std::size_t n) {
   return e;
 }
 
-// Random123's Philox4x32-10 is the reference for both kernel builds.
-TEST(philox_kernel, both_builds_match_random123) {
+// Random123's Philox4x32-10 is the reference for every kernel build.
+TEST(philox_kernel, every_build_matches_random123) {
   const simd::philox_shared_words shared{0x12345678u, 0x9abcdef0u, (8u << 24) ^ 3u, 0xffffffffu, 7u};
   const auto word1 = entities(4000000000u, 37);  // odd length: the vector loops' remainders too
   std::vector<std::uint64_t> first(word1.size()), second(word1.size());
   std::vector<simd::philox_blocks_function> builds{&simd::philox_blocks_baseline};
   if (simd::cpu_has_avx2()) builds.push_back(&simd::philox_blocks_avx2);
+  if (simd::cpu_has_avx512()) builds.push_back(&simd::philox_blocks_avx512);
   for (const auto build : builds) {
     build(word1.size(), shared, word1.data(), first.data(), second.data());
     for (std::size_t i = 0; i < word1.size(); ++i) {
@@ -54,6 +55,7 @@ TEST(philox_kernel, integer_poisson_head_matches_the_stream_comparison) {
   std::vector<std::uint32_t> counts(bits.size());
   std::vector<simd::poisson_head_counts_function> builds{&simd::poisson_head_counts_baseline};
   if (simd::cpu_has_avx2()) builds.push_back(&simd::poisson_head_counts_avx2);
+  if (simd::cpu_has_avx512()) builds.push_back(&simd::poisson_head_counts_avx512);
   for (const auto build : builds) {
     build(bits.size(), bits.data(), thresholds, counts.data());
     for (std::size_t i = 0; i < bits.size(); ++i) {
