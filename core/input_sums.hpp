@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "core/simd/input_sums_kernel.hpp"
 #include "core/state_archive.hpp"
 #include "core/types.hpp"
 
@@ -56,7 +57,8 @@ class input_sums {
       in[n] = 0.0;
     };
     if (dense_) {
-      for (std::size_t n = 0; n < sums_[0].size(); ++n) apply(n);
+      static const simd::apply_sums_function apply_all = simd::select_apply_sums();
+      apply_all(sums_[0].size(), excitatory.data(), inhibitory.data(), ex, in);
     } else {
       for (const neuron_id_type n : touched_) apply(n);
     }
