@@ -1,6 +1,8 @@
 #include "neurons/iaf_psc_exp.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "neurons/assign_values.hpp"
 #include "neurons/iaf_propagator.hpp"
@@ -19,7 +21,10 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
       I_ex_pA_(init.I_syn_ex_pA),
       I_in_pA_(init.I_syn_in_pA),
       I_stim_pA_(size, 0.0),
-      refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))) {
+      refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))),
+      crossing_blocks_(size / simd::psc_exp_block + 1) {
+  // The threshold test relies on it (step): a clamped neuron never crosses.
+  if (!(p.V_reset_mV < p.V_th_mV)) throw std::invalid_argument("iaf_psc_exp: V_reset must be below V_th");
   pending_.resize(size);
   const double h = grid.to_ms(step_ticks);
   P11_ex_ = std::exp(-h / p.tau_syn_ex_ms);
@@ -36,20 +41,28 @@ void iaf_psc_exp::step(tick_type now, population_output& out) {
   const double reset = p_.V_reset_mV - p_.E_L_mV;
   // 1. Free propagation of V over the step with the currents at its start, then the
   //    currents decay: NEST's order.
+  //    The kernel also lists the blocks of neurons in which V reached the threshold.
+  const double threshold = p_.V_th_mV - p_.E_L_mV;
   const simd::psc_exp_propagator c{P22_, P21_ex_, P21_in_, P20_, P11_ex_, P11_in_, p_.I_e_pA};
-  propagate_(n, c, V_rel_mV_.data(), I_ex_pA_.data(), I_in_pA_.data(),
-             has_stimulus_ ? I_stim_pA_.data() : nullptr, I_noise_pA_.empty() ? nullptr : I_noise_pA_.data());
+  const std::size_t crossings = propagate_(
+      n, c, V_rel_mV_.data(), I_ex_pA_.data(), I_in_pA_.data(), has_stimulus_ ? I_stim_pA_.data() : nullptr,
+      I_noise_pA_.empty() ? nullptr : I_noise_pA_.data(), threshold, crossing_blocks_.data());
   // 2. Refractory neurons stay at V_reset (NEST rounds t_ref to whole steps).
   refractory_.clamp(V_rel_mV_, reset);
   // 3. Input that arrived during the step makes the currents jump at its end.
   pending_.apply_and_clear(I_ex_pA_, I_in_pA_);
   ring_.drain(static_cast<std::uint64_t>(now / step_ticks_), I_ex_pA_, I_in_pA_);
-  // 4. Threshold.
-  for_each_above(V_rel_mV_, p_.V_th_mV - p_.E_L_mV, [&](std::size_t k) {
-    V_rel_mV_[k] = reset;
-    refractory_.start(static_cast<neuron_id_type>(k));
-    out.spikes.push_back(static_cast<neuron_id_type>(k));
-  });
+  // 4. Threshold. Clamped neurons sit at V_reset, below V_th, so only the listed
+  //    blocks can hold a neuron at or above it now.
+  for (std::size_t b = 0; b < crossings; ++b) {
+    const std::size_t first = crossing_blocks_[b] * simd::psc_exp_block;
+    for (std::size_t k = first; k < std::min(n, first + simd::psc_exp_block); ++k) {
+      if (!(V_rel_mV_[k] >= threshold)) continue;
+      V_rel_mV_[k] = reset;
+      refractory_.start(static_cast<neuron_id_type>(k));
+      out.spikes.push_back(static_cast<neuron_id_type>(k));
+    }
+  }
 }
 
 void iaf_psc_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<const neuron_id_type> targets,

@@ -34,6 +34,7 @@ struct iaf_psc_exp_state_init {
 class iaf_psc_exp final : public population {
  public:
   // REQUIRES: step_ticks >= 1; parameters validated (tau > 0, C_m > 0, t_ref >= 0).
+  // Throws std::invalid_argument unless V_reset < V_th.
   iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_exp_parameters& p,
               const iaf_psc_exp_state_init& init, time_grid grid, tick_type step_ticks);
 
@@ -66,6 +67,8 @@ class iaf_psc_exp final : public population {
   // Noise currents (set_noise_currents), added to I_stim; empty until the first.
   std::vector<double> I_noise_pA_;
   refractory_list refractory_;
+  // The step's blocks of neurons with a threshold crossing (propagate_ writes them).
+  std::vector<std::uint32_t> crossing_blocks_;
   // Static input added ahead of time, by step.
   input_ring ring_;
   // Input buffer: synaptic input that arrived during the current step.

@@ -43,24 +43,59 @@ TEST(simd_kernels, psc_exp_builds_agree_bit_for_bit) {
   if (cpu_has_avx2()) wide.push_back(&psc_exp_propagate_avx2);
   if (cpu_has_avx512()) wide.push_back(&psc_exp_propagate_avx512);
   if (wide.empty()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
-  const std::size_t n = 1003;  // not a multiple of the vector width
+  const std::size_t n = 4103;  // not a multiple of the vector width; beyond two chunks of the step
   const psc_exp_propagator c{0.99, 0.00037, 0.00041, 0.0004, 0.95, 0.97, 12.5};
+  const double threshold = 15.0;  // some neurons of the random start are above it
   const auto V0 = random_values(n, -20, 20, 1), I_ex0 = random_values(n, 0, 500, 2),
              I_in0 = random_values(n, -800, 0, 3);
   const auto I_stim = random_values(n, -100, 100, 4), I_noise = random_values(n, -50, 50, 5);
   for (const auto build : wide) {
     auto V = V0, I_ex = I_ex0, I_in = I_in0;
     auto V2 = V0, I_ex2 = I_ex0, I_in2 = I_in0;
+    std::vector<std::uint32_t> blocks(n / psc_exp_block + 1), blocks2(blocks.size());
     for (int step = 0; step < 50; ++step) {
       // Every combination of injected and noise currents.
       const double* stim = step % 2 != 0 ? I_stim.data() : nullptr;
       const double* noise = step % 4 >= 2 ? I_noise.data() : nullptr;
-      psc_exp_propagate_baseline(n, c, V.data(), I_ex.data(), I_in.data(), stim, noise);
-      build(n, c, V2.data(), I_ex2.data(), I_in2.data(), stim, noise);
+      const std::size_t found = psc_exp_propagate_baseline(n, c, V.data(), I_ex.data(), I_in.data(), stim,
+                                                           noise, threshold, blocks.data());
+      const std::size_t found2 =
+          build(n, c, V2.data(), I_ex2.data(), I_in2.data(), stim, noise, threshold, blocks2.data());
+      ASSERT_EQ(found, found2);
+      blocks.resize(found);
+      blocks2.resize(found2);
+      EXPECT_EQ(blocks, blocks2);
+      blocks.resize(n / psc_exp_block + 1);
+      blocks2.resize(blocks.size());
     }
     EXPECT_EQ(V, V2);
     EXPECT_EQ(I_ex, I_ex2);
     EXPECT_EQ(I_in, I_in2);
+  }
+}
+
+// The listed blocks are exactly those holding a neuron at or above the threshold,
+// the last (partial) block included; a NaN never counts as a crossing.
+TEST(simd_kernels, psc_exp_lists_exactly_the_blocks_with_a_crossing) {
+  const psc_exp_propagator identity{1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0};  // V unchanged
+  constexpr std::size_t b = psc_exp_block;
+  const std::size_t n = b * 40 + 3;  // beyond the first chunk of the step
+  std::vector<double> V(n, 0.0), I_ex(n, 0.0), I_in(n, 0.0);
+  V[b + 1] = 1.0;               // block 1, exactly at the threshold
+  V[b + 2] = 2.0;               // block 1 again: listed once
+  V[3 * b + 7] = std::nan("");  // block 3: NaN is not a crossing
+  V[4 * b] = 0.999999;          // block 4: just below
+  V[33 * b + 5] = 3.0;          // block 33, in the second chunk
+  V[n - 1] = 5.0;               // block 40, the partial one
+  std::vector<psc_exp_propagate_function> builds{&psc_exp_propagate_baseline};
+  if (cpu_has_avx2()) builds.push_back(&psc_exp_propagate_avx2);
+  if (cpu_has_avx512()) builds.push_back(&psc_exp_propagate_avx512);
+  for (const auto build : builds) {
+    std::vector<std::uint32_t> blocks(n / psc_exp_block + 1);
+    const std::size_t found =
+        build(n, identity, V.data(), I_ex.data(), I_in.data(), nullptr, nullptr, 1.0, blocks.data());
+    blocks.resize(found);
+    EXPECT_EQ(blocks, (std::vector<std::uint32_t>{1, 33, 40}));
   }
 }
 
