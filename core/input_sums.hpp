@@ -5,6 +5,8 @@
 // more than an eighth are touched (the microcircuit: most neurons every step).
 #pragma once
 
+#include <bit>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -20,16 +22,13 @@ class input_sums {
     sums_[0].assign(neurons, 0.0);
     sums_[1].assign(neurons, 0.0);
     touched_.clear();
+    listed_ = 0;
     dense_ = false;
     dense_adds_ = 0;
   }
 
   void add(receptor_type receptor, neuron_id_type n, double w) {
-    double& sum = sums_[static_cast<std::size_t>(receptor)][n];
-    // A neuron is listed when its sums may be non-zero; listing one twice (its sum
-    // returned to 0) only adds zeros later.
-    if (!dense_ && sum == 0.0) note(n);
-    sum += w;
+    add(receptor, std::span<const neuron_id_type>(&n, 1), std::span<const double>(&w, 1), 0);
   }
   template <class Weight>
   void add(receptor_type receptor, std::span<const neuron_id_type> targets, std::span<const Weight> weights,
@@ -40,7 +39,21 @@ class input_sums {
       dense_adds_ += targets.size();
       return;
     }
-    for (std::size_t k = 0; k < targets.size(); ++k) add(receptor, targets[k] - offset, weights[k]);
+    // A neuron is listed when its sum may be non-zero: every input writes its target
+    // to the list's end and advances the end if the sum was zero (branch-free; which
+    // inputs find a zero is unpredictable). Listing one twice (its sum returned to 0)
+    // only adds zeros later.
+    if (touched_.size() < listed_ + targets.size()) touched_.resize(listed_ + targets.size());
+    neuron_id_type* list = touched_.data();
+    std::size_t listed = listed_;
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+      const neuron_id_type n = targets[k] - offset;
+      list[listed] = n;
+      listed += sum[n] == 0.0 ? 1 : 0;
+      sum[n] += weights[k];
+    }
+    listed_ = listed;
+    if (listed_ * 8 > sums_[0].size()) dense_ = true;
   }
 
   // Adds the sums to the two variables and clears them. A zero sum is not added:
@@ -50,19 +63,19 @@ class input_sums {
   void apply_and_clear(std::span<double> excitatory, std::span<double> inhibitory) {
     double* ex = sums_[0].data();
     double* in = sums_[1].data();
-    const auto apply = [&](std::size_t n) {
-      excitatory[n] = ex[n] != 0.0 ? excitatory[n] + ex[n] : excitatory[n];
-      inhibitory[n] = in[n] != 0.0 ? inhibitory[n] + in[n] : inhibitory[n];
-      ex[n] = 0.0;
-      in[n] = 0.0;
-    };
     if (dense_) {
       static const simd::apply_sums_function apply_all = simd::select_apply_sums();
       apply_all(sums_[0].size(), excitatory.data(), inhibitory.data(), ex, in);
     } else {
-      for (const neuron_id_type n : touched_) apply(n);
+      for (std::size_t k = 0; k < listed_; ++k) {
+        const neuron_id_type n = touched_[k];
+        excitatory[n] = add_unless_zero(excitatory[n], ex[n]);
+        inhibitory[n] = add_unless_zero(inhibitory[n], in[n]);
+        ex[n] = 0.0;
+        in[n] = 0.0;
+      }
     }
-    touched_.clear();
+    listed_ = 0;
     // The next step starts in the mode this one ended in, unless it was dense with
     // few inputs: inputs arrive at similar rates from step to step.
     dense_ = dense_ && dense_adds_ * 16 > sums_[0].size();
@@ -73,24 +86,35 @@ class input_sums {
     ar.expect(sums_[0].size(), "neurons of an input slot");
     ar.block(sums_[0]);
     ar.block(sums_[1]);
-    ar.block(touched_);
+    std::vector<neuron_id_type> listed(touched_.begin(),
+                                       touched_.begin() + static_cast<std::ptrdiff_t>(listed_));
+    ar.block(listed);
     ar.value(dense_);
     std::uint64_t adds = dense_adds_;
     ar.value(adds);
     dense_adds_ = static_cast<std::size_t>(adds);
     if (sums_[0].size() != sums_[1].size()) ar.fail("input slot sums of different lengths");
-    for (const neuron_id_type n : touched_)
+    for (const neuron_id_type n : listed)
       if (n >= sums_[0].size()) ar.fail("an input slot lists a neuron out of range");
+    if (!ar.saving()) {
+      touched_ = std::move(listed);
+      listed_ = touched_.size();
+    }
   }
 
  private:
-  void note(neuron_id_type n) {
-    touched_.push_back(n);
-    if (touched_.size() * 8 > sums_[0].size()) dense_ = true;
+  // variable + sum, or variable itself when sum is zero; branch-free (the sparse
+  // pass's neurons mostly have input on one receptor only, in no pattern).
+  static double add_unless_zero(double variable, double sum) {
+    const std::uint64_t keep = sum != 0.0 ? ~std::uint64_t{0} : 0;
+    return std::bit_cast<double>((std::bit_cast<std::uint64_t>(variable + sum) & keep) |
+                                 (std::bit_cast<std::uint64_t>(variable) & ~keep));
   }
 
   std::vector<double> sums_[2];  // excitatory, inhibitory
+  // touched_[0, listed_): the neurons whose sums may be non-zero (sparse pass).
   std::vector<neuron_id_type> touched_;
+  std::size_t listed_ = 0;
   bool dense_ = false;
   std::size_t dense_adds_ = 0;
 };

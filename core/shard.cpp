@@ -77,7 +77,7 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
   }
   // Static projections onto time-stepped slices with an input ring; each ring
   // holds enough steps for the longest delay onto it plus a window.
-  ring_delivery_.assign(net.projections.size(), false);
+  via_ring_.assign(net.projections.size(), false);
   std::vector<tick_type> ring_reach(net.populations.size(), 0);
   for (std::size_t p = 0; p < net.projections.size(); ++p) {
     const projection& proj = net.projections[p];
@@ -87,7 +87,7 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
                              std::to_string(proj.synapses.shards) + " shards, the kernel runs " +
                              std::to_string(layout.shard_count()));
     if (proj.rule || slice == nullptr || slice->step_ticks() <= 0 || slice->step_input() == nullptr) continue;
-    ring_delivery_[p] = true;
+    via_ring_[p] = true;
     for (const tick_type d : proj.synapses.block_delay)
       ring_reach[proj.target_population] = std::max(ring_reach[proj.target_population], d);
   }
@@ -165,8 +165,8 @@ void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
       const population_share& share = layout_.share(proj.target_population, index_);
       if (share.empty()) continue;
       const synapse_table& table = proj.synapses;
-      if (ring_delivery_[p]) {
-        add_to_ring(spike, proj, share);
+      if (via_ring_[p]) {
+        list_ring_blocks(spike, proj, share);
         continue;
       }
       const auto shard = static_cast<std::uint32_t>(index_);
@@ -175,9 +175,11 @@ void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
         schedule(event::delivery(spike.tick + table.block_delay[b], source, p, b));
     }
   }
+  ring_blocks_.add_all();
 }
 
-void shard::add_to_ring(const emitted_spike& spike, const projection& proj, const population_share& share) {
+void shard::list_ring_blocks(const emitted_spike& spike, const projection& proj,
+                             const population_share& share) {
   const synapse_table& table = proj.synapses;
   input_ring& ring = *share.slice->step_input();
   const tick_type step = share.slice->step_ticks();
@@ -188,9 +190,8 @@ void shard::add_to_ring(const emitted_spike& spike, const projection& proj, cons
     // Input arriving at tick t belongs to the step (T - dt, T] with T the first
     // step end at or after t, as a delivery event at t would.
     const std::uint64_t first = table.block_first_synapse[b], last = table.block_first_synapse[b + 1];
-    ring.slot(static_cast<std::uint64_t>((arrival + step - 1) / step))
-        .add(proj.receptor, std::span<const neuron_id_type>(table.target.data() + first, last - first),
-             std::span<const weight_type>(table.weight.data() + first, last - first), share.first);
+    ring_blocks_.list(table, first, last, proj.receptor, share.first,
+                      ring.slot(static_cast<std::uint64_t>((arrival + step - 1) / step)));
     if (arrival <= t_stop_) stats_.synaptic_events += last - first;
   }
 }

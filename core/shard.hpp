@@ -15,6 +15,7 @@
 #include "core/probe_window.hpp"
 #include "core/pulse_draws.hpp"
 #include "core/random_stream.hpp"
+#include "core/ring_delivery.hpp"
 #include "core/shard_layout.hpp"
 #include "core/spike_exchange.hpp"
 #include "core/state_archive.hpp"
@@ -63,7 +64,7 @@ class shard {
   void notify_post_spikes(std::uint32_t projection_index, tick_type now);
   void schedule(const event& e);
   void schedule_samples_from(tick_type boundary);
-  void add_to_ring(const emitted_spike& spike, const projection& proj, const population_share& share);
+  void list_ring_blocks(const emitted_spike& spike, const projection& proj, const population_share& share);
 
   std::size_t index_;
   network& net_;
@@ -84,7 +85,8 @@ class shard {
   std::vector<std::size_t> live_currents_scheduled_;  // per schedule: entries queued so far
   // Per projection: delivered at the exchange into the target slice's input ring
   // (static synapses onto a time-stepped model that has one) rather than by events.
-  std::vector<bool> ring_delivery_;
+  std::vector<bool> via_ring_;
+  ring_delivery ring_blocks_;
   // Per projection with periodic ticks: the synapses ending on this shard's neurons.
   std::vector<std::vector<std::uint64_t>> tick_synapses_;
   // Per Poisson drive: the slice's driven neurons (local indices) and their counts.
