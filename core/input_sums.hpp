@@ -34,23 +34,28 @@ class input_sums {
   void add(receptor_type receptor, std::span<const neuron_id_type> targets, std::span<const Weight> weights,
            neuron_id_type offset) {
     double* sum = sums_[static_cast<std::size_t>(receptor)].data();
+    const std::size_t n = targets.size();
     if (dense_) {
-      for (std::size_t k = 0; k < targets.size(); ++k) sum[targets[k] - offset] += weights[k];
-      dense_adds_ += targets.size();
+      for (std::size_t k = 0; k < n; ++k) {
+        if (k + prefetch_ahead < n) __builtin_prefetch(sum + (targets[k + prefetch_ahead] - offset), 1);
+        sum[targets[k] - offset] += weights[k];
+      }
+      dense_adds_ += n;
       return;
     }
     // A neuron is listed when its sum may be non-zero: every input writes its target
     // to the list's end and advances the end if the sum was zero (branch-free; which
     // inputs find a zero is unpredictable). Listing one twice (its sum returned to 0)
     // only adds zeros later.
-    if (touched_.size() < listed_ + targets.size()) touched_.resize(listed_ + targets.size());
+    if (touched_.size() < listed_ + n) touched_.resize(listed_ + n);
     neuron_id_type* list = touched_.data();
     std::size_t listed = listed_;
-    for (std::size_t k = 0; k < targets.size(); ++k) {
-      const neuron_id_type n = targets[k] - offset;
-      list[listed] = n;
-      listed += sum[n] == 0.0 ? 1 : 0;
-      sum[n] += weights[k];
+    for (std::size_t k = 0; k < n; ++k) {
+      if (k + prefetch_ahead < n) __builtin_prefetch(sum + (targets[k + prefetch_ahead] - offset), 1);
+      const neuron_id_type target = targets[k] - offset;
+      list[listed] = target;
+      listed += sum[target] == 0.0 ? 1 : 0;
+      sum[target] += weights[k];
     }
     listed_ = listed;
     if (listed_ * 8 > sums_[0].size()) dense_ = true;
@@ -68,6 +73,13 @@ class input_sums {
       apply_all(sums_[0].size(), excitatory.data(), inhibitory.data(), ex, in);
     } else {
       for (std::size_t k = 0; k < listed_; ++k) {
+        if (k + prefetch_ahead < listed_) {
+          const neuron_id_type ahead = touched_[k + prefetch_ahead];
+          __builtin_prefetch(&excitatory[ahead], 1);
+          __builtin_prefetch(&inhibitory[ahead], 1);
+          __builtin_prefetch(ex + ahead, 1);
+          __builtin_prefetch(in + ahead, 1);
+        }
         const neuron_id_type n = touched_[k];
         excitatory[n] = add_unless_zero(excitatory[n], ex[n]);
         inhibitory[n] = add_unless_zero(inhibitory[n], in[n]);
@@ -103,6 +115,11 @@ class input_sums {
   }
 
  private:
+  // Inputs land on neurons in no useful order; once a population outgrows the caches
+  // every one is a miss, and the loops run ahead of them by this many (bench/RESULTS.md,
+  // CUBA growth).
+  static constexpr std::size_t prefetch_ahead = 8;
+
   // variable + sum, or variable itself when sum is zero; branch-free (the sparse
   // pass's neurons mostly have input on one receptor only, in no pattern).
   static double add_unless_zero(double variable, double sum) {
