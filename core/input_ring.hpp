@@ -33,6 +33,41 @@ class input_ring {
   // The input of step `step_index` (the step ending at step_index * step length).
   input_sums& slot(std::uint64_t step_index) { return slots_[step_index % slots_.size()]; }
 
+  // The slots of arrivals in non-decreasing order, found without a division per
+  // arrival (a spike's blocks come sorted by delay; microcircuit blocks hold one or
+  // two synapses, so per-block work counts).
+  class cursor {
+   public:
+    // The slot of the step absorbing input that arrives at `arrival`.
+    // REQUIRES: arrival >= the previous call's (or the first arrival's).
+    input_sums& slot_for(tick_type arrival) {
+      while (step_end_ < arrival) {
+        step_end_ += step_ticks_;
+        if (++position_ == slots_.size()) position_ = 0;
+      }
+      return slots_[position_];
+    }
+
+   private:
+    friend class input_ring;
+    cursor(std::vector<input_sums>& slots, tick_type step_ticks, tick_type first_arrival)
+        : slots_(slots), step_ticks_(step_ticks) {
+      // Input arriving at tick t belongs to the step (T - dt, T] with T the first step
+      // end at or after t, as a delivery event at t would.
+      const auto step_index = static_cast<std::uint64_t>((first_arrival + step_ticks - 1) / step_ticks);
+      step_end_ = static_cast<tick_type>(step_index) * step_ticks;
+      position_ = step_index % slots.size();
+    }
+    std::vector<input_sums>& slots_;
+    tick_type step_ticks_;
+    tick_type step_end_;
+    std::size_t position_;
+  };
+  // REQUIRES: used(); first_arrival >= 0.
+  cursor cursor_from(tick_type first_arrival, tick_type step_ticks) {
+    return cursor(slots_, step_ticks, first_arrival);
+  }
+
   // Adds step `step_index`'s sums to the two variables and clears them.
   void drain(std::uint64_t step_index, std::span<double> excitatory, std::span<double> inhibitory) {
     if (slots_.empty()) return;

@@ -158,7 +158,13 @@ void shard::start(tick_type t_stop) {
 }
 
 void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
-  for (const emitted_spike& spike : spikes) {
+  for (std::size_t k = 0; k < spikes.size(); ++k) {
+    // Each spike starts at unpredictable places in its projections' tables: fetch
+    // the block range of the spike 4 ahead and the first block of the one 2 ahead
+    // while this one is delivered.
+    if (k + 4 < spikes.size()) prefetch_blocks_of(spikes[k + 4], false);
+    if (k + 2 < spikes.size()) prefetch_blocks_of(spikes[k + 2], true);
+    const emitted_spike& spike = spikes[k];
     const global_neuron_id_type source = net_.first_global_id[spike.population] + spike.neuron;
     for (const std::uint32_t p : net_.outgoing[spike.population]) {
       const projection& proj = net_.projections[p];
@@ -178,20 +184,35 @@ void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
   ring_blocks_.add_all();
 }
 
+void shard::prefetch_blocks_of(const emitted_spike& spike, bool first_block) const {
+  const auto shard = static_cast<std::uint32_t>(index_);
+  for (const std::uint32_t p : net_.outgoing[spike.population]) {
+    const synapse_table& table = net_.projections[p].synapses;
+    const std::size_t range = std::size_t{spike.neuron} * table.shards + shard;
+    if (!first_block) {
+      __builtin_prefetch(table.source_first_block.data() + range);
+      continue;
+    }
+    const std::uint32_t b = table.source_first_block[range];
+    __builtin_prefetch(table.block_delay.data() + b);
+    __builtin_prefetch(table.block_first_synapse.data() + b);
+  }
+}
+
 void shard::list_ring_blocks(const emitted_spike& spike, const projection& proj,
                              const population_share& share) {
   const synapse_table& table = proj.synapses;
-  input_ring& ring = *share.slice->step_input();
-  const tick_type step = share.slice->step_ticks();
   const auto shard = static_cast<std::uint32_t>(index_);
-  for (std::uint32_t b = table.first_block(spike.neuron, shard); b < table.end_block(spike.neuron, shard);
-       ++b) {
+  const std::uint32_t first_block = table.first_block(spike.neuron, shard);
+  const std::uint32_t end_block = table.end_block(spike.neuron, shard);
+  if (first_block == end_block) return;
+  // A source's blocks on one shard are sorted by delay (core/synapse_table.hpp).
+  input_ring::cursor slots = share.slice->step_input()->cursor_from(
+      spike.tick + table.block_delay[first_block], share.slice->step_ticks());
+  for (std::uint32_t b = first_block; b < end_block; ++b) {
     const tick_type arrival = spike.tick + table.block_delay[b];
-    // Input arriving at tick t belongs to the step (T - dt, T] with T the first
-    // step end at or after t, as a delivery event at t would.
     const std::uint64_t first = table.block_first_synapse[b], last = table.block_first_synapse[b + 1];
-    ring_blocks_.list(table, first, last, proj.receptor, share.first,
-                      ring.slot(static_cast<std::uint64_t>((arrival + step - 1) / step)));
+    ring_blocks_.list(table, first, last, proj.receptor, share.first, slots.slot_for(arrival));
     if (arrival <= t_stop_) stats_.synaptic_events += last - first;
   }
 }

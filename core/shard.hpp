@@ -64,6 +64,7 @@ class shard {
   void notify_post_spikes(std::uint32_t projection_index, tick_type now);
   void schedule(const event& e);
   void schedule_samples_from(tick_type boundary);
+  void prefetch_blocks_of(const emitted_spike& spike, bool first_block) const;
   void list_ring_blocks(const emitted_spike& spike, const projection& proj, const population_share& share);
 
   std::size_t index_;

@@ -1,7 +1,7 @@
-// The per-step input sums (core/input_sums.hpp) and the two-pass ring delivery
-// (core/ring_delivery.hpp): whichever pass a step takes (sparse list or dense
-// sweep), and however its inputs were batched, every variable receives the sum of
-// its inputs in arrival order, added once, and a zero sum leaves it untouched.
+// The per-step input sums (core/input_sums.hpp), the ring's slot cursor
+// (core/input_ring.hpp) and the two-pass ring delivery (core/ring_delivery.hpp): whichever pass a step takes
+// (sparse list or dense sweep), and however its inputs were batched, every variable receives the sum of its
+// inputs in arrival order, added once, and a zero sum leaves it untouched.
 #include "core/input_sums.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 #include <random>
 #include <vector>
 
+#include "core/input_ring.hpp"
 #include "core/ring_delivery.hpp"
 #include "core/state_archive.hpp"
 #include "core/synapse_table.hpp"
@@ -171,6 +172,28 @@ TEST(ring_delivery, listed_blocks_add_as_direct_adds_would) {
   std::vector<double> ex(neurons, 0.0), in(neurons, 0.0);
   listed[0].apply_and_clear(ex, in);
   EXPECT_EQ(ex, std::vector<double>(neurons, 0.0));
+}
+
+// The cursor finds, for non-decreasing arrivals, the slot that input_ring::slot
+// gives for the step ending at the first multiple of the step at or after each
+// arrival: across step boundaries, several arrivals in one step, and wrapping round.
+TEST(input_ring, cursor_finds_the_slot_of_each_arrival_without_dividing) {
+  for (const tick_type step : {tick_type{1}, tick_type{100}}) {
+    input_ring ring;
+    ring.resize(4, 7);
+    std::mt19937 rng(static_cast<unsigned>(step));
+    std::uniform_int_distribution<tick_type> gap(0, 3 * step);
+    for (const tick_type start : {tick_type{1}, step, 5 * step + 1, 1000 * step - 1}) {
+      tick_type arrival = start;
+      input_ring::cursor cursor = ring.cursor_from(arrival, step);
+      for (int k = 0; k < 200; ++k) {
+        const auto step_index = static_cast<std::uint64_t>((arrival + step - 1) / step);
+        EXPECT_EQ(&cursor.slot_for(arrival), &ring.slot(step_index))
+            << "step " << step << ", arrival " << arrival;
+        arrival += gap(rng);
+      }
+    }
+  }
 }
 
 }  // namespace
