@@ -7,15 +7,15 @@ namespace spikeq {
 
 namespace {
 
-// Far enough ahead for a memory access to complete while the blocks between run
-// (a CUBA block is 80 synapses); measured: bench/RESULTS.md.
-constexpr std::size_t prefetch_blocks_ahead = 4;
-// Longer blocks stream: the hardware prefetcher follows them after the first lines.
+// Far enough ahead for a memory access to complete while the runs between are
+// added (a CUBA run is one block of 80 synapses); measured: bench/RESULTS.md.
+constexpr std::size_t prefetch_runs_ahead = 4;
+// Longer runs stream: the hardware prefetcher follows them after the first lines.
 constexpr std::size_t prefetch_lines_at_most = 8;
 constexpr std::size_t cache_line_bytes = 64;
 
 template <class T>
-void prefetch_run(const T* first, std::size_t count) {
+void prefetch_range(const T* first, std::size_t count) {
   const auto* bytes = reinterpret_cast<const char*>(first);
   const std::size_t size = count * sizeof(T);
   const std::size_t lines =
@@ -26,22 +26,28 @@ void prefetch_run(const T* first, std::size_t count) {
 }  // namespace
 
 void ring_delivery::add_all() {
-  const std::size_t n = blocks_.size();
-  for (std::size_t k = 0; k < std::min(n, prefetch_blocks_ahead); ++k) {
-    prefetch_run(blocks_[k].targets, blocks_[k].size);
-    prefetch_run(blocks_[k].weights, blocks_[k].size);
-  }
+  const std::size_t n = runs_.size();
+  const auto prefetch = [&](const listed_run& r) {
+    prefetch_range(r.table->target.data() + r.first_synapse, r.end_synapse - r.first_synapse);
+    prefetch_range(r.table->weight.data() + r.first_synapse, r.end_synapse - r.first_synapse);
+  };
+  for (std::size_t k = 0; k < std::min(n, prefetch_runs_ahead); ++k) prefetch(runs_[k]);
   for (std::size_t k = 0; k < n; ++k) {
-    if (k + prefetch_blocks_ahead < n) {
-      const listed_block& ahead = blocks_[k + prefetch_blocks_ahead];
-      prefetch_run(ahead.targets, ahead.size);
-      prefetch_run(ahead.weights, ahead.size);
+    if (k + prefetch_runs_ahead < n) prefetch(runs_[k + prefetch_runs_ahead]);
+    const listed_run& r = runs_[k];
+    const synapse_table& table = *r.table;
+    const neuron_id_type* targets = table.target.data();
+    const weight_type* weights = table.weight.data();
+    input_ring::cursor slots =
+        r.ring->cursor_from(r.spike_tick + table.block_delay[r.first_block], r.step_ticks);
+    for (std::uint32_t b = r.first_block; b < r.end_block; ++b) {
+      const std::uint64_t first = table.block_first_synapse[b], last = table.block_first_synapse[b + 1];
+      slots.slot_for(r.spike_tick + table.block_delay[b])
+          .add(r.receptor, std::span<const neuron_id_type>(targets + first, last - first),
+               std::span<const weight_type>(weights + first, last - first), r.offset);
     }
-    const listed_block& b = blocks_[k];
-    b.slot->add(b.receptor, std::span<const neuron_id_type>(b.targets, b.size),
-                std::span<const weight_type>(b.weights, b.size), b.offset);
   }
-  blocks_.clear();
+  runs_.clear();
 }
 
 }  // namespace spikeq

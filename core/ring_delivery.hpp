@@ -1,16 +1,19 @@
 // The static input of one window's exchanged spikes, added into the target slices'
-// input rings (core/input_ring.hpp) in two passes: the blocks are listed first and
-// added second, in the same (spike, projection, block) order, so the per-neuron sums
-// are the same. Splitting the passes lets the blocks a few places ahead be
-// prefetched: each block starts at an unpredictable place in a table larger than the
-// caches, and while one block's adds run, the CPU's window does not reach the next
-// block's loads (CUBA: a fifth of the run went to the first touch of each block).
+// input rings (core/input_ring.hpp) in two passes: each spike's blocks on one
+// projection are listed first (one entry for the run of blocks) and added second,
+// in the same (spike, projection, block) order, so the per-neuron sums are the same.
+// Splitting the passes lets the runs a few places ahead be prefetched: each run
+// starts at an unpredictable place in a table larger than the caches, and while
+// one run's adds go on, the CPU's window does not reach the next run's loads (CUBA:
+// a fifth of the run went to the first touch of each block). Listing runs rather
+// than blocks keeps the per-block work small where blocks hold one or two synapses
+// (the microcircuit's heterogeneous delays).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-#include "core/input_sums.hpp"
+#include "core/input_ring.hpp"
 #include "core/synapse_table.hpp"
 #include "core/types.hpp"
 
@@ -18,27 +21,32 @@ namespace spikeq {
 
 class ring_delivery {
  public:
-  // Lists synapses [first, last) of `table`, to be added to `slot` with target
-  // indices less `offset` (the slice's first neuron).
-  void list(const synapse_table& table, std::uint64_t first, std::uint64_t last, receptor_type receptor,
-            neuron_id_type offset, input_sums& slot) {
-    blocks_.push_back({table.target.data() + first, table.weight.data() + first,
-                       static_cast<std::uint32_t>(last - first), receptor, offset, &slot});
+  // Lists blocks [first_block, end_block) of `table` (one source's blocks on one
+  // shard, sorted by delay) for a spike at `spike_tick`, to be added to `ring`'s
+  // slots with target indices less `offset` (the slice's first neuron).
+  // REQUIRES: first_block < end_block; ring.used().
+  void list(const synapse_table& table, std::uint32_t first_block, std::uint32_t end_block,
+            tick_type spike_tick, receptor_type receptor, neuron_id_type offset, input_ring& ring,
+            tick_type step_ticks) {
+    runs_.push_back({&table, table.block_first_synapse[first_block], table.block_first_synapse[end_block],
+                     spike_tick, &ring, step_ticks, first_block, end_block, offset, receptor});
   }
 
-  // Adds every listed block in listing order, then forgets them.
+  // Adds every listed run in listing order, then forgets them.
   void add_all();
 
  private:
-  struct listed_block {
-    const neuron_id_type* targets;
-    const weight_type* weights;
-    std::uint32_t size;
-    receptor_type receptor;
+  struct listed_run {
+    const synapse_table* table;
+    std::uint64_t first_synapse, end_synapse;
+    tick_type spike_tick;
+    input_ring* ring;
+    tick_type step_ticks;
+    std::uint32_t first_block, end_block;
     neuron_id_type offset;
-    input_sums* slot;
+    receptor_type receptor;
   };
-  std::vector<listed_block> blocks_;
+  std::vector<listed_run> runs_;
 };
 
 }  // namespace spikeq

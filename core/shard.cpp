@@ -206,15 +206,16 @@ void shard::list_ring_blocks(const emitted_spike& spike, const projection& proj,
   const std::uint32_t first_block = table.first_block(spike.neuron, shard);
   const std::uint32_t end_block = table.end_block(spike.neuron, shard);
   if (first_block == end_block) return;
-  // A source's blocks on one shard are sorted by delay (core/synapse_table.hpp).
-  input_ring::cursor slots = share.slice->step_input()->cursor_from(
-      spike.tick + table.block_delay[first_block], share.slice->step_ticks());
-  for (std::uint32_t b = first_block; b < end_block; ++b) {
-    const tick_type arrival = spike.tick + table.block_delay[b];
-    const std::uint64_t first = table.block_first_synapse[b], last = table.block_first_synapse[b + 1];
-    ring_blocks_.list(table, first, last, proj.receptor, share.first, slots.slot_for(arrival));
-    if (arrival <= t_stop_) stats_.synaptic_events += last - first;
+  ring_blocks_.list(table, first_block, end_block, spike.tick, proj.receptor, share.first,
+                    *share.slice->step_input(), share.slice->step_ticks());
+  // Blocks are sorted by delay: all arrive by t_stop when the last does.
+  if (spike.tick + table.block_delay[end_block - 1] <= t_stop_) {
+    stats_.synaptic_events += table.block_first_synapse[end_block] - table.block_first_synapse[first_block];
+    return;
   }
+  for (std::uint32_t b = first_block; b < end_block; ++b)
+    if (spike.tick + table.block_delay[b] <= t_stop_)
+      stats_.synaptic_events += table.block_first_synapse[b + 1] - table.block_first_synapse[b];
 }
 
 void shard::schedule_live_currents() {

@@ -130,48 +130,66 @@ TEST(input_sums, pending_sums_resume_from_a_checkpoint) {
   expect_same_bits(in2, in);
 }
 
-// Listing blocks and adding them later (with prefetching ahead) sums the same as
-// adding each block as it comes, for blocks of every length and several slots.
-TEST(ring_delivery, listed_blocks_add_as_direct_adds_would) {
+// Listing each spike's run of blocks and adding the runs later (with prefetching
+// ahead) puts every block into the slot of its arrival step and sums as adding each
+// block at once would: runs of one to many blocks, blocks of one synapse to beyond
+// the prefetch cap, two receptors.
+TEST(ring_delivery, listed_runs_add_as_direct_adds_would) {
   const std::size_t neurons = 500;
+  const tick_type step = 3;
   synapse_table table;
   std::mt19937 rng(5);
   std::uniform_int_distribution<neuron_id_type> target(10, 10 + neurons - 1);  // slice starts at 10
   std::uniform_real_distribution<float> weight(-1.0F, 2.0F);
+  const std::uint32_t sources = 12;
   table.block_first_synapse.push_back(0);
-  for (std::size_t b = 0; b < 40; ++b) {
-    const std::size_t size = b % 7 == 0 ? 0 : (b * 37) % 300 + 1;  // empty, short and beyond the prefetch cap
-    for (std::size_t k = 0; k < size; ++k) {
-      table.target.push_back(target(rng));
-      table.weight.push_back(weight(rng));
+  for (std::uint32_t src = 0; src < sources; ++src) {
+    table.source_first_block.push_back(static_cast<std::uint32_t>(table.block_delay.size()));
+    block_delay_type delay = 0;
+    for (std::uint32_t b = 0; b < src % 6; ++b) {
+      delay += 1 + static_cast<block_delay_type>((src + b) % 4);  // increasing, some in one step
+      const std::size_t size = (src * 7 + b * 37) % 5 == 0 ? 1 : (src * 53 + b * 37) % 300 + 1;
+      for (std::size_t k = 0; k < size; ++k) {
+        table.target.push_back(target(rng));
+        table.weight.push_back(weight(rng));
+      }
+      table.block_delay.push_back(delay);
+      table.block_first_synapse.push_back(table.target.size());
     }
-    table.block_first_synapse.push_back(table.target.size());
   }
-  std::vector<input_sums> direct(3), listed(3);
-  for (auto& s : direct) s.resize(neurons);
-  for (auto& s : listed) s.resize(neurons);
+  table.source_first_block.push_back(static_cast<std::uint32_t>(table.block_delay.size()));
+  input_ring direct, listed;
+  direct.resize(neurons, 12);
+  listed.resize(neurons, 12);
   ring_delivery delivery;
-  for (std::size_t b = 0; b < 40; ++b) {
-    const auto first = table.block_first_synapse[b], last = table.block_first_synapse[b + 1];
-    const receptor_type r = b % 2 == 0 ? receptor_type::excitatory : receptor_type::inhibitory;
-    direct[b % 3].add(r, table.block_targets(static_cast<std::uint32_t>(b)),
-                      table.block_weights(static_cast<std::uint32_t>(b)), 10);
-    delivery.list(table, first, last, r, 10, listed[b % 3]);
+  for (std::uint32_t k = 0; k < 30; ++k) {
+    const std::uint32_t src = (k * 5) % sources;
+    const tick_type tick = k / 4;
+    const receptor_type r = k % 2 == 0 ? receptor_type::excitatory : receptor_type::inhibitory;
+    const std::uint32_t first = table.first_block(src, 0), end = table.end_block(src, 0);
+    if (first == end) continue;
+    for (std::uint32_t b = first; b < end; ++b)
+      direct.slot(static_cast<std::uint64_t>((tick + table.block_delay[b] + step - 1) / step))
+          .add(r, table.block_targets(b), table.block_weights(b), 10);
+    delivery.list(table, first, end, tick, r, 10, listed, step);
   }
   delivery.add_all();
-  for (std::size_t s = 0; s < 3; ++s) {
+  for (std::uint64_t s = 0; s < 12; ++s) {
     std::vector<double> ex(neurons, 0.0), in(neurons, 0.0);
     auto ex2 = ex, in2 = in;
-    direct[s].apply_and_clear(ex, in);
-    listed[s].apply_and_clear(ex2, in2);
+    direct.drain(s, ex, in);
+    listed.drain(s, ex2, in2);
     expect_same_bits(ex2, ex);
     expect_same_bits(in2, in);
   }
-  // add_all forgot the blocks: a second call adds nothing.
+  // add_all forgot the runs: a second call adds nothing.
   delivery.add_all();
-  std::vector<double> ex(neurons, 0.0), in(neurons, 0.0);
-  listed[0].apply_and_clear(ex, in);
-  EXPECT_EQ(ex, std::vector<double>(neurons, 0.0));
+  for (std::uint64_t s = 0; s < 12; ++s) {
+    std::vector<double> ex(neurons, 0.0), in(neurons, 0.0);
+    listed.drain(s, ex, in);
+    EXPECT_EQ(ex, std::vector<double>(neurons, 0.0));
+    EXPECT_EQ(in, std::vector<double>(neurons, 0.0));
+  }
 }
 
 // The cursor finds, for non-decreasing arrivals, the slot that input_ring::slot
