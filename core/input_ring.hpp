@@ -65,7 +65,7 @@ class input_ring {
   };
   // REQUIRES: used(); first_arrival >= 0.
   cursor cursor_from(tick_type first_arrival, tick_type step_ticks) {
-    return cursor(slots_, step_ticks, first_arrival);
+    return {slots_, step_ticks, first_arrival};
   }
 
   // Adds step `step_index`'s sums to the two variables and clears them.
