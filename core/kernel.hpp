@@ -40,6 +40,11 @@ struct kernel_statistics {
   std::vector<std::uint64_t> spikes_per_population;
   std::uint64_t events = 0;
   std::uint64_t synaptic_events = 0;
+  // Wall time: each shard's work within the windows, and the serial work between
+  // windows (exchange, recording, outside input, checkpoints). A shard that finishes
+  // its window early waits for the slowest.
+  std::vector<double> shard_busy_s;
+  double between_windows_s = 0.0;
 };
 
 class kernel {

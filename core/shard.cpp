@@ -1,6 +1,7 @@
 #include "core/shard.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace spikeq {
@@ -226,6 +227,14 @@ void shard::schedule_live_currents() {
       schedule(event::current_change(cs.tick[k], c, static_cast<std::uint32_t>(k)));
     live_currents_scheduled_[c] = cs.tick.size();
   }
+}
+
+void shard::run_window(std::span<const emitted_spike> spikes, tick_type window_end) {
+  const auto start = std::chrono::steady_clock::now();
+  schedule_deliveries(spikes);
+  schedule_live_currents();
+  advance(window_end);
+  stats_.busy_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 void shard::advance(tick_type window_end) {

@@ -26,6 +26,7 @@ struct shard_statistics {
   std::vector<std::uint64_t> spikes_per_population;
   std::uint64_t events = 0;
   std::uint64_t synaptic_events = 0;
+  double busy_s = 0.0;  // wall time spent in run_window
 };
 
 class shard {
@@ -42,6 +43,9 @@ class shard {
   void schedule_live_currents();
   // Processes every event with tick < window_end and <= t_stop.
   void advance(tick_type window_end);
+  // One window of this shard: delivers `spikes` (the last exchange), queues new live
+  // currents, and advances to window_end; its wall time adds to statistics().busy_s.
+  void run_window(std::span<const emitted_spike> spikes, tick_type window_end);
 
   // Saves or loads this shard's state between windows: its event queue, counters,
   // drive and noise streams, and the state of the population slices it owns.

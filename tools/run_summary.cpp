@@ -40,11 +40,11 @@ std::uint64_t synapse_table_bytes(const network& net) {
 void print_run_statistics(std::ostream& os, const network& net, const kernel_statistics& stats,
                           const run_performance& perf) {
   constexpr double mib = 1024.0 * 1024.0;
-  const double synapses = static_cast<double>(net.synapse_count());
+  const auto synapses = static_cast<double>(net.synapse_count());
   const auto per_synapse = [&](double bytes) {
     return synapses > 0 ? fmt::format("{:.2f}", bytes / synapses) : std::string("n/a");
   };
-  const double table = static_cast<double>(synapse_table_bytes(net));
+  const auto table = static_cast<double>(synapse_table_bytes(net));
   os << fmt::format("construction time: {:.3f} s\n", perf.build_s);
   if (const auto peak = peak_resident_bytes()) {
     const auto p = static_cast<double>(*peak);
@@ -59,6 +59,14 @@ void print_run_statistics(std::ostream& os, const network& net, const kernel_sta
   os << fmt::format("real-time factor (wall / model time): {:.4g}\n",
                     perf.t_stop_ms > 0 ? perf.simulate_s / (perf.t_stop_ms / 1000.0) : 0.0);
   os << fmt::format("threads: {}\n", perf.threads);
+  // Where a multi-threaded run's time goes: a shard busier than the others sets the
+  // pace of every window (bench/threads_speedup.py measures the machine's ceiling).
+  if (!stats.shard_busy_s.empty()) {
+    std::string busy;
+    for (const double s : stats.shard_busy_s) busy += fmt::format(" {:.3f}", s);
+    os << fmt::format("shard busy time (s):{}\n", busy);
+  }
+  os << fmt::format("between windows, serial (s): {:.3f}\n", stats.between_windows_s);
 }
 
 }  // namespace spikeq::tools

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/integration/cli_runner.hpp"
 
@@ -43,6 +45,14 @@ TEST(run_stats, prints_construction_memory_speed_and_threads) {
   EXPECT_GT(rtf, 0.0);
   EXPECT_LT(rtf, 100.0);
   EXPECT_EQ(figure(text, "threads"), 1.0);
+  // One shard, busy for most of the run; the serial part between windows is smaller.
+  const double simulate_s = rtf * 0.2;
+  const double busy_s = figure(text, "shard busy time (s)");
+  EXPECT_GT(busy_s, 0.0) << r.out;
+  EXPECT_LE(busy_s, simulate_s * 1.01 + 1e-3);
+  const double serial_s = figure(text, "between windows, serial (s)");
+  EXPECT_GE(serial_s, 0.0) << r.out;
+  EXPECT_LE(serial_s + busy_s, simulate_s * 1.01 + 1e-3);
   // --quiet drops the summary but not the statistics asked for.
   const auto quiet = run_spikeq("run '" + source_path("examples/cuba.textproto") + "' -o '" + out.string() +
                                     "' --t-stop 50 --stats --quiet",
@@ -50,6 +60,29 @@ TEST(run_stats, prints_construction_memory_speed_and_threads) {
   ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
   EXPECT_EQ(quiet.out.find("population"), std::string::npos) << quiet.out;
   EXPECT_FALSE(std::isnan(figure("\n" + quiet.out, "construction time"))) << quiet.out;
+  std::filesystem::remove_all(dir);
+}
+
+// With two threads every shard's busy time is listed, each within the run's time.
+TEST(run_stats, lists_each_shards_busy_time) {
+  const auto dir = scratch_dir("run_stats_threads");
+  const auto r = run_spikeq("run '" + source_path("examples/cuba.textproto") + "' -o '" +
+                                (dir / "o.h5").string() + "' --t-stop 100 --stats --threads 2",
+                            dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = "\n" + r.out;
+  EXPECT_EQ(figure(text, "threads"), 2.0);
+  const auto at = text.find("\nshard busy time (s): ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::istringstream line(text.substr(at + 22, text.find('\n', at + 1) - at - 22));
+  std::vector<double> busy;
+  for (double s = 0; line >> s;) busy.push_back(s);
+  ASSERT_EQ(busy.size(), 2U) << r.out;
+  const double simulate_s = figure(text, "real-time factor (wall / model time)") * 0.1;
+  for (const double s : busy) {
+    EXPECT_GT(s, 0.0);
+    EXPECT_LE(s, simulate_s * 1.01 + 1e-3);
+  }
   std::filesystem::remove_all(dir);
 }
 
