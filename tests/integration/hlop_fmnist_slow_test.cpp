@@ -20,15 +20,15 @@
 namespace spikeq::testing {
 namespace {
 
-struct outcome {
+struct hlop_outcome {
   double acc = 0, bwt = 0;
   std::string err;
   std::vector<double> accuracy;  // tasks x tasks, row-major
 };
 
 // Runs examples/<example>.textproto with `edits` (text, replacement) applied.
-outcome run_reduced(const std::string& example, const std::filesystem::path& dir,
-                    const std::vector<std::pair<std::string, std::string>>& edits) {
+hlop_outcome run_reduced(const std::string& example, const std::filesystem::path& dir,
+                         const std::vector<std::pair<std::string, std::string>>& edits) {
   std::string text = read_text(source_path("examples/" + example + ".textproto"));
   for (const auto& [from, to] : edits) text = replace_all(text, from, to);
   const auto net = dir / (example + ".textproto");
@@ -48,9 +48,9 @@ const std::vector<std::pair<std::string, std::string>> linear_edits = {
 
 TEST(hlop_fmnist, hlop_keeps_earlier_tasks_that_sequential_training_forgets) {
   const auto dir = scratch_dir("hlop_fmnist");
-  const outcome hlop = run_reduced("hlop_pfmnist", dir, linear_edits);
+  const hlop_outcome hlop = run_reduced("hlop_pfmnist", dir, linear_edits);
   ASSERT_TRUE(hlop.err.empty()) << hlop.err;
-  const outcome baseline = run_reduced("hlop_pfmnist_baseline", dir, linear_edits);
+  const hlop_outcome baseline = run_reduced("hlop_pfmnist_baseline", dir, linear_edits);
   ASSERT_TRUE(baseline.err.empty()) << baseline.err;
   std::printf("ACC %.3f BWT %+.3f with HLOP; ACC %.3f BWT %+.3f without\n", hlop.acc, hlop.bwt, baseline.acc,
               baseline.bwt);
@@ -71,9 +71,9 @@ const std::vector<std::pair<std::string, std::string>> hidden_edits = {
 // layers; ACC 0.565, BWT -17.5 % without.
 TEST(hlop_fmnist, hidden_layer_keeps_task0_with_hlop_on_both_layers) {
   const auto dir = scratch_dir("hlop_fmnist_hidden");
-  const outcome hlop = run_reduced("hlop_pfmnist_hidden", dir, hidden_edits);
+  const hlop_outcome hlop = run_reduced("hlop_pfmnist_hidden", dir, hidden_edits);
   ASSERT_TRUE(hlop.err.empty()) << hlop.err;
-  const outcome baseline = run_reduced("hlop_pfmnist_hidden_baseline", dir, hidden_edits);
+  const hlop_outcome baseline = run_reduced("hlop_pfmnist_hidden_baseline", dir, hidden_edits);
   ASSERT_TRUE(baseline.err.empty()) << baseline.err;
   std::printf("hidden layer: ACC %.3f BWT %+.3f with HLOP; ACC %.3f BWT %+.3f without\n", hlop.acc, hlop.bwt,
               baseline.acc, baseline.bwt);
@@ -94,7 +94,7 @@ TEST(hlop_fmnist, multitask_references_fill_only_the_last_row) {
                                                           "525000"}}) {
     const std::string full_samples = example == "hlop_pfmnist_multitask" ? "1000" : "3000";
     const std::string full_t_stop = example == "hlop_pfmnist_multitask" ? "1125000" : "2625000";
-    const outcome joint =
+    const hlop_outcome joint =
         run_reduced(example, dir,
                     {{"    samples_per_task: " + full_samples, "    samples_per_task: " + samples},
                      {"test_samples_per_task: 500", "test_samples_per_task: 100"},

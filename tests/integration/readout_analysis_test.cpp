@@ -19,13 +19,13 @@
 namespace spikeq::testing {
 namespace {
 
-constexpr int trials = 400;
+constexpr int readout_trials = 400;
 
 std::string network_text() {
   std::string trains;
   for (int j = 0; j < 10; ++j) {
     std::string times;
-    for (int k = 0; k < trials; ++k)
+    for (int k = 0; k < readout_trials; ++k)
       times += fmt::format("{}{}", times.empty() ? "" : ", ", 1000 * k + 300 + 30 * j);
     trains += fmt::format("    train {{ spike_times: [{}] }}\n", times);
   }
@@ -61,7 +61,7 @@ recording {{
   state {{ population: "readout" variable: "target" interval: 5 }}
 }}
 )",
-                     fmt::arg("t_stop", 1000 * trials), fmt::arg("trains", trains));
+                     fmt::arg("t_stop", 1000 * readout_trials), fmt::arg("trains", trains));
 }
 
 // One run shared by the tests of this file.
@@ -105,7 +105,7 @@ TEST_F(readout_analysis, responses_peak_at_the_outcome_in_proportion_to_its_prob
   EXPECT_EQ(ro["offsets"]["first"].get<double>(), -300.0);
   EXPECT_EQ(ro["offsets"]["last"].get<double>(), 300.0);
   EXPECT_EQ(ro["offsets"]["step"].get<double>(), 5.0);
-  EXPECT_EQ(ro["trials"]["used"].get<int>(), trials);
+  EXPECT_EQ(ro["trials"]["used"].get<int>(), readout_trials);
   EXPECT_EQ(ro["blocks"]["last_quarter"]["first"].get<int>(), 300);
   EXPECT_EQ(ro["blocks"]["last_quarter"]["last"].get<int>(), 399);
   EXPECT_EQ(json["units"]["offsets"], "ms");
@@ -130,7 +130,7 @@ TEST_F(readout_analysis, responses_peak_at_the_outcome_in_proportion_to_its_prob
   // The outcome counts add up.
   const auto& n0 = ro["neurons"][0];
   EXPECT_EQ(n0["outcomes"]["A"]["all"]["trials"].get<int>() + n0["outcomes"]["B"]["all"]["trials"].get<int>(),
-            trials);
+            readout_trials);
 
   // Every number against a direct computation from the file: frames every 5 ms from
   // 0 and outcomes on the frame grid, so the response at offset d of trial k is the
@@ -139,7 +139,7 @@ TEST_F(readout_analysis, responses_peak_at_the_outcome_in_proportion_to_its_prob
   const auto outcome_time = file.read_doubles("/protocol/outcome_time");
   const auto outcome = file.read_uint64s("/protocol/outcome");
   const auto data = file.read_float_matrix("/report/readout/data");
-  ASSERT_EQ(outcome_time.size(), static_cast<std::size_t>(trials));
+  ASSERT_EQ(outcome_time.size(), static_cast<std::size_t>(readout_trials));
   int checked = 0;
   for (const char* block : {"all", "first_quarter", "last_quarter"}) {
     const int first = ro["blocks"][block]["first"], last = ro["blocks"][block]["last"];
@@ -200,7 +200,7 @@ TEST_F(readout_analysis, trials_window_and_alignment_options) {
   EXPECT_EQ(ro["align"], "start");
   EXPECT_EQ(ro["offsets"]["first"].get<double>(), 0.0);
   EXPECT_EQ(ro["offsets"]["last"].get<double>(), 995.0);
-  EXPECT_EQ(ro["trials"]["selected"].get<int>(), trials - 10);  // trial starts in [10000, t_stop)
+  EXPECT_EQ(ro["trials"]["selected"].get<int>(), readout_trials - 10);  // trial starts in [10000, t_stop)
   EXPECT_NEAR(ro["neurons"][2]["all"]["all"]["peak_time"].get<double>(), 515.0, 50.0);
   EXPECT_NE(r.out.find("around the trial start, [0, 995] ms every 5 ms"), std::string::npos) << r.out;
 

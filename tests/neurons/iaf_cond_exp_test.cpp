@@ -10,7 +10,7 @@
 namespace spikeq {
 namespace {
 
-const time_grid grid(0.001);
+const time_grid cond_exp_grid(0.001);
 
 double v_after(iaf_cond_exp& pop, tick_type step, tick_type until) {
   population_output out;
@@ -27,7 +27,7 @@ TEST(iaf_cond_exp, constant_conductance_relaxes_exactly) {
   iaf_cond_exp_parameters p;
   p.tau_syn_ex_ms = 1e12;
   p.V_th_mV = 1000.0;
-  iaf_cond_exp pop("c", 1, p, {{-70.0}, {5.0}, {0.0}}, grid, 100);
+  iaf_cond_exp pop("c", 1, p, {{-70.0}, {5.0}, {0.0}}, cond_exp_grid, 100);
   const double g = p.g_L_nS + 5.0;
   const double V_inf = (p.g_L_nS * p.E_L_mV + 5.0 * p.E_ex_mV) / g;
   const double v = v_after(pop, 100, 10000);
@@ -39,7 +39,7 @@ TEST(iaf_cond_exp, error_shrinks_at_second_order_with_the_step) {
   iaf_cond_exp_parameters p;
   p.V_th_mV = 1000.0;
   auto run = [&](tick_type step) {
-    iaf_cond_exp pop("c", 1, p, {{-70.0}, {30.0}, {10.0}}, grid, step);
+    iaf_cond_exp pop("c", 1, p, {{-70.0}, {30.0}, {10.0}}, cond_exp_grid, step);
     return v_after(pop, step, 5000);
   };
   const double reference = run(1);
@@ -53,7 +53,7 @@ TEST(iaf_cond_exp, error_shrinks_at_second_order_with_the_step) {
 
 TEST(iaf_cond_exp, conductance_jumps_by_the_weight_and_decays) {
   iaf_cond_exp_parameters p;
-  iaf_cond_exp pop("c", 1, p, {{-70.0}, {0.0}, {0.0}}, grid, 100);
+  iaf_cond_exp pop("c", 1, p, {{-70.0}, {0.0}, {0.0}}, cond_exp_grid, 100);
   testing::drive(pop, 100, {{100, 0, 6.0f}, {100, 0, 67.0f, receptor_type::inhibitory}});
   population_output out;
   for (int k = 1; k <= 10; ++k) pop.step(100 + 100 * k, out);
@@ -70,7 +70,7 @@ TEST(iaf_cond_exp, injected_current_shifts_the_resting_potential) {
   // E_L + I / g_L with time constant C / g_L (no conductances, so exact).
   iaf_cond_exp_parameters p;
   p.V_th_mV = 1000.0;
-  iaf_cond_exp pop("c", 2, p, {{-70.0, -70.0}, {0.0, 0.0}, {0.0, 0.0}}, grid, 100);
+  iaf_cond_exp pop("c", 2, p, {{-70.0, -70.0}, {0.0, 0.0}, {0.0, 0.0}}, cond_exp_grid, 100);
   population_output out;
   const neuron_id_type second[] = {1};
   pop.set_current(0, second, 100.0, out);

@@ -13,10 +13,10 @@ namespace {
 
 // E_L = -70, V_th = -55, V_reset = -70, tau_m = 10 ms, C_m = 250 pF, t_ref = 2 ms.
 iaf_psc_delta_parameters defaults() { return iaf_psc_delta_parameters{}; }
-const time_grid grid(0.001);
+const time_grid psc_delta_grid(0.001);
 
 TEST(iaf_psc_delta, hand_computed_input_sequence_gives_the_predicted_spike_ticks) {
-  iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, grid);
+  iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, psc_delta_grid);
   // 1.000 ms: +10 mV -> V = -60.
   // 3.000 ms: V = -70 + 10 e^{-0.2} = -61.8127; +8 -> -53.81 >= -55: spike at tick 3000,
   //           refractory until 5.000 ms.
@@ -44,13 +44,13 @@ TEST(iaf_psc_delta, inputs_at_one_tick_add_up_before_the_threshold_test_in_any_o
   // NEST adds a step's inputs before testing the threshold. From V = -70: +20 then -10
   // at one tick gives -60 (no spike), whichever arrives first; +20 alone fires.
   for (const bool excitation_first : {true, false}) {
-    iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, grid);
+    iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, psc_delta_grid);
     std::vector<testing::timed_input> in{{2000, 0, 20.0f}, {2000, 0, -10.0f, receptor_type::inhibitory}};
     if (!excitation_first) std::swap(in[0], in[1]);
     EXPECT_TRUE(testing::drive(pop, 5000, in).empty())
         << (excitation_first ? "excitation first" : "inhibition first");
   }
-  iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, grid);
+  iaf_psc_delta pop("d", 1, defaults(), {{-70.0}}, psc_delta_grid);
   const auto spikes = testing::drive(pop, 5000, {{2000, 0, 20.0f}});
   ASSERT_EQ(spikes.size(), 1u);
   EXPECT_EQ(spikes[0].first, 2000);
@@ -62,7 +62,7 @@ TEST(iaf_psc_delta, constant_current_crossings_fall_on_the_first_tick_above_thre
   // first tick at or after it, then the neuron restarts from V_reset after t_ref = 2 ms.
   auto p = defaults();
   p.I_e_pA = 2000.0;
-  iaf_psc_delta pop("d", 1, p, {{-70.0}}, grid);
+  iaf_psc_delta pop("d", 1, p, {{-70.0}}, psc_delta_grid);
   const auto spikes = testing::drive(pop, 20000);
   const double s_ms = 10.0 * std::log(80.0 / 65.0);
   const tick_type first = static_cast<tick_type>(std::ceil(s_ms / 0.001));
@@ -71,7 +71,7 @@ TEST(iaf_psc_delta, constant_current_crossings_fall_on_the_first_tick_above_thre
   for (std::size_t k = 0; k < spikes.size(); ++k)
     EXPECT_EQ(spikes[k].first, first + static_cast<tick_type>(k) * period);
   // On the spike tick V has crossed; one tick earlier it had not.
-  iaf_psc_delta probe("d", 1, p, {{-70.0}}, grid);
+  iaf_psc_delta probe("d", 1, p, {{-70.0}}, psc_delta_grid);
   EXPECT_LT(probe.membrane_potential(0, first - 1), p.V_th_mV);
   EXPECT_GE(probe.membrane_potential(0, first), p.V_th_mV);
 }
@@ -81,7 +81,7 @@ TEST(iaf_psc_delta, input_cancels_a_predicted_crossing) {
   // inhibitory input of -10 mV at 1 ms delays the crossing, which is re-predicted.
   auto p = defaults();
   p.I_e_pA = 2000.0;
-  iaf_psc_delta pop("d", 1, p, {{-70.0}}, grid);
+  iaf_psc_delta pop("d", 1, p, {{-70.0}}, psc_delta_grid);
   const auto spikes = testing::drive(pop, 5000, {{1000, 0, -10.0f, receptor_type::inhibitory}});
   ASSERT_EQ(spikes.size(), 1u);
   // V(1 ms) = 10 - 80 e^{-0.1} = -62.387; -10 -> -72.387; then V(s) = 10 - 82.387 e^{-s/10}
@@ -92,7 +92,7 @@ TEST(iaf_psc_delta, input_cancels_a_predicted_crossing) {
 }
 
 TEST(iaf_psc_delta, sampling_does_not_change_the_state) {
-  iaf_psc_delta pop("d", 1, defaults(), {{-60.0}}, grid);
+  iaf_psc_delta pop("d", 1, defaults(), {{-60.0}}, psc_delta_grid);
   const neuron_id_type id[] = {0};
   double a = 0, b = 0;
   pop.sample(0, 1234, id, std::span<double>(&a, 1));
@@ -106,7 +106,7 @@ TEST(iaf_psc_delta, state_saved_while_refractory_resumes_the_same_neuron) {
   // loaded into a fresh population, both must then agree tick for tick.
   auto p = defaults();
   p.I_e_pA = 500.0;  // V_inf = -50 mV, above threshold: a crossing is always predicted
-  iaf_psc_delta original("d", 2, p, {{-70.0, -65.0}}, grid);
+  iaf_psc_delta original("d", 2, p, {{-70.0, -65.0}}, psc_delta_grid);
   population_output out;
   original.start(out);
   const neuron_id_type first[] = {0};
@@ -123,7 +123,7 @@ TEST(iaf_psc_delta, state_saved_while_refractory_resumes_the_same_neuron) {
   state_archive saved;
   original.state(saved);
   state_archive loading(saved.bytes(), "test");
-  iaf_psc_delta resumed("d", 2, p, {{0.0, 0.0}}, grid);
+  iaf_psc_delta resumed("d", 2, p, {{0.0, 0.0}}, psc_delta_grid);
   resumed.state(loading);
   EXPECT_TRUE(loading.at_end());
   for (const tick_type t : {1500, 2999, 3000, 3001, 4500})
@@ -149,7 +149,7 @@ TEST(iaf_psc_delta, state_saved_while_refractory_resumes_the_same_neuron) {
 TEST(iaf_psc_delta, refuses_a_refractory_period_beyond_the_tick_counter) {
   auto p = defaults();
   p.t_ref_ms = 5e6;  // 5e9 ticks of 1 us: more than 2^32
-  EXPECT_THROW(iaf_psc_delta("d", 1, p, {{-70.0}}, grid), std::invalid_argument);
+  EXPECT_THROW(iaf_psc_delta("d", 1, p, {{-70.0}}, psc_delta_grid), std::invalid_argument);
 }
 
 }  // namespace

@@ -17,13 +17,13 @@
 namespace spikeq {
 namespace {
 
-const time_grid grid(0.001);
+const time_grid izhikevich_grid(0.001);
 
 izhikevich make(const char* preset, izhikevich_scheme scheme, tick_type step, double v0 = -65.0) {
   izhikevich_parameters p;
   EXPECT_TRUE(apply_izhikevich_preset(preset, p));
   p.scheme = scheme;
-  return izhikevich("izh", 1, p, {{v0}, {p.b * v0}}, grid, step);
+  return izhikevich("izh", 1, p, {{v0}, {p.b * v0}}, izhikevich_grid, step);
 }
 
 // Inter-spike intervals (ms) of a neuron driven by a constant I = 10 for 500 ms,
@@ -32,7 +32,7 @@ std::vector<double> isis(const char* preset, double I = 10.0) {
   auto pop = make(preset, izhikevich_scheme::izhikevich_2003, 100);
   population_output out;
   pop.set_current(0, {}, I, out);
-  const auto t = testing::times_of(testing::drive(pop, grid.to_ticks(500)), 0, 0.001);
+  const auto t = testing::times_of(testing::drive(pop, izhikevich_grid.to_ticks(500)), 0, 0.001);
   std::vector<double> d;
   for (std::size_t k = 1; k < t.size(); ++k) d.push_back(t[k] - t[k - 1]);
   return d;
@@ -104,11 +104,11 @@ TEST(izhikevich, thalamo_cortical_fires_a_rebound_burst_after_hyperpolarisation)
     population_output out;
     pop.set_current(0, {}, -10.0, out);
     std::vector<double> t;
-    for (tick_type T = 100; T <= grid.to_ticks(400); T += 100) {
-      if (T == grid.to_ticks(200)) pop.set_current(T, {}, 0.0, out);
+    for (tick_type T = 100; T <= izhikevich_grid.to_ticks(400); T += 100) {
+      if (T == izhikevich_grid.to_ticks(200)) pop.set_current(T, {}, 0.0, out);
       out.clear();
       pop.step(T, out);
-      if (!out.spikes.empty()) t.push_back(grid.to_ms(T));
+      if (!out.spikes.empty()) t.push_back(izhikevich_grid.to_ms(T));
     }
     return t;
   };
@@ -133,8 +133,8 @@ TEST(izhikevich, resonator_rings_after_a_small_pulse) {
     const neuron_id_type id[] = {0};
     const weight_type w[] = {0.3f};
     std::vector<double> v;
-    for (tick_type T = 100; T <= grid.to_ticks(600); T += 100) {
-      if (T == grid.to_ticks(300)) pop.receive(T, receptor_type::excitatory, id, w, out);
+    for (tick_type T = 100; T <= izhikevich_grid.to_ticks(600); T += 100) {
+      if (T == izhikevich_grid.to_ticks(300)) pop.receive(T, receptor_type::excitatory, id, w, out);
       out.clear();
       pop.step(T, out);
       EXPECT_TRUE(out.spikes.empty());
@@ -160,7 +160,7 @@ TEST(izhikevich, resonator_rings_after_a_small_pulse) {
 
 TEST(izhikevich, rk4_spike_times_converge_as_the_step_shrinks) {
   // Spike times of RS at I = 10 over 300 ms with RK4 at h = 0.1, 0.05, 0.025, 0.0125 ms,
-  // against h = 0.001 ms (on a 0.1 us grid): the worst spike-time error never grows
+  // against h = 0.001 ms (on a 0.1 us izhikevich_grid): the worst spike-time error never grows
   // and falls well below its value at the coarsest step.
   const time_grid fine(0.0001);
   std::vector<std::vector<double>> times;
@@ -248,14 +248,15 @@ TEST(izhikevich, per_neuron_parameters_make_each_neuron_its_own_model) {
     }
     izhikevich_parameters base;  // RS; overridden per neuron
     base.scheme = scheme;
-    izhikevich mixed("mixed", 3, base, {{-65.0, -65.0, -65.0}, {-13.0, -13.0, -13.0}}, grid, 100, per);
+    izhikevich mixed("mixed", 3, base, {{-65.0, -65.0, -65.0}, {-13.0, -13.0, -13.0}}, izhikevich_grid, 100,
+                     per);
     population_output out;
     mixed.set_current(0, {}, 10.0, out);
-    const auto spikes = testing::drive(mixed, grid.to_ticks(300));
+    const auto spikes = testing::drive(mixed, izhikevich_grid.to_ticks(300));
     for (neuron_id_type k = 0; k < 3; ++k) {
       auto alone = make(std::array{"RS", "CH", "FS"}[k], scheme, 100);
       alone.set_current(0, {}, 10.0, out);
-      const auto expected = testing::times_of(testing::drive(alone, grid.to_ticks(300)), 0, 0.001);
+      const auto expected = testing::times_of(testing::drive(alone, izhikevich_grid.to_ticks(300)), 0, 0.001);
       const auto got = testing::times_of(spikes, k, 0.001);
       ASSERT_GE(expected.size(), 3u);
       EXPECT_EQ(got, expected) << "neuron " << k;
@@ -263,7 +264,7 @@ TEST(izhikevich, per_neuron_parameters_make_each_neuron_its_own_model) {
   }
   izhikevich_neuron_parameters wrong;
   wrong.a = {0.02};
-  EXPECT_THROW(izhikevich("x", 2, {}, {{-65.0, -65.0}, {-13.0, -13.0}}, grid, 100, wrong),
+  EXPECT_THROW(izhikevich("x", 2, {}, {{-65.0, -65.0}, {-13.0, -13.0}}, izhikevich_grid, 100, wrong),
                std::invalid_argument);
 }
 

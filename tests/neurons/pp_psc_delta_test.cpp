@@ -13,8 +13,8 @@
 namespace spikeq {
 namespace {
 
-const time_grid grid(0.001);
-constexpr tick_type step_ticks = 100;  // h = 0.1 ms
+const time_grid pp_grid(0.001);
+constexpr tick_type pp_step_ticks = 100;  // h = 0.1 ms
 constexpr double h_ms = 0.1;
 
 // Spike steps of each neuron over steps 1 .. steps (step s ends at tick s * 100).
@@ -22,7 +22,7 @@ std::vector<std::vector<std::int64_t>> run(pp_psc_delta& pop, std::int64_t steps
   std::vector<std::vector<std::int64_t>> spikes(pop.size());
   population_output out;
   for (std::int64_t s = 1; s <= steps; ++s) {
-    pop.step(s * step_ticks, out);
+    pop.step(s * pp_step_ticks, out);
     for (const auto n : out.spikes) spikes[n].push_back(s);
     out.clear();
   }
@@ -46,7 +46,7 @@ TEST(pp_psc_delta, membrane_follows_the_exact_solution_between_inputs) {
   p.c_1 = 0;
   p.c_2 = 0;
   p.I_e_pA = 500;
-  pp_psc_delta pop("pp", 1, p, {0.0}, grid, step_ticks, 1, 0, 0);
+  pp_psc_delta pop("pp", 1, p, {0.0}, pp_grid, pp_step_ticks, 1, 0, 0);
   const double R = 10.0 / 250.0;  // tau_m / C_m, mV per pA
   auto closed = [&](double V0, double I, double t) {
     const double e = std::exp(-t / 10.0);
@@ -57,15 +57,15 @@ TEST(pp_psc_delta, membrane_follows_the_exact_solution_between_inputs) {
   const weight_type jump[] = {2.0f};
   double V20 = 0;
   for (std::int64_t s = 1; s <= 60; ++s) {
-    if (s == 10) pop.receive(s * step_ticks, receptor_type::excitatory, target, jump, out);
-    pop.step(s * step_ticks, out);
+    if (s == 10) pop.receive(s * pp_step_ticks, receptor_type::excitatory, target, jump, out);
+    pop.step(s * pp_step_ticks, out);
     EXPECT_TRUE(out.spikes.empty());
     const double t = s * h_ms;
     double expected = closed(0.0, 500, t) + (s >= 10 ? 2.0 * std::exp(-(s - 10) * h_ms / 10.0) : 0.0);
     if (s == 20) V20 = expected;
     if (s > 20) expected = closed(V20, 700, (s - 20) * h_ms);
     EXPECT_NEAR(sample_one(pop, 0, 0), expected, 1e-12) << "step " << s;
-    if (s == 20) pop.set_current(s * step_ticks, {}, 200.0, out);
+    if (s == 20) pop.set_current(s * pp_step_ticks, {}, 200.0, out);
   }
 }
 
@@ -86,7 +86,7 @@ TEST(pp_psc_delta, constant_hazard_with_dead_time_fires_at_the_renewal_rate) {
   p.c_3 = 0.25;
   p.dead_time_ms = dead_ms;
   p.with_reset = false;
-  pp_psc_delta pop("pp", neurons, p, std::vector<double>(neurons, 0.0), grid, step_ticks, 7, 0, 0);
+  pp_psc_delta pop("pp", neurons, p, std::vector<double>(neurons, 0.0), pp_grid, pp_step_ticks, 7, 0, 0);
   const auto spikes = run(pop, steps);
   const int D = 250;
   ASSERT_EQ(pop.dead_time_steps(), D);
@@ -122,7 +122,7 @@ TEST(pp_psc_delta, random_dead_time_has_the_gamma_mean_and_variance) {
   p.dead_time_shape = 10;
   p.with_reset = false;
   constexpr int neurons = 20;
-  pp_psc_delta pop("pp", neurons, p, std::vector<double>(neurons, 0.0), grid, step_ticks, 9, 0, 0);
+  pp_psc_delta pop("pp", neurons, p, std::vector<double>(neurons, 0.0), pp_grid, pp_step_ticks, 9, 0, 0);
   const auto spikes = run(pop, 100000);
   std::vector<double> isi;
   for (const auto& train : spikes)
@@ -146,7 +146,7 @@ TEST(pp_psc_delta, without_dead_time_the_spike_count_per_step_is_poisson) {
   p.dead_time_ms = 0;
   p.with_reset = false;
   constexpr int neurons = 10;
-  pp_psc_delta pop("pp", neurons, p, std::vector<double>(neurons, 0.0), grid, step_ticks, 5, 0, 0);
+  pp_psc_delta pop("pp", neurons, p, std::vector<double>(neurons, 0.0), pp_grid, pp_step_ticks, 5, 0, 0);
   const auto spikes = run(pop, 10000);
   std::size_t count = 0;
   std::size_t multiple = 0;
@@ -173,12 +173,12 @@ TEST(pp_psc_delta, reset_and_adaptation_follow_each_spike) {
   p.c_3 = 0.25;
   p.tau_sfa_ms = {34.0};
   p.q_sfa_mV = {7.0};
-  pp_psc_delta pop("pp", 1, p, {3.0}, grid, step_ticks, 2, 0, 0);
+  pp_psc_delta pop("pp", 1, p, {3.0}, pp_grid, pp_step_ticks, 2, 0, 0);
   population_output out;
   double E = 0;
   std::vector<std::int64_t> spikes;
   for (std::int64_t s = 1; s <= 40; ++s) {
-    pop.step(s * step_ticks, out);
+    pop.step(s * pp_step_ticks, out);
     E *= std::exp(-h_ms / 34.0);
     EXPECT_NEAR(sample_one(pop, 1, 0), E, 1e-12) << "step " << s;
     if (!out.spikes.empty()) {
@@ -195,7 +195,7 @@ TEST(pp_psc_delta, t_ref_remaining_delays_the_first_spike) {
   pp_psc_delta_parameters p;
   p.c_2 = 1e6;
   p.t_ref_remaining_ms = 0.5;  // 5 steps
-  pp_psc_delta pop("pp", 1, p, {0.0}, grid, step_ticks, 2, 0, 0);
+  pp_psc_delta pop("pp", 1, p, {0.0}, pp_grid, pp_step_ticks, 2, 0, 0);
   const auto spikes = run(pop, 8);
   EXPECT_EQ(spikes[0], (std::vector<std::int64_t>{6}));
 }
@@ -206,11 +206,11 @@ TEST(pp_psc_delta, same_seed_same_spikes_and_slices_draw_what_the_whole_draws) {
   p.c_2 = 30.0;
   p.I_e_pA = 100;
   const std::vector<double> V0{0, 1, 2, 3, 4};
-  pp_psc_delta whole("pp", 5, p, V0, grid, step_ticks, 21, 4, 0);
-  pp_psc_delta again("pp", 5, p, V0, grid, step_ticks, 21, 4, 0);
-  pp_psc_delta other("pp", 5, p, V0, grid, step_ticks, 22, 4, 0);
-  pp_psc_delta low("pp", 3, p, {0, 1, 2}, grid, step_ticks, 21, 4, 0);
-  pp_psc_delta high("pp", 2, p, {3, 4}, grid, step_ticks, 21, 4, 3);
+  pp_psc_delta whole("pp", 5, p, V0, pp_grid, pp_step_ticks, 21, 4, 0);
+  pp_psc_delta again("pp", 5, p, V0, pp_grid, pp_step_ticks, 21, 4, 0);
+  pp_psc_delta other("pp", 5, p, V0, pp_grid, pp_step_ticks, 22, 4, 0);
+  pp_psc_delta low("pp", 3, p, {0, 1, 2}, pp_grid, pp_step_ticks, 21, 4, 0);
+  pp_psc_delta high("pp", 2, p, {3, 4}, pp_grid, pp_step_ticks, 21, 4, 3);
   const auto a = run(whole, 20000);
   std::size_t count = 0;
   for (const auto& t : a) count += t.size();

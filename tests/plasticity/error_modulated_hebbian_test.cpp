@@ -16,8 +16,8 @@
 namespace spikeq::plasticity {
 namespace {
 
-constexpr double ms_per_tick = 0.001;
-tick_type ms(double t) { return static_cast<tick_type>(std::llround(t / ms_per_tick)); }
+constexpr double hebbian_ms_per_tick = 0.001;
+tick_type ticks_of_ms(double t) { return static_cast<tick_type>(std::llround(t / hebbian_ms_per_tick)); }
 
 // A readout_signal that keeps y_k as the rule promises (lazy decay plus the
 // rule's corrections) and checks it against sum_j W_kj r_j.
@@ -26,7 +26,7 @@ class test_readout final : public readout_signal {
   test_readout(std::size_t size, double tau_ms) : tau_(tau_ms), y_(size, 0.0), last_(size, 0) {}
   double trace_tau_ms() const override { return tau_; }
   double output(neuron_id_type k, tick_type now) const override {
-    return y_[k] * std::exp(-static_cast<double>(now - last_[k]) * ms_per_tick / tau_);
+    return y_[k] * std::exp(-static_cast<double>(now - last_[k]) * hebbian_ms_per_tick / tau_);
   }
   double target(neuron_id_type k, tick_type now) const override { return targets[k].at(now); }
   void add_to_output(neuron_id_type k, tick_type now, double delta) override {
@@ -55,20 +55,20 @@ struct experiment {
 experiment run(readout_learning mode, double eta, int trials, double p_a = 0.8) {
   const std::size_t sources = 8, readouts = 2;
   trial_protocol protocol;
-  protocol.trial_ticks = ms(1000);
+  protocol.trial_ticks = ticks_of_ms(1000);
   std::mt19937_64 rng(3);
   std::bernoulli_distribution a_happens(p_a);
   test_readout readout(readouts, 50.0);
   for (int k = 0; k < trials; ++k) {
-    const tick_type start = ms(1000.0 * k);
+    const tick_type start = ticks_of_ms(1000.0 * k);
     protocol.trial_start.push_back(start);
-    protocol.outcome_tick.push_back(start + ms(500));
+    protocol.outcome_tick.push_back(start + ticks_of_ms(500));
     const bool a = a_happens(rng);
     protocol.outcome.push_back(a ? 0 : 1);
-    protocol.gate.set(start + ms(400), 1.0);
-    protocol.gate.set(start + ms(600), 0.0);
-    readout.targets[a ? 0 : 1].set(start + ms(500), 1.0);
-    readout.targets[a ? 0 : 1].set(start + ms(550), 0.0);
+    protocol.gate.set(start + ticks_of_ms(400), 1.0);
+    protocol.gate.set(start + ticks_of_ms(600), 0.0);
+    readout.targets[a ? 0 : 1].set(start + ticks_of_ms(500), 1.0);
+    readout.targets[a ? 0 : 1].set(start + ticks_of_ms(550), 0.0);
   }
   // All-to-all, source-major: synapse s = source * 2 + readout.
   std::vector<weight_type> table(sources * readouts, 0.0f);
@@ -83,15 +83,15 @@ experiment run(readout_learning mode, double eta, int trials, double p_a = 0.8) 
   p.eta_per_ms = eta;
   p.mode = mode;
   p.rls_alpha = 0.1;
-  error_modulated_hebbian_rule rule(p, ms_per_tick, table, targets, source_of, sources, readout, readouts,
-                                    protocol, {});
+  error_modulated_hebbian_rule rule(p, hebbian_ms_per_tick, table, targets, source_of, sources, readout,
+                                    readouts, protocol, {});
   std::vector<std::uint64_t> all(table.size());
   for (std::uint64_t s = 0; s < all.size(); ++s) all[s] = s;
   experiment e{0, 0, 0};
   for (int k = 0; k < trials; ++k) {
-    const tick_type start = ms(1000.0 * k);
-    for (tick_type t = start + ms(1); t <= start + ms(1000); t += ms(1)) {
-      const double in_trial = static_cast<double>(t - start) * ms_per_tick;
+    const tick_type start = ticks_of_ms(1000.0 * k);
+    for (tick_type t = start + ticks_of_ms(1); t <= start + ticks_of_ms(1000); t += ticks_of_ms(1)) {
+      const double in_trial = static_cast<double>(t - start) * hebbian_ms_per_tick;
       // Source j fires at 350 + 30 j ms of each trial.
       for (std::uint32_t j = 0; j < sources; ++j)
         if (std::abs(in_trial - (350.0 + 30.0 * j)) < 1e-9) {
@@ -104,7 +104,7 @@ experiment run(readout_learning mode, double eta, int trials, double p_a = 0.8) 
         e.value_at_outcome_0 = readout.output(0, t);
         e.value_at_outcome_1 = readout.output(1, t);
       }
-      if (t % ms(97) == 0)
+      if (t % ticks_of_ms(97) == 0)
         for (neuron_id_type r = 0; r < readouts; ++r) {
           double sum = 0.0;
           for (std::uint32_t j = 0; j < sources; ++j)
@@ -163,18 +163,19 @@ TEST(error_modulated_hebbian, rls_converges_to_the_least_squares_readout) {
 
 TEST(error_modulated_hebbian, closed_gate_leaves_weights_alone) {
   trial_protocol protocol;  // one trial, gate never opens
-  protocol.trial_ticks = ms(1000);
+  protocol.trial_ticks = ticks_of_ms(1000);
   protocol.trial_start.push_back(0);
-  protocol.outcome_tick.push_back(ms(500));
+  protocol.outcome_tick.push_back(ticks_of_ms(500));
   protocol.outcome.push_back(0);
   test_readout readout(1, 20.0);
   readout.targets[0].set(0, 1.0);
   std::vector<weight_type> table{0.5f};
   std::vector<neuron_id_type> targets{0};
-  error_modulated_hebbian_rule rule({}, ms_per_tick, table, targets, {0}, 1, readout, 1, protocol, {});
+  error_modulated_hebbian_rule rule({}, hebbian_ms_per_tick, table, targets, {0}, 1, readout, 1, protocol,
+                                    {});
   const std::uint64_t s = 0;
-  rule.on_pre_arrival(ms(10), 0, 1);
-  for (tick_type t = ms(11); t < ms(100); t += ms(1)) rule.on_tick(t, {&s, 1});
+  rule.on_pre_arrival(ticks_of_ms(10), 0, 1);
+  for (tick_type t = ticks_of_ms(11); t < ticks_of_ms(100); t += ticks_of_ms(1)) rule.on_tick(t, {&s, 1});
   EXPECT_EQ(rule.weight(0), 0.5);
 }
 

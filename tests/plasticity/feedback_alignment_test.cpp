@@ -17,7 +17,7 @@
 namespace spikeq::plasticity {
 namespace {
 
-constexpr double ms_per_tick = 0.1;
+constexpr double alignment_ms_per_tick = 0.1;
 constexpr tick_type trial_ticks = 1000, gate_ticks = 600, lag = 20;
 
 class fixed_readout final : public readout_signal {
@@ -81,8 +81,8 @@ struct layer {
     layout.shards = shards;
     layout.shard_of_target =
         shards == 1 ? std::vector<std::uint16_t>{0, 0} : std::vector<std::uint16_t>{0, 1};
-    rule = std::make_unique<feedback_alignment_rule>(p, ms_per_tick, table, targets, sources, 3, 2, layout,
-                                                     readout, 2, protocol);
+    rule = std::make_unique<feedback_alignment_rule>(p, alignment_ms_per_tick, table, targets, sources, 3, 2,
+                                                     layout, readout, 2, protocol);
   }
   void arrive(std::uint32_t source, tick_type t) { rule->on_pre_arrival(t, 2 * source, 2 * source + 2); }
   void fire(neuron_id_type hidden, tick_type t, int times = 1) {
@@ -191,8 +191,8 @@ TEST(FeedbackAlignment, refuses_trials_too_short_for_the_error_to_arrive) {
   layer l(1);
   l.p.lag_ticks = trial_ticks;
   feedback_alignment_layout layout{{0, 0}, 1};
-  EXPECT_THROW(feedback_alignment_rule(l.p, ms_per_tick, l.table, l.targets, l.sources, 3, 2, layout,
-                                       l.readout, 2, l.protocol),
+  EXPECT_THROW(feedback_alignment_rule(l.p, alignment_ms_per_tick, l.table, l.targets, l.sources, 3, 2,
+                                       layout, l.readout, 2, l.protocol),
                std::invalid_argument);
 }
 

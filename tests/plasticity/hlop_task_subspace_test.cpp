@@ -15,7 +15,7 @@
 namespace spikeq::plasticity::hlop {
 namespace {
 
-constexpr std::size_t n = 12;
+constexpr std::size_t dimension = 12;
 
 task_subspace_parameters parameters() {
   task_subspace_parameters p;
@@ -31,14 +31,14 @@ task_subspace_parameters parameters() {
 // e_{3t}, e_{3t+1}, e_{3t+2} (disjoint per task), with per-sample weights.
 void show_sample(task_subspace& m, std::uint32_t t, std::uint32_t s) {
   random_stream rng(5, stream_kind::stimulus, t, s);
-  std::vector<double> x(n, 0.0);
+  std::vector<double> x(dimension, 0.0);
   for (std::size_t k = 0; k < 3; ++k) x[3 * t + k] = 1.0 + rng.uniform();
   for (int step = 0; step < 3; ++step) m.observe(x);
   m.end_sample();
 }
 
 TEST(HlopTaskSubspace, rows_grow_and_freeze_at_task_boundaries) {
-  task_subspace m(n, 3, parameters());
+  task_subspace m(dimension, 3, parameters());
   EXPECT_EQ(m.learner().rows(), 3u);
   EXPECT_FALSE(m.projects());
   for (std::uint32_t s = 0; s < 200; ++s) show_sample(m, 0, s);
@@ -52,10 +52,10 @@ TEST(HlopTaskSubspace, rows_grow_and_freeze_at_task_boundaries) {
 }
 
 TEST(HlopTaskSubspace, projection_removes_the_first_tasks_directions_only) {
-  task_subspace m(n, 2, parameters());
-  std::vector<double> rows(2 * n, 0.0);
-  rows[0] = 1.0;      // row 0: along task 0's e_0
-  rows[n + 5] = 1.0;  // row 1: along e_5, no task's direction
+  task_subspace m(dimension, 2, parameters());
+  std::vector<double> rows(2 * dimension, 0.0);
+  rows[0] = 1.0;              // row 0: along task 0's e_0
+  rows[dimension + 5] = 1.0;  // row 1: along e_5, no task's direction
   m.project_rows(rows, 2);
   EXPECT_EQ(rows[0], 1.0) << "nothing frozen during the first task: identity";
   for (std::uint32_t s = 0; s < 400; ++s) show_sample(m, 0, s);
@@ -63,26 +63,26 @@ TEST(HlopTaskSubspace, projection_removes_the_first_tasks_directions_only) {
   m.project_rows(rows, 2);
   // The 3 rows learned task 0's 3-dimensional span: e_0 is removed, e_5 kept.
   EXPECT_LT(std::abs(rows[0]), 0.01);
-  EXPECT_NEAR(rows[n + 5], 1.0, 0.01);
+  EXPECT_NEAR(rows[dimension + 5], 1.0, 0.01);
 }
 
 TEST(HlopTaskSubspace, too_many_lateral_neurons_are_refused) {
   auto p = parameters();
   p.rows_first_task = 8;
   p.rows_per_task = 3;
-  EXPECT_THROW(task_subspace(n, 3, p), std::invalid_argument);  // 8 + 2 x 3 > 12
-  EXPECT_NO_THROW(task_subspace(n, 2, p));                      // 8 + 3 <= 12
+  EXPECT_THROW(task_subspace(dimension, 3, p), std::invalid_argument);  // 8 + 2 x 3 > 12
+  EXPECT_NO_THROW(task_subspace(dimension, 2, p));                      // 8 + 3 <= 12
 }
 
 TEST(HlopTaskSubspace, state_round_trip_continues_bit_identically) {
-  task_subspace a(n, 3, parameters());
+  task_subspace a(dimension, 3, parameters());
   for (std::uint32_t s = 0; s < 50; ++s) show_sample(a, 0, s);
   a.begin_next_task();
   for (std::uint32_t s = 0; s < 7; ++s) show_sample(a, 1, s);  // a batch half full
-  a.observe(std::vector<double>(n, 0.5));                      // a sample half seen
+  a.observe(std::vector<double>(dimension, 0.5));              // a sample half seen
   state_archive saved;
   a.state(saved);
-  task_subspace b(n, 3, parameters());
+  task_subspace b(dimension, 3, parameters());
   state_archive loading(saved.bytes(), "test");
   b.state(loading);
   EXPECT_TRUE(loading.at_end());

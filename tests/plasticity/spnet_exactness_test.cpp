@@ -2,12 +2,11 @@
 // bookkeeping (rules.md §6).
 #include <gtest/gtest.h>
 
-#include <numeric>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <iomanip>
+#include <numeric>
 #include <random>
 #include <sstream>
 #include <string>
