@@ -68,10 +68,12 @@ class input_ring {
     return {slots_, step_ticks, first_arrival};
   }
 
-  // Adds step `step_index`'s sums to the two variables and clears them.
-  void drain(std::uint64_t step_index, std::span<double> excitatory, std::span<double> inhibitory) {
+  // Adds step `step_index`'s sums (times the scales: input_sums::apply_and_clear) to
+  // the two variables and clears them.
+  void drain(std::uint64_t step_index, std::span<double> excitatory, std::span<double> inhibitory,
+             double scale_ex = 1.0, double scale_in = 1.0) {
     if (slots_.empty()) return;
-    slot(step_index).apply_and_clear(excitatory, inhibitory);
+    slot(step_index).apply_and_clear(excitatory, inhibitory, scale_ex, scale_in);
   }
 
   // The pending input of the steps ahead (the kernel sized the ring the same way).

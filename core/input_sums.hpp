@@ -61,16 +61,18 @@ class input_sums {
     if (listed_ * 8 > sums_[0].size()) dense_ = true;
   }
 
-  // Adds the sums to the two variables and clears them. A zero sum is not added:
-  // -0.0 + 0.0 is +0.0, so adding it would make a decayed-to-zero variable's sign
-  // depend on whether this step took the dense or the sparse pass (on the slice size,
-  // so on the thread count).
-  void apply_and_clear(std::span<double> excitatory, std::span<double> inhibitory) {
+  // Adds the sums, times the receptor's scale, to the two variables and clears them
+  // (a scale refers the input to the time the variables are kept at: iaf_psc_exp).
+  // A zero sum is not added: -0.0 + 0.0 is +0.0, so adding it would make a
+  // decayed-to-zero variable's sign depend on whether this step took the dense or the
+  // sparse pass (on the slice size, so on the thread count).
+  void apply_and_clear(std::span<double> excitatory, std::span<double> inhibitory, double scale_ex = 1.0,
+                       double scale_in = 1.0) {
     double* ex = sums_[0].data();
     double* in = sums_[1].data();
     if (dense_) {
       static const simd::apply_sums_function apply_all = simd::select_apply_sums();
-      apply_all(sums_[0].size(), excitatory.data(), inhibitory.data(), ex, in);
+      apply_all(sums_[0].size(), excitatory.data(), inhibitory.data(), ex, in, scale_ex, scale_in);
     } else {
       for (std::size_t k = 0; k < listed_; ++k) {
         if (k + prefetch_ahead < listed_) {
@@ -81,8 +83,8 @@ class input_sums {
           __builtin_prefetch(in + ahead, 1);
         }
         const neuron_id_type n = touched_[k];
-        excitatory[n] = add_unless_zero(excitatory[n], ex[n]);
-        inhibitory[n] = add_unless_zero(inhibitory[n], in[n]);
+        excitatory[n] = add_unless_zero(excitatory[n], ex[n], scale_ex);
+        inhibitory[n] = add_unless_zero(inhibitory[n], in[n], scale_in);
         ex[n] = 0.0;
         in[n] = 0.0;
       }
@@ -120,11 +122,11 @@ class input_sums {
   // CUBA growth).
   static constexpr std::size_t prefetch_ahead = 8;
 
-  // variable + sum, or variable itself when sum is zero; branch-free (the sparse
-  // pass's neurons mostly have input on one receptor only, in no pattern).
-  static double add_unless_zero(double variable, double sum) {
+  // variable + sum * scale, or variable itself when sum is zero; branch-free (the
+  // sparse pass's neurons mostly have input on one receptor only, in no pattern).
+  static double add_unless_zero(double variable, double sum, double scale) {
     const std::uint64_t keep = sum != 0.0 ? ~std::uint64_t{0} : 0;
-    return std::bit_cast<double>((std::bit_cast<std::uint64_t>(variable + sum) & keep) |
+    return std::bit_cast<double>((std::bit_cast<std::uint64_t>(variable + sum * scale) & keep) |
                                  (std::bit_cast<std::uint64_t>(variable) & ~keep));
   }
 

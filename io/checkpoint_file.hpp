@@ -18,7 +18,7 @@
 
 namespace spikeq {
 
-inline constexpr std::uint32_t checkpoint_format_version = 4;
+inline constexpr std::uint32_t checkpoint_format_version = 5;
 
 struct checkpoint_contents {
   std::uint32_t format_version = checkpoint_format_version;

@@ -18,22 +18,33 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
       step_ticks_(step_ticks),
       propagate_(simd::select_psc_exp_propagate()),
       V_rel_mV_(size),
-      I_ex_pA_(init.I_syn_ex_pA),
-      I_in_pA_(init.I_syn_in_pA),
       I_stim_pA_(size, 0.0),
+      I_ex_base_pA_(init.I_syn_ex_pA),
+      I_in_base_pA_(init.I_syn_in_pA),
       refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))),
       crossing_blocks_(size / simd::psc_exp_block + 1) {
   // The threshold test relies on it (step): a clamped neuron never crosses.
   if (!(p.V_reset_mV < p.V_th_mV)) throw std::invalid_argument("iaf_psc_exp: V_reset must be below V_th");
   pending_.resize(size);
   const double h = grid.to_ms(step_ticks);
-  P11_ex_ = std::exp(-h / p.tau_syn_ex_ms);
-  P11_in_ = std::exp(-h / p.tau_syn_in_ms);
   P22_ = std::exp(-h / p.tau_m_ms);
   P21_ex_ = psc_exp_P21(h, p.tau_m_ms, p.tau_syn_ex_ms, p.C_m_pF);
   P21_in_ = psc_exp_P21(h, p.tau_m_ms, p.tau_syn_in_ms, p.C_m_pF);
   P20_ = psc_exp_P20(h, p.tau_m_ms, p.C_m_pF);
   for (neuron_id_type n = 0; n < size; ++n) V_rel_mV_[n] = init.V_m_mV[n] - p.E_L_mV;
+  // Rebase after at most 64 steps and before the currents' factors pass e^8.
+  constexpr double most_decay_exponent = 8.0;
+  constexpr std::uint32_t most_steps = 64;
+  const double shorter_tau_ms = std::min(p.tau_syn_ex_ms, p.tau_syn_in_ms);
+  rebase_steps_ = static_cast<std::uint32_t>(
+      std::clamp(std::floor(most_decay_exponent * shorter_tau_ms / h), 1.0, double{most_steps}));
+  for (std::uint32_t k = 0; k <= rebase_steps_; ++k) {
+    const double elapsed_ms = k * h;
+    decay_ex_.push_back(std::exp(-elapsed_ms / p.tau_syn_ex_ms));
+    decay_in_.push_back(std::exp(-elapsed_ms / p.tau_syn_in_ms));
+    growth_ex_.push_back(std::exp(elapsed_ms / p.tau_syn_ex_ms));
+    growth_in_.push_back(std::exp(elapsed_ms / p.tau_syn_in_ms));
+  }
 }
 
 void iaf_psc_exp::step(tick_type now, population_output& out) {
@@ -43,15 +54,26 @@ void iaf_psc_exp::step(tick_type now, population_output& out) {
   //    currents decay: NEST's order.
   //    The kernel also lists the blocks of neurons in which V reached the threshold.
   const double threshold = p_.V_th_mV - p_.E_L_mV;
-  const simd::psc_exp_propagator c{P22_, P21_ex_, P21_in_, P20_, P11_ex_, P11_in_, p_.I_e_pA};
-  const std::size_t crossings = propagate_(
-      n, c, V_rel_mV_.data(), I_ex_pA_.data(), I_in_pA_.data(), has_stimulus_ ? I_stim_pA_.data() : nullptr,
-      I_noise_pA_.empty() ? nullptr : I_noise_pA_.data(), threshold, crossing_blocks_.data());
+  std::uint32_t k = steps_since_base_;
+  const simd::psc_exp_propagator c{P22_, P21_ex_ * decay_ex_[k], P21_in_ * decay_in_[k], P20_, p_.I_e_pA};
+  const std::size_t crossings =
+      propagate_(n, c, V_rel_mV_.data(), I_ex_base_pA_.data(), I_in_base_pA_.data(),
+                 has_stimulus_ ? I_stim_pA_.data() : nullptr,
+                 I_noise_pA_.empty() ? nullptr : I_noise_pA_.data(), threshold, crossing_blocks_.data());
+  if (++k == rebase_steps_) {
+    for (std::size_t i = 0; i < n; ++i) {
+      I_ex_base_pA_[i] *= decay_ex_[k];
+      I_in_base_pA_[i] *= decay_in_[k];
+    }
+    k = 0;
+  }
+  steps_since_base_ = k;
   // 2. Refractory neurons stay at V_reset (NEST rounds t_ref to whole steps).
   refractory_.clamp(V_rel_mV_, reset);
   // 3. Input that arrived during the step makes the currents jump at its end.
-  pending_.apply_and_clear(I_ex_pA_, I_in_pA_);
-  ring_.drain(static_cast<std::uint64_t>(now / step_ticks_), I_ex_pA_, I_in_pA_);
+  pending_.apply_and_clear(I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
+  ring_.drain(static_cast<std::uint64_t>(now / step_ticks_), I_ex_base_pA_, I_in_base_pA_, growth_ex_[k],
+              growth_in_[k]);
   // 4. Threshold. Clamped neurons sit at V_reset, below V_th, so only the listed
   //    blocks can hold a neuron at or above it now.
   for (std::size_t b = 0; b < crossings; ++b) {
@@ -86,7 +108,9 @@ void iaf_psc_exp::sample(std::size_t variable, tick_type /*now*/, std::span<cons
                          std::span<double> values) const {
   for (std::size_t k = 0; k < neurons.size(); ++k) {
     const auto n = neurons[k];
-    values[k] = variable == 0 ? V_rel_mV_[n] + p_.E_L_mV : variable == 1 ? I_ex_pA_[n] : I_in_pA_[n];
+    values[k] = variable == 0   ? V_rel_mV_[n] + p_.E_L_mV
+                : variable == 1 ? I_ex_base_pA_[n] * decay_ex_[steps_since_base_]
+                                : I_in_base_pA_[n] * decay_in_[steps_since_base_];
   }
 }
 
@@ -94,8 +118,12 @@ void iaf_psc_exp::state(state_archive& ar) {
   ar.begin_section("iaf_psc_exp");
   ar.expect(size(), "neurons");
   state_per_neuron(ar, V_rel_mV_, "neurons");
-  state_per_neuron(ar, I_ex_pA_, "neurons");
-  state_per_neuron(ar, I_in_pA_, "neurons");
+  state_per_neuron(ar, I_ex_base_pA_, "neurons");
+  state_per_neuron(ar, I_in_base_pA_, "neurons");
+  std::uint64_t steps_since_base = steps_since_base_;
+  ar.value(steps_since_base);
+  if (steps_since_base >= rebase_steps_) ar.fail("iaf_psc_exp: steps since the currents' base out of range");
+  steps_since_base_ = static_cast<std::uint32_t>(steps_since_base);
   state_per_neuron(ar, I_stim_pA_, "neurons");
   ar.value(has_stimulus_);
   state_optional_per_neuron(ar, I_noise_pA_, size(), "noise currents");

@@ -59,10 +59,20 @@ class iaf_psc_exp final : public population {
   iaf_psc_exp_parameters p_;
   tick_type step_ticks_;
   // Derived constants: the exact propagator over one step (Rotter & Diesmann 1999).
-  double P11_ex_, P11_in_, P22_, P21_ex_, P21_in_, P20_;
+  double P22_, P21_ex_, P21_in_, P20_;
   simd::psc_exp_propagate_function propagate_;
-  // State (V relative to E_L, as NEST keeps it, to limit cancellation).
-  std::vector<double> V_rel_mV_, I_ex_pA_, I_in_pA_, I_stim_pA_;
+  // State: V relative to E_L, as NEST keeps it, to limit cancellation.
+  std::vector<double> V_rel_mV_, I_stim_pA_;
+  // The synaptic currents are kept referred to a base step: k steps later a current
+  // is I_base * exp(-k h / tau_syn) (decay_ex_[k], decay_in_[k]), and input arriving
+  // then adds weight * exp(k h / tau_syn). The step reads the currents and writes only
+  // V (their decay is in its coefficients) instead of writing all three: the step is
+  // most of a sparse network's run and bound by its stores (bench/RESULTS.md). Every
+  // rebase_steps_ steps the currents are brought to the present so the factors stay
+  // within e^8.
+  std::vector<double> I_ex_base_pA_, I_in_base_pA_;
+  std::uint32_t rebase_steps_ = 1, steps_since_base_ = 0;
+  std::vector<double> decay_ex_, decay_in_, growth_ex_, growth_in_;  // [0, rebase_steps_]
   bool has_stimulus_ = false;
   // Noise currents (set_noise_currents), added to I_stim; empty until the first.
   std::vector<double> I_noise_pA_;

@@ -9,16 +9,20 @@
 
 namespace spikeq::simd {
 
+// The step's coefficients: V(end) = P22 V + C_ex I_ex_base + C_in I_in_base + P20 I_inject,
+// where I_base are the synaptic currents referred to a common earlier time (the
+// caller folds their decay since then into C_ex and C_in, so the currents are only
+// read: iaf_psc_exp.hpp).
 struct psc_exp_propagator {
-  double P22, P21_ex, P21_in, P20, P11_ex, P11_in, I_e;
+  double P22, C_ex, C_in, P20, I_e;
 };
 
 // Neurons are tested against the threshold in blocks of this many.
 inline constexpr std::size_t psc_exp_block = 64;
 
-// One exact step for neurons [0, n): V relaxes under the currents of the step's
-// start, then the currents decay (NEST iaf_psc_exp order). Refractory clamping and
-// the step's synaptic input are applied by the caller afterwards. I_stim (current
+// One exact step of V for neurons [0, n) under the currents of the step's start
+// (NEST iaf_psc_exp order). Refractory clamping and the step's synaptic input are
+// applied by the caller afterwards. I_stim (current
 // sources' currents) and I_noise (noise currents, added to them) may each be null
 // when no neuron has one.
 // Writes to crossing_blocks, in increasing order, the index b of every block of
@@ -27,17 +31,17 @@ inline constexpr std::size_t psc_exp_block = 64;
 // REQUIRES: the arrays do not overlap; crossing_blocks has room for
 // n / psc_exp_block + 1 entries.
 using psc_exp_propagate_function = std::size_t (*)(std::size_t n, psc_exp_propagator c, double* V,
-                                                   double* I_ex, double* I_in, const double* I_stim,
-                                                   const double* I_noise, double threshold,
-                                                   std::uint32_t* crossing_blocks);
+                                                   const double* I_ex_base, const double* I_in_base,
+                                                   const double* I_stim, const double* I_noise,
+                                                   double threshold, std::uint32_t* crossing_blocks);
 
 psc_exp_propagate_function select_psc_exp_propagate();
 
-std::size_t psc_exp_propagate_baseline(std::size_t, psc_exp_propagator, double*, double*, double*,
+std::size_t psc_exp_propagate_baseline(std::size_t, psc_exp_propagator, double*, const double*, const double*,
                                        const double*, const double*, double, std::uint32_t*);
-std::size_t psc_exp_propagate_avx2(std::size_t, psc_exp_propagator, double*, double*, double*, const double*,
-                                   const double*, double, std::uint32_t*);
-std::size_t psc_exp_propagate_avx512(std::size_t, psc_exp_propagator, double*, double*, double*,
+std::size_t psc_exp_propagate_avx2(std::size_t, psc_exp_propagator, double*, const double*, const double*,
+                                   const double*, const double*, double, std::uint32_t*);
+std::size_t psc_exp_propagate_avx512(std::size_t, psc_exp_propagator, double*, const double*, const double*,
                                      const double*, const double*, double, std::uint32_t*);
 
 }  // namespace spikeq::simd

@@ -44,7 +44,7 @@ TEST(simd_kernels, psc_exp_builds_agree_bit_for_bit) {
   if (cpu_has_avx512()) wide.push_back(&psc_exp_propagate_avx512);
   if (wide.empty()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
   const std::size_t n = 4103;  // not a multiple of the vector width; beyond two chunks of the step
-  const psc_exp_propagator c{0.99, 0.00037, 0.00041, 0.0004, 0.95, 0.97, 12.5};
+  const psc_exp_propagator c{0.99, 0.00037, 0.00041, 0.0004, 12.5};
   const double threshold = 15.0;  // some neurons of the random start are above it
   const auto V0 = random_values(n, -20, 20, 1), I_ex0 = random_values(n, 0, 500, 2),
              I_in0 = random_values(n, -800, 0, 3);
@@ -77,7 +77,7 @@ TEST(simd_kernels, psc_exp_builds_agree_bit_for_bit) {
 // The listed blocks are exactly those holding a neuron at or above the threshold,
 // the last (partial) block included; a NaN never counts as a crossing.
 TEST(simd_kernels, psc_exp_lists_exactly_the_blocks_with_a_crossing) {
-  const psc_exp_propagator identity{1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0};  // V unchanged
+  const psc_exp_propagator identity{1.0, 0.0, 0.0, 0.0, 0.0};  // V unchanged
   constexpr std::size_t b = psc_exp_block;
   const std::size_t n = b * 40 + 3;  // beyond the first chunk of the step
   std::vector<double> V(n, 0.0), I_ex(n, 0.0), I_in(n, 0.0);
