@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "tests/neurons/driver.hpp"
 
@@ -123,6 +125,51 @@ TEST(iaf_psc_exp, inhibitory_input_uses_its_own_time_constant) {
   for (int k = 1; k <= 30; ++k) pop.step(100 + 100 * k, out);
   pop.sample(2, 0, id, std::span<double>(&I, 1));
   EXPECT_NEAR(I, -50.0 * std::exp(-3.0 / 5.0), 1e-12);
+}
+
+// The currents are kept referred to a base step that moves every few steps
+// (iaf_psc_exp.hpp): across those moves a current still decays as w exp(-t / tau_syn)
+// to rounding (closed form of dI/dt = -I / tau_syn), for a tau_syn that moves the base
+// every 4 steps (0.05 ms at h = 0.1 ms) and one that moves it every 64 (5 ms), with
+// inputs arriving between moves.
+TEST(iaf_psc_exp, synaptic_currents_decay_exactly_across_base_moves) {
+  for (const double tau_syn_ms : {0.05, 5.0}) {
+    iaf_psc_exp_parameters p;
+    p.tau_syn_ex_ms = tau_syn_ms;
+    p.tau_syn_in_ms = 2.0 * tau_syn_ms;
+    p.V_th_mV = 1e9;  // no spikes
+    const time_grid grid(0.001);
+    const tick_type step = 100;  // 0.1 ms
+    iaf_psc_exp pop("lif", 1, p, resting(1, p), grid, step);
+    population_output out;
+    const neuron_id_type id[] = {0};
+    // Inputs at steps 37 and 101 (neither a multiple of 4 or 64).
+    const std::vector<std::pair<int, double>> inputs{{37, 80.0}, {101, -30.0}};
+    double worst_ex = 0, worst_in = 0;
+    for (int k = 1; k <= 400; ++k) {
+      for (const auto& [at, w] : inputs)
+        if (at == k) {
+          const neuron_id_type target[] = {0};
+          const weight_type weight[] = {static_cast<weight_type>(w)};
+          pop.receive(k * step, receptor_type::excitatory, target, weight, out);
+          pop.receive(k * step, receptor_type::inhibitory, target, weight, out);
+        }
+      pop.step(k * step, out);
+      double expected_ex = 0, expected_in = 0;
+      for (const auto& [at, w] : inputs)
+        if (at <= k) {
+          expected_ex += w * std::exp(-(k - at) * 0.1 / p.tau_syn_ex_ms);
+          expected_in += w * std::exp(-(k - at) * 0.1 / p.tau_syn_in_ms);
+        }
+      double I_ex = 0, I_in = 0;
+      pop.sample(1, k * step, id, std::span<double>(&I_ex, 1));
+      pop.sample(2, k * step, id, std::span<double>(&I_in, 1));
+      if (expected_ex != 0.0) worst_ex = std::max(worst_ex, std::abs(I_ex / expected_ex - 1.0));
+      if (expected_in != 0.0) worst_in = std::max(worst_in, std::abs(I_in / expected_in - 1.0));
+    }
+    EXPECT_LT(worst_ex, 1e-12) << "tau_syn " << tau_syn_ms << " ms";
+    EXPECT_LT(worst_in, 1e-12) << "tau_syn " << 2 * tau_syn_ms << " ms";
+  }
 }
 
 }  // namespace
