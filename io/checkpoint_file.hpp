@@ -18,7 +18,8 @@
 
 namespace spikeq {
 
-inline constexpr std::uint32_t checkpoint_format_version = 5;
+// 6: multi-shard populations are sliced by estimated cost (core/shard_partition.hpp).
+inline constexpr std::uint32_t checkpoint_format_version = 6;
 
 struct checkpoint_contents {
   std::uint32_t format_version = checkpoint_format_version;

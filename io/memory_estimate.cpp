@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "io/shard_balance.hpp"
+
 namespace spikeq::io {
 
 namespace {
@@ -182,7 +184,8 @@ double rule_bytes(const config::Plasticity& p, double synapses, double targets, 
 }
 
 projection_memory estimate_projection(const config::Network& net, int index,
-                                      const std::map<std::string, double>& sizes, std::size_t shards) {
+                                      const std::map<std::string, double>& sizes, std::size_t shards,
+                                      const std::map<std::string, double>& owners) {
   const auto& pr = net.projection(index);
   projection_memory m;
   m.name = pr.name();
@@ -196,11 +199,12 @@ projection_memory estimate_projection(const config::Network& net, int index,
   // One table per target population, holding its share of the synapses.
   for (const auto& t : pr.target()) {
     const double share = n_targets > 0 ? m.synapses * size_of(sizes, t) / n_targets : 0.0;
-    // Tables keep each source's synapses per target shard, each shard with its own
-    // delay blocks (core/synapse_table.hpp).
+    // Tables keep each source's synapses per target shard, each shard that owns some
+    // of the population with its own delay blocks (core/synapse_table.hpp).
     const auto s = static_cast<double>(std::max<std::size_t>(shards, 1));
-    const double per_source_shard = n_sources > 0 ? share / n_sources / s : 0.0;
-    const double blocks = n_sources * s * expected_distinct(per_source_shard, delays);
+    const double o = std::max(1.0, size_of(owners, t));
+    const double per_source_shard = n_sources > 0 ? share / n_sources / o : 0.0;
+    const double blocks = n_sources * o * expected_distinct(per_source_shard, delays);
     m.table_bytes +=
         share * table_bytes_per_synapse + blocks * bytes_per_block + (n_sources * s + 1) * bytes_per_source;
   }
@@ -306,6 +310,18 @@ double expected_synapses(const config::Network& net, int index) {
   }
 }
 
+double expected_blocks(const config::Network& net, int index, const std::string& target) {
+  const auto sizes = population_sizes(net);
+  const auto& pr = net.projection(index);
+  const double n_sources = size_of(sizes, pr.source());
+  double n_targets = 0.0;
+  for (const auto& t : pr.target()) n_targets += size_of(sizes, t);
+  if (!(n_sources > 0.0) || !(n_targets > 0.0)) return 0.0;
+  const double share = expected_synapses(net, index) * size_of(sizes, target) / n_targets;
+  const double resolution = net.simulation().resolution() > 0 ? net.simulation().resolution() : 0.001;
+  return n_sources * expected_distinct(share / n_sources, distinct_delays(pr, resolution));
+}
+
 memory_estimate estimate_memory(const config::Network& net, std::size_t shards) {
   memory_estimate e;
   for (int k = 0; k < net.population_size(); ++k) {
@@ -317,12 +333,21 @@ memory_estimate estimate_memory(const config::Network& net, std::size_t shards) 
     }
   }
   const auto sizes = population_sizes(net);
+  // How many shards own some of each population (io/shard_balance.hpp).
+  std::map<std::string, double> owners;
+  const auto slices = population_slices(net, std::max<std::size_t>(shards, 1));
+  for (int k = 0; k < net.population_size(); ++k) {
+    const auto& first = slices[static_cast<std::size_t>(k)];
+    double n = 0.0;
+    for (std::size_t sh = 0; sh + 1 < first.size(); ++sh) n += first[sh + 1] > first[sh] ? 1.0 : 0.0;
+    owners[net.population(k).name()] = n;
+  }
   // Projections are built one after another: while projection k is built, the
   // earlier ones' resident memory is held along with k's temporaries.
   double resident = 0.0;
   double peak = 0.0;
   for (int k = 0; k < net.projection_size(); ++k) {
-    auto m = estimate_projection(net, k, sizes, shards);
+    auto m = estimate_projection(net, k, sizes, shards, owners);
     peak = std::max(peak, resident + m.resident_bytes + m.transient_bytes);
     resident += m.resident_bytes;
     e.synapses += m.synapses;

@@ -48,4 +48,8 @@ memory_estimate estimate_memory(const config::Network& network, std::size_t shar
 // Expected synapse count of projection `index` of a resolved network.
 double expected_synapses(const config::Network& network, int index);
 
+// Expected delay blocks (core/synapse_table.hpp) of projection `index` onto its
+// target population `target`, summed over the sources, on one shard.
+double expected_blocks(const config::Network& network, int index, const std::string& target);
+
 }  // namespace spikeq::io

@@ -11,6 +11,7 @@
 #include "io/plasticity_factory.hpp"
 #include "io/population_factory.hpp"
 #include "io/protocol_builder.hpp"
+#include "io/shard_balance.hpp"
 #include "io/weight_tie_builder.hpp"
 #include "synapses/connectors.hpp"
 #include "synapses/synapse_table_builder.hpp"
@@ -115,8 +116,8 @@ std::vector<synapse_table> make_tables(const network_file& file, const config::P
         spec.type != connector_spec::kind::fixed_probability) {
       const row_generator gen(spec, n_sources, n_targets, self_offset, seed, static_cast<std::uint32_t>(k));
       check_list_lengths(file, pr, k, connection_count(gen));
-      tables.push_back(
-          build_synapse_table(gen, values, n_targets, static_cast<std::uint32_t>(net.shard_count)));
+      tables.push_back(build_synapse_table(
+          gen, values, n_targets, static_cast<std::uint32_t>(net.shard_count), ranges[0].slice_first));
     } else {
       const connection_rows rows =
           generate_connections(spec, n_sources, n_targets, self_offset, seed, static_cast<std::uint32_t>(k));
@@ -145,8 +146,13 @@ void build_projection(const network_file& file, int k, network& net) {
     const auto idx = static_cast<std::uint32_t>(net.find_population(t));
     if (idx == source) self_offset = n_targets;
     const auto* split = dynamic_cast<const sharded_population*>(net.populations[idx].get());
-    ranges.push_back({n_targets, net.populations[idx]->size(),
-                      split != nullptr ? static_cast<std::uint32_t>(split->slice_count()) : 1u});
+    target_range range{n_targets,
+                       net.populations[idx]->size(),
+                       split != nullptr ? static_cast<std::uint32_t>(split->slice_count()) : 1u,
+                       {}};
+    if (split != nullptr)
+      for (std::size_t s = 0; s <= split->slice_count(); ++s) range.slice_first.push_back(split->first(s));
+    ranges.push_back(std::move(range));
     target_populations.push_back(idx);
     n_targets += net.populations[idx]->size();
   }
@@ -353,6 +359,7 @@ network build_network(const network_file& file, std::size_t shards) {
   net.grid = time_grid(cfg.simulation().resolution());
   net.seed = cfg.simulation().seed();
   global_neuron_id_type next_id = 0;
+  const auto slices = population_slices(cfg, net.shard_count);
   std::shared_ptr<const image_presentation> dataset;  // its trials are the run's: at most one
   int dataset_population = -1;
   for (int k = 0; k < cfg.population_size(); ++k) {
@@ -365,7 +372,8 @@ network build_network(const network_file& file, std::size_t shards) {
       net.populations.push_back(make_image_dataset(file, k, dataset, net.grid, net.seed, net.shard_count));
     } else {
       net.populations.push_back(make_sharded_population(cfg.population(k), static_cast<std::uint32_t>(k),
-                                                        net.grid, net.seed, net.shard_count));
+                                                        net.grid, net.seed,
+                                                        slices[static_cast<std::size_t>(k)]));
     }
     net.first_global_id.push_back(next_id);
     next_id += cfg.population(k).size();

@@ -172,16 +172,17 @@ std::unique_ptr<population> make_population(const config::Population& p, std::ui
 }
 
 std::unique_ptr<population> make_sharded_population(const config::Population& p, std::uint32_t index,
-                                                    time_grid grid, std::uint64_t seed, std::size_t shards) {
+                                                    time_grid grid, std::uint64_t seed,
+                                                    std::span<const neuron_id_type> first) {
   // Readouts are few neurons that their rule trains together: one shard owns them.
   // So are the pyramidal neurons of a dendritic microcircuit, whose rules read them.
   if (p.has_linear_readout() || p.has_glm_pyramidal())
     return make_population(p, index, grid, seed, 0, p.size());
-  const auto first = slice_boundaries(p.size(), shards);
   std::vector<std::unique_ptr<population>> slices;
-  for (std::size_t s = 0; s < shards; ++s)
+  for (std::size_t s = 0; s + 1 < first.size(); ++s)
     slices.push_back(make_population(p, index, grid, seed, first[s], first[s + 1] - first[s]));
-  return std::make_unique<sharded_population>(p.name(), std::move(slices), first);
+  return std::make_unique<sharded_population>(p.name(), std::move(slices),
+                                              std::vector<neuron_id_type>(first.begin(), first.end()));
 }
 
 }  // namespace spikeq::io

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 
 #include "core/population.hpp"
 #include "core/time_grid.hpp"
@@ -16,8 +17,11 @@ namespace spikeq::io {
 std::unique_ptr<population> make_population(const config::Population& p, std::uint32_t index, time_grid grid,
                                             std::uint64_t seed, std::uint32_t first, std::uint32_t count);
 
-// The whole population, split into `shards` slices (core/sharded_population.hpp).
+// The whole population, split into slices [first[s], first[s + 1]), one per shard
+// (core/sharded_population.hpp; io/shard_balance.hpp chooses them).
+// REQUIRES: first has shards + 1 non-decreasing entries from 0 to p.size().
 std::unique_ptr<population> make_sharded_population(const config::Population& p, std::uint32_t index,
-                                                    time_grid grid, std::uint64_t seed, std::size_t shards);
+                                                    time_grid grid, std::uint64_t seed,
+                                                    std::span<const neuron_id_type> first);
 
 }  // namespace spikeq::io

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "core/sharded_population.hpp"
+
 namespace spikeq {
 
 namespace {
@@ -79,20 +81,24 @@ void sort_row(row_scratch& sc) {
                   [&](std::uint32_t k) { return static_cast<std::size_t>(sc.delay[k] - lo); });
 }
 
-// The shard that owns target `local` of a population of `size` neurons split by
-// slice_boundaries (core/sharded_population.hpp): the first size % shards slices
-// have one neuron more.
+// The shard that owns target `local` of a population whose slices start at
+// `first` (shards + 1 entries; slices may be empty).
 class shard_of {
  public:
-  shard_of(std::uint32_t size, std::uint32_t shards)
-      : base_(size / shards), extra_(size % shards), big_end_((size / shards + 1) * (size % shards)) {}
+  explicit shard_of(std::vector<neuron_id_type> first) : first_(std::move(first)) {}
   std::uint32_t operator()(std::uint32_t local) const {
-    if (local < big_end_) return local / (base_ + 1);
-    return extra_ + (local - big_end_) / base_;
+    // A few shards: a scan is quicker than a binary search.
+    if (first_.size() <= 9) {
+      std::uint32_t s = 0;
+      while (local >= first_[s + 1]) ++s;
+      return s;
+    }
+    return static_cast<std::uint32_t>(std::upper_bound(first_.begin(), first_.end(), local) - first_.begin() -
+                                      1);
   }
 
  private:
-  std::uint32_t base_, extra_, big_end_;
+  std::vector<neuron_id_type> first_;
 };
 
 // Where each table's synapses of each source start: offsets[r][s], n_sources + 1 each.
@@ -128,6 +134,12 @@ std::vector<synapse_table> fill_tables(std::uint32_t n_sources, const table_offs
     resize_for_fill(tables[r].target, offsets[r][n_sources]);
     resize_for_fill(tables[r].weight, offsets[r][n_sources]);
   }
+  std::vector<shard_of> owners;
+  owners.reserve(ranges.size());
+  for (const target_range& range : ranges)
+    owners.emplace_back(!range.slice_first.empty()
+                            ? range.slice_first
+                            : slice_boundaries(range.size, range.slices == 0 ? shards : range.slices));
   const std::uint32_t n_chunks = (n_sources + sources_per_task - 1) / sources_per_task;
   std::vector<std::vector<block_chunk>> chunks(n_tables, std::vector<block_chunk>(n_chunks));
   tbb::parallel_for(
@@ -148,13 +160,13 @@ std::vector<synapse_table> fill_tables(std::uint32_t n_sources, const table_offs
             sc.delay.resize(n);
             values.fill(s, first, sc.target, sc.list_index, sc.weight, sc.delay);
             for (std::size_t r = 0; r < n_tables; ++r) {
-              const target_range range = ranges[r];
+              const target_range& range = ranges[r];
               sc.order.clear();
               for (std::uint32_t k = 0; k < n; ++k)
                 if (sc.target[k] >= range.offset && sc.target[k] - range.offset < range.size)
                   sc.order.push_back(k);
               sort_row(sc);
-              const shard_of owner(range.size, range.slices == 0 ? shards : range.slices);
+              const shard_of& owner = owners[r];
               if (shards > 1)
                 counting_pass(sc, shards,
                               [&](std::uint32_t k) { return owner(sc.target[k] - range.offset); });
@@ -259,11 +271,13 @@ std::uint64_t connection_count(const row_generator& rows) {
 }
 
 synapse_table build_synapse_table(const row_generator& rows, const synapse_values& values,
-                                  std::uint32_t target_count, std::uint32_t shards) {
+                                  std::uint32_t target_count, std::uint32_t shards,
+                                  std::span<const neuron_id_type> slice_first) {
   const std::uint32_t n_sources = rows.n_sources();
   table_offsets offsets(1, std::vector<std::uint64_t>(n_sources + 1, 0));
   for (std::uint32_t s = 0; s < n_sources; ++s) offsets[0][s + 1] = offsets[0][s] + rows.row_size(s);
-  const std::vector<target_range> all{{0, target_count}};
+  const std::vector<target_range> all{
+      {0, target_count, 0, std::vector<neuron_id_type>(slice_first.begin(), slice_first.end())}};
   auto tables = fill_tables(n_sources, offsets, all, values, shards, [&](std::uint32_t s, row_scratch& sc) {
     rows.append_row(s, sc.target, sc.marks);
     return offsets[0][s];

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/distribution.hpp"
@@ -29,6 +30,9 @@ struct target_range {
   // Slices the population is split into (0: as many as the tables' shards); a
   // population on one shard (a readout) has 1.
   std::uint32_t slices = 0;
+  // Where the slices start (slices + 1 entries, core/sharded_population.hpp);
+  // empty: split evenly (slice_boundaries).
+  std::vector<neuron_id_type> slice_first;
 };
 
 // Tables from materialised connections, one per range, each target population
@@ -40,8 +44,10 @@ std::vector<synapse_table> build_synapse_tables(const connection_rows& rows, con
 // Generates each source's row on the fly, straight into the table of the single
 // target range (no per-synapse temporary at all).
 // REQUIRES: rows.sizes_known(); the generator's targets are [0, target_count).
+// `slice_first`: the target population's slices as in target_range.
 synapse_table build_synapse_table(const row_generator& rows, const synapse_values& values,
-                                  std::uint32_t target_count, std::uint32_t shards = 1);
+                                  std::uint32_t target_count, std::uint32_t shards = 1,
+                                  std::span<const neuron_id_type> slice_first = {});
 
 // Number of connections a generator with known row sizes makes.
 std::uint64_t connection_count(const row_generator& rows);

@@ -103,7 +103,11 @@ TEST(network_builder, shards_and_build_threads_change_the_layout_not_the_synapse
       const synapse_table& t = b.projections[k].synapses;
       EXPECT_EQ(t.shards, shards);
       EXPECT_EQ(canonical_edges(t), reference[k]) << shards << " shards, projection " << k;
-      const auto first = slice_boundaries(b.populations[b.projections[k].target_population]->size(), shards);
+      const auto* split =
+          dynamic_cast<const sharded_population*>(b.populations[b.projections[k].target_population].get());
+      ASSERT_NE(split, nullptr);
+      std::vector<neuron_id_type> first;
+      for (std::size_t s = 0; s <= split->slice_count(); ++s) first.push_back(split->first(s));
       for (std::uint32_t s = 0; s < t.source_count(); ++s)
         for (std::uint32_t shard = 0; shard < shards; ++shard)
           for (std::uint32_t blk = t.first_block(s, shard); blk < t.end_block(s, shard); ++blk)
