@@ -1,7 +1,8 @@
 // Which shard owns which neurons. Every population is split into contiguous
 // ranges, one per shard and some possibly empty (a sharded_population's slices, cut
-// by core/shard_partition.hpp; a plain population is owned whole by shard 0). A shard owns the synapses ending on its neurons and all
-// plastic state of those synapses, so shards never write the same memory.
+// by core/shard_partition.hpp; a plain population is owned whole by shard 0). A
+// shard owns the synapses ending on its neurons and all plastic state of those
+// synapses, so shards never write the same memory.
 #pragma once
 
 #include <cstdint>

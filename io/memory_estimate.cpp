@@ -120,6 +120,16 @@ double expected_distinct(double m, double d) {
   return d * -std::expm1(-m / d);
 }
 
+// Expected delay blocks of `synapses` synapses from `n_sources` sources onto a
+// population that `owners` shards share, each shard with its own blocks.
+double delay_blocks(const config::Network& net, const config::Projection& pr, double n_sources,
+                    double synapses, double owners) {
+  if (!(n_sources > 0.0)) return 0.0;
+  const double resolution = net.simulation().resolution() > 0 ? net.simulation().resolution() : 0.001;
+  return n_sources * owners *
+         expected_distinct(synapses / n_sources / owners, distinct_delays(pr, resolution));
+}
+
 bool weights_recorded(const config::Network& net, const std::string& projection) {
   for (const auto& w : net.recording().weights())
     if (w.projection() == projection) return true;
@@ -202,9 +212,7 @@ projection_memory estimate_projection(const config::Network& net, int index,
     // Tables keep each source's synapses per target shard, each shard that owns some
     // of the population with its own delay blocks (core/synapse_table.hpp).
     const auto s = static_cast<double>(std::max<std::size_t>(shards, 1));
-    const double o = std::max(1.0, size_of(owners, t));
-    const double per_source_shard = n_sources > 0 ? share / n_sources / o : 0.0;
-    const double blocks = n_sources * o * expected_distinct(per_source_shard, delays);
+    const double blocks = delay_blocks(net, pr, n_sources, share, std::max(1.0, size_of(owners, t)));
     m.table_bytes +=
         share * table_bytes_per_synapse + blocks * bytes_per_block + (n_sources * s + 1) * bytes_per_source;
   }
@@ -316,10 +324,9 @@ double expected_blocks(const config::Network& net, int index, const std::string&
   const double n_sources = size_of(sizes, pr.source());
   double n_targets = 0.0;
   for (const auto& t : pr.target()) n_targets += size_of(sizes, t);
-  if (!(n_sources > 0.0) || !(n_targets > 0.0)) return 0.0;
-  const double share = expected_synapses(net, index) * size_of(sizes, target) / n_targets;
-  const double resolution = net.simulation().resolution() > 0 ? net.simulation().resolution() : 0.001;
-  return n_sources * expected_distinct(share / n_sources, distinct_delays(pr, resolution));
+  if (!(n_targets > 0.0)) return 0.0;
+  return delay_blocks(net, pr, n_sources, expected_synapses(net, index) * size_of(sizes, target) / n_targets,
+                      1.0);
 }
 
 memory_estimate estimate_memory(const config::Network& net, std::size_t shards) {

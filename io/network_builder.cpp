@@ -112,7 +112,7 @@ std::vector<synapse_table> make_tables(const network_file& file, const config::P
   set_list_values(pr, values);
   std::vector<synapse_table> tables;
   try {
-    if (ranges.size() == 1 && ranges[0].slices == net.shard_count && row_generator::supports(spec.type) &&
+    if (ranges.size() == 1 && row_generator::supports(spec.type) &&
         spec.type != connector_spec::kind::fixed_probability) {
       const row_generator gen(spec, n_sources, n_targets, self_offset, seed, static_cast<std::uint32_t>(k));
       check_list_lengths(file, pr, k, connection_count(gen));
@@ -146,12 +146,11 @@ void build_projection(const network_file& file, int k, network& net) {
     const auto idx = static_cast<std::uint32_t>(net.find_population(t));
     if (idx == source) self_offset = n_targets;
     const auto* split = dynamic_cast<const sharded_population*>(net.populations[idx].get());
-    target_range range{n_targets,
-                       net.populations[idx]->size(),
-                       split != nullptr ? static_cast<std::uint32_t>(split->slice_count()) : 1u,
-                       {}};
-    if (split != nullptr)
+    target_range range{n_targets, net.populations[idx]->size(), {0, net.populations[idx]->size()}};
+    if (split != nullptr) {
+      range.slice_first.clear();
       for (std::size_t s = 0; s <= split->slice_count(); ++s) range.slice_first.push_back(split->first(s));
+    }
     ranges.push_back(std::move(range));
     target_populations.push_back(idx);
     n_targets += net.populations[idx]->size();

@@ -137,9 +137,8 @@ std::vector<synapse_table> fill_tables(std::uint32_t n_sources, const table_offs
   std::vector<shard_of> owners;
   owners.reserve(ranges.size());
   for (const target_range& range : ranges)
-    owners.emplace_back(!range.slice_first.empty()
-                            ? range.slice_first
-                            : slice_boundaries(range.size, range.slices == 0 ? shards : range.slices));
+    owners.emplace_back(!range.slice_first.empty() ? range.slice_first
+                                                   : slice_boundaries(range.size, shards));
   const std::uint32_t n_chunks = (n_sources + sources_per_task - 1) / sources_per_task;
   std::vector<std::vector<block_chunk>> chunks(n_tables, std::vector<block_chunk>(n_chunks));
   tbb::parallel_for(
@@ -277,7 +276,7 @@ synapse_table build_synapse_table(const row_generator& rows, const synapse_value
   table_offsets offsets(1, std::vector<std::uint64_t>(n_sources + 1, 0));
   for (std::uint32_t s = 0; s < n_sources; ++s) offsets[0][s + 1] = offsets[0][s] + rows.row_size(s);
   const std::vector<target_range> all{
-      {0, target_count, 0, std::vector<neuron_id_type>(slice_first.begin(), slice_first.end())}};
+      {0, target_count, std::vector<neuron_id_type>(slice_first.begin(), slice_first.end())}};
   auto tables = fill_tables(n_sources, offsets, all, values, shards, [&](std::uint32_t s, row_scratch& sc) {
     rows.append_row(s, sc.target, sc.marks);
     return offsets[0][s];

@@ -27,11 +27,9 @@ namespace spikeq {
 struct target_range {
   std::uint32_t offset = 0;
   std::uint32_t size = 0;
-  // Slices the population is split into (0: as many as the tables' shards); a
-  // population on one shard (a readout) has 1.
-  std::uint32_t slices = 0;
-  // Where the slices start (slices + 1 entries, core/sharded_population.hpp);
-  // empty: split evenly (slice_boundaries).
+  // Where the population's slices start (core/sharded_population.hpp): {0, size} for
+  // a population on one shard (a readout); empty: split evenly over the tables'
+  // shards (slice_boundaries).
   std::vector<neuron_id_type> slice_first;
 };
 

@@ -114,7 +114,7 @@ TEST(synapse_table_builder, generated_rows_match_materialised_rows) {
                            }()}) {
     const distribution_values values(weight, delay, grid, 5, 3);
     const auto rows = generate_connections(spec, 1000, 1000, 0, 5, 3);
-    const auto a = build_synapse_tables(rows, values, {{0, 1000, 0, {}}});
+    const auto a = build_synapse_tables(rows, values, {{0, 1000, {}}});
     synapse_table b;
     {
       tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);

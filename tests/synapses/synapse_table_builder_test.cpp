@@ -25,7 +25,7 @@ TEST(synapse_table_builder, blocks_group_equal_delays_in_increasing_order) {
   for (double d : delays_ms) delays.push_back(static_cast<tick_type>(d * 1000));
   std::vector<double> weights(rows.target.size());
   for (std::size_t k = 0; k < weights.size(); ++k) weights[k] = static_cast<double>(k);
-  const auto tables = build_synapse_tables(rows, weights, delays, {{0, 100, 0, {}}});
+  const auto tables = build_synapse_tables(rows, weights, delays, {{0, 100, {}}});
   ASSERT_EQ(tables.size(), 1u);
   const synapse_table& t = tables[0];
   EXPECT_EQ(t.synapse_count(), 800u);
@@ -56,7 +56,7 @@ TEST(synapse_table_builder, splits_a_projection_over_target_populations) {
   const auto rows = generate_connections(spec, 3, 10, -1, 1, 0);
   std::vector<double> weights(rows.target.size(), 1.0);
   std::vector<tick_type> delays(rows.target.size(), 100);
-  const auto tables = build_synapse_tables(rows, weights, delays, {{0, 8, 0, {}}, {8, 2, 0, {}}});
+  const auto tables = build_synapse_tables(rows, weights, delays, {{0, 8, {}}, {8, 2, {}}});
   ASSERT_EQ(tables.size(), 2u);
   EXPECT_EQ(tables[0].synapse_count(), 24u);
   EXPECT_EQ(tables[1].synapse_count(), 6u);
