@@ -3,6 +3,13 @@
 // neurons' variables costs a pass over the touched neurons while input is sparse
 // (CUBA: a few percent of the neurons per step) and a pass over all of them once
 // more than an eighth are touched (the microcircuit: most neurons every step).
+//
+// Sparse input to a population larger than the caches is staged instead: appended as
+// it arrives and, when the step applies it, summed range of neurons by range in a
+// scratch that fits in L1 and added to the variables from there, so an input costs
+// one miss (the variable) rather than five (its sum on arrival; both sums and both
+// variables on apply). Each neuron's staged inputs keep their arrival order, so
+// every sum has the same bits either way (bench/RESULTS.md, CUBA growth).
 #pragma once
 
 #include <bit>
@@ -25,6 +32,9 @@ class input_sums {
     listed_ = 0;
     dense_ = false;
     dense_adds_ = 0;
+    staging_ = neurons >= staging_min_neurons && neurons < receptor_bit;
+    staged_targets_.clear();
+    staged_weights_.clear();
   }
 
   void add(receptor_type receptor, neuron_id_type n, double w) {
@@ -41,6 +51,22 @@ class input_sums {
         sum[targets[k] - offset] += weights[k];
       }
       dense_adds_ += n;
+      return;
+    }
+    if (staging_ && listed_ == 0) {
+      const neuron_id_type receptor_flag = receptor == receptor_type::inhibitory ? receptor_bit : 0;
+      const std::size_t at = staged_targets_.size();
+      staged_targets_.resize(at + n);
+      staged_weights_.resize(at + n);
+      for (std::size_t k = 0; k < n; ++k) {
+        staged_targets_[at + k] = (targets[k] - offset) | receptor_flag;
+        staged_weights_[at + k] = weights[k];
+      }
+      // Past an eighth of the neurons the dense sweep is cheaper; it wants the sums.
+      if (staged_targets_.size() * 8 > sums_[0].size()) {
+        sum_staged();
+        dense_ = true;
+      }
       return;
     }
     // A neuron is listed when its sum may be non-zero: every input writes its target
@@ -68,6 +94,7 @@ class input_sums {
   // sparse pass (on the slice size, so on the thread count).
   void apply_and_clear(std::span<double> excitatory, std::span<double> inhibitory, double scale_ex = 1.0,
                        double scale_in = 1.0) {
+    apply_staged(excitatory, inhibitory, scale_ex, scale_in);
     double* ex = sums_[0].data();
     double* in = sums_[1].data();
     if (dense_) {
@@ -97,6 +124,7 @@ class input_sums {
   }
 
   void state(state_archive& ar) {
+    sum_staged();  // the archive holds sums, however they were added
     ar.expect(sums_[0].size(), "neurons of an input slot");
     ar.block(sums_[0]);
     ar.block(sums_[1]);
@@ -121,6 +149,100 @@ class input_sums {
   // every one is a miss, and the loops run ahead of them by this many (bench/RESULTS.md,
   // CUBA growth).
   static constexpr std::size_t prefetch_ahead = 8;
+  // Staging pays once the sums (16 bytes a neuron) leave the inner caches. Measured
+  // on CUBA (bench/RESULTS.md): 12 % slower for 3,200 neurons (51 KiB of sums), 8 %
+  // faster for 32,000 and 42 % for 400,000. The scratch of one range of
+  // 2^range_shift neurons (both receptors) is 32 KiB.
+  static constexpr std::size_t staging_min_neurons = std::size_t{1} << 13;
+  static constexpr unsigned range_shift = 11;
+  // A staged target's top bit marks the inhibitory receptor.
+  static constexpr neuron_id_type receptor_bit = neuron_id_type{1} << 31;
+
+  // Adds the staged inputs to the sums in arrival order, listing the touched neurons
+  // as `add` does (for the dense sweep, or for an archive).
+  void sum_staged() {
+    const std::size_t m = staged_targets_.size();
+    if (touched_.size() < listed_ + m) touched_.resize(listed_ + m);
+    for (std::size_t k = 0; k < m; ++k) {
+      const neuron_id_type target = staged_targets_[k] & ~receptor_bit;
+      double& sum = sums_[staged_targets_[k] >> 31][target];
+      touched_[listed_] = target;
+      listed_ += sum == 0.0 ? 1 : 0;
+      sum += staged_weights_[k];
+    }
+    staged_targets_.clear();
+    staged_weights_.clear();
+  }
+
+  // Sums the staged inputs range of neurons by range (a stable counting sort on the
+  // range keeps each neuron's inputs in arrival order) and adds each sum, times its
+  // receptor's scale, to its variable unless it is zero; then forgets them.
+  void apply_staged(std::span<double> excitatory, std::span<double> inhibitory, double scale_ex,
+                    double scale_in) {
+    const std::size_t m = staged_targets_.size();
+    if (m == 0) return;
+    // One scratch per thread rather than per slot: a ring has a slot per step of delay.
+    struct scratch {
+      std::vector<neuron_id_type> sorted_targets;
+      std::vector<double> sorted_weights;
+      std::vector<std::size_t> range_starts;
+      std::vector<double> range_sums;  // all zero between ranges
+      std::vector<std::uint32_t> range_listed;
+    };
+    thread_local scratch work;
+    std::vector<neuron_id_type>& sorted_targets = work.sorted_targets;
+    std::vector<double>& sorted_weights = work.sorted_weights;
+    std::vector<std::size_t>& range_starts = work.range_starts;
+    std::vector<double>& range_sums = work.range_sums;
+    std::vector<std::uint32_t>& range_listed = work.range_listed;
+    const std::size_t ranges = (sums_[0].size() >> range_shift) + 1;
+    range_starts.assign(ranges + 1, 0);
+    for (const neuron_id_type t : staged_targets_) ++range_starts[((t & ~receptor_bit) >> range_shift) + 1];
+    for (std::size_t r = 1; r <= ranges; ++r) range_starts[r] += range_starts[r - 1];
+    sorted_targets.resize(m);
+    sorted_weights.resize(m);
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t at = range_starts[((staged_targets_[k] & ~receptor_bit) >> range_shift)]++;
+      sorted_targets[at] = staged_targets_[k];
+      sorted_weights[at] = staged_weights_[k];
+    }
+    // range_starts[r] is now range r's end.
+    constexpr std::size_t range_neurons = std::size_t{1} << range_shift;
+    range_sums.resize(2 * range_neurons, 0.0);
+    range_listed.resize(m);
+    double* const variables[2] = {excitatory.data(), inhibitory.data()};
+    const double scales[2] = {scale_ex, scale_in};
+    const auto prefetch_variables = [&](std::size_t from, std::size_t to) {
+      for (std::size_t k = from; k < to; ++k)
+        __builtin_prefetch(variables[sorted_targets[k] >> 31] + (sorted_targets[k] & ~receptor_bit), 1);
+    };
+    std::size_t first = 0;
+    prefetch_variables(0, range_starts[0]);
+    for (std::size_t r = 0; r < ranges; ++r) {
+      const std::size_t end = range_starts[r];
+      // The next range's variables load while this one is summed and added.
+      if (r + 1 < ranges) prefetch_variables(end, range_starts[r + 1]);
+      const auto base = static_cast<neuron_id_type>(r << range_shift);
+      std::size_t listed = 0;
+      for (std::size_t k = first; k < end; ++k) {
+        // Scratch index: neuron within the range times two, plus the receptor.
+        const std::uint32_t at =
+            (((sorted_targets[k] & ~receptor_bit) - base) << 1) | (sorted_targets[k] >> 31);
+        range_listed[listed] = at;
+        listed += range_sums[at] == 0.0 ? 1 : 0;
+        range_sums[at] += sorted_weights[k];
+      }
+      for (std::size_t j = 0; j < listed; ++j) {
+        const std::uint32_t at = range_listed[j];
+        double& variable = variables[at & 1][base + (at >> 1)];
+        variable = add_unless_zero(variable, range_sums[at], scales[at & 1]);
+        range_sums[at] = 0.0;
+      }
+      first = end;
+    }
+    staged_targets_.clear();
+    staged_weights_.clear();
+  }
 
   // variable + sum * scale, or variable itself when sum is zero; branch-free (the
   // sparse pass's neurons mostly have input on one receptor only, in no pattern).
@@ -136,6 +258,11 @@ class input_sums {
   std::size_t listed_ = 0;
   bool dense_ = false;
   std::size_t dense_adds_ = 0;
+  // Staged inputs (target, with receptor_bit set if inhibitory; weight) in arrival
+  // order, used while nothing is listed.
+  bool staging_ = false;
+  std::vector<neuron_id_type> staged_targets_;
+  std::vector<double> staged_weights_;
 };
 
 }  // namespace spikeq

@@ -134,6 +134,62 @@ TEST(input_sums, pending_sums_resume_from_a_checkpoint) {
   EXPECT_TRUE(same_bits(in2, in));
 }
 
+// Populations beyond the caches stage sparse input and sum it range by range when
+// the step applies it: the sums are bit for bit those of adding on arrival, with
+// neurons hit many times (in both receptors, across ranges), sums back at zero, and
+// a step whose input passes an eighth of the neurons midway (the dense sweep).
+TEST(input_sums, staged_input_of_a_large_population_sums_in_arrival_order) {
+  const std::size_t neurons = 100000;
+  for (const std::size_t count : {std::size_t{40}, std::size_t{3000}, std::size_t{20000}}) {
+    auto inputs = random_inputs(count, neurons, static_cast<unsigned>(count) + 11);
+    for (std::size_t k = 0; k < inputs.size(); k += 3) inputs[k].target = static_cast<neuron_id_type>(k % 7);
+    inputs.push_back({receptor_type::excitatory, 99999, 1.25F});
+    inputs.push_back({receptor_type::excitatory, 99999, -1.25F});
+    std::vector<double> ex(neurons, 1.5), in(neurons, -0.0);
+    auto ex_expected = ex, in_expected = in;
+    expected_after(inputs, ex_expected, in_expected);
+    input_sums sums;
+    sums.resize(neurons);
+    add_in_blocks(sums, inputs, 80);
+    sums.apply_and_clear(ex, in);
+    EXPECT_TRUE(same_bits(ex, ex_expected)) << count << " inputs";
+    EXPECT_TRUE(same_bits(in, in_expected)) << count << " inputs";
+    sums.apply_and_clear(ex, in);
+    EXPECT_TRUE(same_bits(ex, ex_expected)) << count << " inputs, a step later";
+  }
+}
+
+// A checkpoint taken while input is staged holds it as sums; both the run that saved
+// it and the one that resumed from it go on adding to those sums, and apply as one
+// uninterrupted step would.
+TEST(input_sums, staged_input_resumes_from_a_checkpoint) {
+  const std::size_t neurons = 50000;
+  const auto inputs = random_inputs(900, neurons, 21);
+  const std::vector<input> before(inputs.begin(), inputs.begin() + 500),
+      after(inputs.begin() + 500, inputs.end());
+  input_sums original;
+  original.resize(neurons);
+  add_in_blocks(original, before, 16);
+  state_archive saved;
+  original.state(saved);
+  input_sums resumed;
+  resumed.resize(neurons);
+  state_archive loading(saved.bytes(), "test");
+  resumed.state(loading);
+  add_in_blocks(original, after, 16);
+  add_in_blocks(resumed, after, 16);
+  std::vector<double> ex(neurons, 0.25), in(neurons, -0.75);
+  auto ex_expected = ex, in_expected = in;
+  expected_after(inputs, ex_expected, in_expected);
+  auto ex2 = ex, in2 = in;
+  original.apply_and_clear(ex, in);
+  resumed.apply_and_clear(ex2, in2);
+  EXPECT_TRUE(same_bits(ex, ex_expected));
+  EXPECT_TRUE(same_bits(in, in_expected));
+  EXPECT_TRUE(same_bits(ex2, ex_expected));
+  EXPECT_TRUE(same_bits(in2, in_expected));
+}
+
 // Listing each spike's run of blocks and adding the runs later (with prefetching
 // ahead) puts every block into the slot of its arrival step and sums as adding each
 // block at once would: runs of one to many blocks, blocks of one synapse to beyond
