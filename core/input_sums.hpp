@@ -40,8 +40,16 @@ class input_sums {
   void add(receptor_type receptor, neuron_id_type n, double w) {
     add(receptor, std::span<const neuron_id_type>(&n, 1), std::span<const double>(&w, 1), 0);
   }
-  template <class Weight>
-  void add(receptor_type receptor, std::span<const neuron_id_type> targets, std::span<const Weight> weights,
+  // The weight of every input from a table whose synapses all have one weight.
+  struct same_weight {
+    weight_type value;
+    weight_type operator[](std::size_t /*synapse*/) const { return value; }
+  };
+
+  // Adds targets[k] - offset's input weights[k] for every k (Weights: a span of
+  // weights, or same_weight).
+  template <class Weights>
+  void add(receptor_type receptor, std::span<const neuron_id_type> targets, const Weights& weights,
            neuron_id_type offset) {
     double* sum = sums_[static_cast<std::size_t>(receptor)].data();
     const std::size_t n = targets.size();

@@ -29,7 +29,8 @@ void ring_delivery::add_all() {
   const std::size_t n = runs_.size();
   const auto prefetch = [&](const listed_run& r) {
     prefetch_range(r.table->target.data() + r.first_synapse, r.end_synapse - r.first_synapse);
-    prefetch_range(r.table->weight.data() + r.first_synapse, r.end_synapse - r.first_synapse);
+    if (!r.weight_shared)
+      prefetch_range(r.table->weight.data() + r.first_synapse, r.end_synapse - r.first_synapse);
   };
   for (std::size_t k = 0; k < std::min(n, prefetch_runs_ahead); ++k) prefetch(runs_[k]);
   for (std::size_t k = 0; k < n; ++k) {
@@ -42,9 +43,13 @@ void ring_delivery::add_all() {
         r.ring->cursor_from(r.spike_tick + table.block_delay[r.first_block], r.step_ticks);
     for (std::uint32_t b = r.first_block; b < r.end_block; ++b) {
       const std::uint64_t first = table.block_first_synapse[b], last = table.block_first_synapse[b + 1];
-      slots.slot_for(r.spike_tick + table.block_delay[b])
-          .add(r.receptor, std::span<const neuron_id_type>(targets + first, last - first),
-               std::span<const weight_type>(weights + first, last - first), r.offset);
+      input_sums& slot = slots.slot_for(r.spike_tick + table.block_delay[b]);
+      const std::span<const neuron_id_type> block_targets(targets + first, last - first);
+      if (r.weight_shared)
+        slot.add(r.receptor, block_targets, input_sums::same_weight{r.shared_weight}, r.offset);
+      else
+        slot.add(r.receptor, block_targets, std::span<const weight_type>(weights + first, last - first),
+                 r.offset);
     }
   }
   runs_.clear();

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/input_ring.hpp"
@@ -23,13 +24,15 @@ class ring_delivery {
  public:
   // Lists blocks [first_block, end_block) of `table` (one source's blocks on one
   // shard, sorted by delay) for a spike at `spike_tick`, to be added to `ring`'s
-  // slots with target indices less `offset` (the slice's first neuron).
+  // slots with target indices less `offset` (the slice's first neuron). With a
+  // `shared_weight` (every synapse of the table has it) the weights are not read.
   // REQUIRES: first_block < end_block; ring.used().
   void list(const synapse_table& table, std::uint32_t first_block, std::uint32_t end_block,
             tick_type spike_tick, receptor_type receptor, neuron_id_type offset, input_ring& ring,
-            tick_type step_ticks) {
+            tick_type step_ticks, std::optional<weight_type> shared_weight) {
     runs_.push_back({&table, table.block_first_synapse[first_block], table.block_first_synapse[end_block],
-                     spike_tick, &ring, step_ticks, first_block, end_block, offset, receptor});
+                     spike_tick, &ring, step_ticks, first_block, end_block, offset, receptor,
+                     shared_weight.has_value(), shared_weight.value_or(0.0F)});
   }
 
   // Adds every listed run in listing order, then forgets them.
@@ -45,6 +48,8 @@ class ring_delivery {
     std::uint32_t first_block, end_block;
     neuron_id_type offset;
     receptor_type receptor;
+    bool weight_shared;
+    weight_type shared_weight;
   };
   std::vector<listed_run> runs_;
 };

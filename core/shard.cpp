@@ -1,6 +1,7 @@
 #include "core/shard.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <stdexcept>
 
@@ -114,8 +115,27 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
 // checkpoint can be resumed to a later stop time.
 void shard::schedule(const event& e) { queue_.push(e); }
 
+void shard::find_shared_weights() {
+  shared_weight_.assign(net_.projections.size(), std::nullopt);
+  for (std::size_t p = 0; p < net_.projections.size(); ++p) {
+    const std::vector<weight_type>& w = net_.projections[p].synapses.weight;
+    if (!via_ring_[p] || w.empty()) continue;
+    // Bitwise: a +0.0 and a -0.0 weight are not one weight to a sum.
+    const auto bits = std::bit_cast<std::uint32_t>(w.front());
+    if (std::all_of(w.begin(), w.end(),
+                    [&](weight_type x) { return std::bit_cast<std::uint32_t>(x) == bits; }))
+      shared_weight_[p] = w.front();
+  }
+}
+
+void shard::resume(tick_type t_stop) {
+  t_stop_ = t_stop;
+  find_shared_weights();
+}
+
 void shard::start(tick_type t_stop) {
   t_stop_ = t_stop;
+  find_shared_weights();
   for (std::uint32_t k = 0; k < net_.populations.size(); ++k) {
     population* slice = layout_.share(k, index_).slice;
     if (slice == nullptr) continue;
@@ -173,7 +193,7 @@ void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
       if (share.empty()) continue;
       const synapse_table& table = proj.synapses;
       if (via_ring_[p]) {
-        list_ring_blocks(spike, proj, share);
+        list_ring_blocks(spike, proj, share, shared_weight_[p]);
         continue;
       }
       const auto shard = static_cast<std::uint32_t>(index_);
@@ -201,14 +221,14 @@ void shard::prefetch_blocks_of(const emitted_spike& spike, bool first_block) con
 }
 
 void shard::list_ring_blocks(const emitted_spike& spike, const projection& proj,
-                             const population_share& share) {
+                             const population_share& share, std::optional<weight_type> shared_weight) {
   const synapse_table& table = proj.synapses;
   const auto shard = static_cast<std::uint32_t>(index_);
   const std::uint32_t first_block = table.first_block(spike.neuron, shard);
   const std::uint32_t end_block = table.end_block(spike.neuron, shard);
   if (first_block == end_block) return;
   ring_blocks_.list(table, first_block, end_block, spike.tick, proj.receptor, share.first,
-                    *share.slice->step_input(), share.slice->step_ticks());
+                    *share.slice->step_input(), share.slice->step_ticks(), shared_weight);
   // Blocks are sorted by delay: all arrive by t_stop when the last does.
   if (spike.tick + table.block_delay[end_block - 1] <= t_stop_) {
     stats_.synaptic_events += table.block_first_synapse[end_block] - table.block_first_synapse[first_block];

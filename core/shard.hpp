@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -52,7 +53,7 @@ class shard {
   // `boundary` is the window boundary being saved or loaded.
   void state(state_archive& ar, tick_type boundary);
   // A shard whose state was loaded continues to `t_stop` without start().
-  void resume(tick_type t_stop) { t_stop_ = t_stop; }
+  void resume(tick_type t_stop);
 
   std::vector<emitted_spike>& outbox() { return outbox_; }
   const shard_statistics& statistics() const { return stats_; }
@@ -69,7 +70,9 @@ class shard {
   void schedule(const event& e);
   void schedule_samples_from(tick_type boundary);
   void prefetch_blocks_of(const emitted_spike& spike, bool first_block) const;
-  void list_ring_blocks(const emitted_spike& spike, const projection& proj, const population_share& share);
+  void list_ring_blocks(const emitted_spike& spike, const projection& proj, const population_share& share,
+                        std::optional<weight_type> shared_weight);
+  void find_shared_weights();
 
   std::size_t index_;
   network& net_;
@@ -91,6 +94,10 @@ class shard {
   // Per projection: delivered at the exchange into the target slice's input ring
   // (static synapses onto a time-stepped model that has one) rather than by events.
   std::vector<bool> via_ring_;
+  // Per projection delivered via the ring: the weight all its synapses share, if
+  // they do (found when the run starts or resumes; static weights do not change).
+  // The adds then read the targets only (bench/RESULTS.md, CUBA growth).
+  std::vector<std::optional<weight_type>> shared_weight_;
   ring_delivery ring_blocks_;
   // Per projection with periodic ticks: the synapses ending on this shard's neurons.
   std::vector<std::vector<std::uint64_t>> tick_synapses_;

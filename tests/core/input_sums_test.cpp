@@ -6,9 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -193,7 +195,7 @@ TEST(input_sums, staged_input_resumes_from_a_checkpoint) {
 // Listing each spike's run of blocks and adding the runs later (with prefetching
 // ahead) puts every block into the slot of its arrival step and sums as adding each
 // block at once would: runs of one to many blocks, blocks of one synapse to beyond
-// the prefetch cap, two receptors.
+// the prefetch cap, two receptors; per-synapse weights or one shared weight.
 TEST(ring_delivery, listed_runs_add_as_direct_adds_would) {
   const std::size_t neurons = 500;
   const tick_type step = 3;
@@ -218,37 +220,43 @@ TEST(ring_delivery, listed_runs_add_as_direct_adds_would) {
     }
   }
   table.source_first_block.push_back(static_cast<std::uint32_t>(table.block_delay.size()));
-  input_ring direct, listed;
-  direct.resize(neurons, 12);
-  listed.resize(neurons, 12);
-  ring_delivery delivery;
-  for (std::uint32_t k = 0; k < 30; ++k) {
-    const std::uint32_t src = (k * 5) % sources;
-    const tick_type tick = k / 4;
-    const receptor_type r = k % 2 == 0 ? receptor_type::excitatory : receptor_type::inhibitory;
-    const std::uint32_t first = table.first_block(src, 0), end = table.end_block(src, 0);
-    if (first == end) continue;
-    for (std::uint32_t b = first; b < end; ++b)
-      direct.slot(static_cast<std::uint64_t>((tick + table.block_delay[b] + step - 1) / step))
-          .add(r, table.block_targets(b), table.block_weights(b), 10);
-    delivery.list(table, first, end, tick, r, 10, listed, step);
-  }
-  delivery.add_all();
-  for (std::uint64_t s = 0; s < 12; ++s) {
-    std::vector<double> ex(neurons, 0.0), in(neurons, 0.0);
-    auto ex2 = ex, in2 = in;
-    direct.drain(s, ex, in);
-    listed.drain(s, ex2, in2);
-    EXPECT_TRUE(same_bits(ex2, ex));
-    EXPECT_TRUE(same_bits(in2, in));
-  }
-  // add_all forgot the runs: a second call adds nothing.
-  delivery.add_all();
-  for (std::uint64_t s = 0; s < 12; ++s) {
-    std::vector<double> ex(neurons, 0.0), in(neurons, 0.0);
-    listed.drain(s, ex, in);
-    EXPECT_EQ(ex, std::vector<double>(neurons, 0.0));
-    EXPECT_EQ(in, std::vector<double>(neurons, 0.0));
+  // Per-synapse weights, then one weight shared by every synapse and passed as such
+  // (the weights are then not read).
+  for (const bool shared : {false, true}) {
+    if (shared) std::fill(table.weight.begin(), table.weight.end(), 0.7F);
+    const std::optional<weight_type> shared_weight = shared ? std::optional<weight_type>(0.7F) : std::nullopt;
+    input_ring direct, listed;
+    direct.resize(neurons, 12);
+    listed.resize(neurons, 12);
+    ring_delivery delivery;
+    for (std::uint32_t k = 0; k < 30; ++k) {
+      const std::uint32_t src = (k * 5) % sources;
+      const tick_type tick = k / 4;
+      const receptor_type r = k % 2 == 0 ? receptor_type::excitatory : receptor_type::inhibitory;
+      const std::uint32_t first = table.first_block(src, 0), end = table.end_block(src, 0);
+      if (first == end) continue;
+      for (std::uint32_t b = first; b < end; ++b)
+        direct.slot(static_cast<std::uint64_t>((tick + table.block_delay[b] + step - 1) / step))
+            .add(r, table.block_targets(b), table.block_weights(b), 10);
+      delivery.list(table, first, end, tick, r, 10, listed, step, shared_weight);
+    }
+    delivery.add_all();
+    for (std::uint64_t s = 0; s < 12; ++s) {
+      std::vector<double> ex(neurons, 0.0), in(neurons, 0.0);
+      auto ex2 = ex, in2 = in;
+      direct.drain(s, ex, in);
+      listed.drain(s, ex2, in2);
+      EXPECT_TRUE(same_bits(ex2, ex)) << (shared ? "shared weight" : "per-synapse weights");
+      EXPECT_TRUE(same_bits(in2, in)) << (shared ? "shared weight" : "per-synapse weights");
+    }
+    // add_all forgot the runs: a second call adds nothing.
+    delivery.add_all();
+    for (std::uint64_t s = 0; s < 12; ++s) {
+      std::vector<double> ex(neurons, 0.0), in(neurons, 0.0);
+      listed.drain(s, ex, in);
+      EXPECT_EQ(ex, std::vector<double>(neurons, 0.0));
+      EXPECT_EQ(in, std::vector<double>(neurons, 0.0));
+    }
   }
 }
 
