@@ -11,13 +11,15 @@ the three networks differ only in size. The networks are generated from this scr
 template into a temporary directory (--write DIR keeps them).
 
 For each size, spikeq runs with --stats; the script reports wall time of the
-simulation (construction excluded), synaptic events, ns per synaptic event, firing
-rates and peak memory, prints a table (--markdown: bench/RESULTS.md rows) and draws
-docs/figures/cuba_growth.png (ns per synaptic event and wall time against size).
+simulation (construction excluded) and synaptic events, both per second of model
+time, ns per synaptic event, firing rates and peak memory, prints a table
+(--markdown: bench/RESULTS.md rows) and draws docs/figures/cuba_growth.png (ns per
+synaptic event and wall time against size). With --equal-work the smaller networks
+run longer, so that every run delivers as many events as the largest one.
 
 Usage (from the repository root, after scripts/setup.sh; python3-matplotlib):
     /usr/bin/python3 bench/cuba_growth.py [--sizes 4000 40000 400000] [--duration-ms 1000]
-        [--repeats 1] [--spikeq build/release/tools/spikeq] [--markdown] [--plot PATH]
+        [--equal-work] [--repeats 1] [--spikeq build/release/tools/spikeq] [--markdown] [--plot PATH]
 """
 import argparse
 import datetime
@@ -104,8 +106,8 @@ def run_once(binary, network, duration_ms, out_dir):
     rates = dict(re.findall(r"^(exc|inh)\s+\d+\s+\d+\s+([0-9.]+)$", text, re.MULTILINE))
     wall = number(text, r"in ([0-9.]+) s wall")
     events = number(text, r"(\d+) synaptic events")
-    return {"wall_s": wall, "build_s": number(text, r"^construction time: ([0-9.]+) s"),
-            "synaptic_events": events, "ns_per_event": wall / events * 1e9 if events else float("nan"),
+    return {"wall_s": wall / seconds, "build_s": number(text, r"^construction time: ([0-9.]+) s"),
+            "synaptic_events": events / seconds, "ns_per_event": wall / events * 1e9 if events else float("nan"),
             "events_per_model_s": events / seconds, "synapses": number(text, r"(\d+) synapses"),
             "peak_mib": number(text, r"^peak resident memory: ([0-9.]+) MiB"),
             "exc_hz": float(rates.get("exc", "nan")), "inh_hz": float(rates.get("inh", "nan"))}
@@ -119,7 +121,7 @@ def cpu_model():
     return "unknown CPU"
 
 
-def plot(results, path, duration_ms, in_degree):
+def plot(results, path, in_degree):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -138,7 +140,7 @@ def plot(results, path, duration_ms, in_degree):
     b.loglog(sizes, [r["wall_s"] for r in results], "o-", label="spikeq")
     b.loglog(sizes, [results[0]["wall_s"] * s / sizes[0] for s in sizes], "--", color="grey", label="linear")
     b.set_xlabel("neurons")
-    b.set_ylabel(f"wall s per {duration_ms / 1000:g} s of model time")
+    b.set_ylabel("wall s per s of model time")
     b.legend(fontsize=8)
     fig.suptitle(f"CUBA growth, {cpu_model()}, 1 thread", fontsize=10)
     fig.tight_layout()
@@ -152,7 +154,11 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[4000, 40000, 400000])
     parser.add_argument("--in-degree", type=int, nargs=2, default=[64, 16], metavar=("EXC", "INH"),
                         help="inputs per neuron (default 64 16: the 4k network's mean at p = 0.02)")
-    parser.add_argument("--duration-ms", type=float, default=1000.0)
+    parser.add_argument("--duration-ms", type=float, default=1000.0, help="model time per run")
+    parser.add_argument("--equal-work", action="store_true",
+                        help="run each size for duration x (largest size / size) of model time, so that every "
+                             "run delivers as many synaptic events as the largest (a 1 s run of 4k neurons lasts "
+                             "about 30 ms of wall time, too short to time on a noisy host)")
     parser.add_argument("--repeats", type=int, default=1, help="runs per size; the median wall time is reported")
     parser.add_argument("--plot", default=os.path.join(ROOT, "docs/figures/cuba_growth.png"))
     parser.add_argument("--write", default=None, help="keep the generated networks in this directory")
@@ -164,11 +170,12 @@ def main():
         net_dir = args.write or tmp
         os.makedirs(net_dir, exist_ok=True)
         results = []
-        print(f"{'neurons':>8} {'synapses':>10} {'build s':>8} {'wall s':>8} {'syn events':>11} {'ns/event':>9} "
+        print(f"{'neurons':>8} {'synapses':>10} {'build s':>8} {'wall s/s':>8} {'syn events':>11} {'ns/event':>9} "
               f"{'rel':>5} {'exc Hz':>7} {'inh Hz':>7} {'peak MiB':>9}")
         for n in args.sizes:
             network = write_network(net_dir, n, *args.in_degree)
-            runs = [run_once(args.spikeq, network, args.duration_ms, tmp) for _ in range(args.repeats)]
+            duration_ms = args.duration_ms * (max(args.sizes) / n if args.equal_work else 1.0)
+            runs = [run_once(args.spikeq, network, duration_ms, tmp) for _ in range(args.repeats)]
             r = sorted(runs, key=lambda x: x["wall_s"])[len(runs) // 2]
             r["neurons"] = n
             r["wall_runs"] = [x["wall_s"] for x in runs]
@@ -177,13 +184,13 @@ def main():
             print(f"{n:>8} {r['synapses']:>10.0f} {r['build_s']:>8.2f} {r['wall_s']:>8.3f} {r['synaptic_events']:>11.4g} "
                   f"{r['ns_per_event']:>9.2f} {rel:>5.2f} {r['exc_hz']:>7.2f} {r['inh_hz']:>7.2f} {r['peak_mib']:>9.0f}",
                   flush=True)
-    plot(results, args.plot, args.duration_ms, args.in_degree)
+    plot(results, args.plot, args.in_degree)
     print(f"plot: {args.plot}")
     growth = results[-1]["ns_per_event"] / results[0]["ns_per_event"]
     print(f"cost per synaptic event, {args.sizes[-1]} vs {args.sizes[0]} neurons: {growth:.2f}x (target <= 1.2)")
     if args.markdown:
         command = (f"`bench/cuba_growth.py --sizes {' '.join(map(str, args.sizes))} --duration-ms {args.duration_ms:g} "
-                   f"--repeats {args.repeats}`")
+                   f"{'--equal-work ' if args.equal_work else ''}--repeats {args.repeats}`")
         for r in results:
             print(f"| {datetime.date.today()} | {args.commit} | {os.cpu_count()} cores, {cpu_model()} | {command} | "
                   f"{r['neurons']} | {r['synapses']:.0f} | {r['wall_s']:.3f} s | {r['synaptic_events']:.3g} | "
