@@ -41,6 +41,14 @@ TEST(checkpoint_resume, default_example_from_two_shards_resumed_on_one_thread) {
                                            {250, 300, 600, 2, 1}));
 }
 
+TEST(checkpoint_resume, staged_input_saved_on_one_thread_resumed_on_two) {
+  // One thread stages the 12,000-neuron slice's input and reads only the targets of
+  // the inhibitory projection (one shared weight); the checkpoint holds the staged
+  // input as sums, and two threads resume with slices that add it on arrival.
+  EXPECT_TRUE(resumed_equals_uninterrupted(
+      "large_sparse", source_path("tests/data/threads/large_sparse.textproto"), {40, 50, 100, 1, 2}));
+}
+
 TEST(checkpoint_resume, polychronization_between_two_spnet_updates) {
   // spnet's derivatives accumulate for a second and are applied at whole seconds:
   // the checkpoint at 1.5 s holds half a second of them.
