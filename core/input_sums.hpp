@@ -77,19 +77,13 @@ class input_sums {
       }
       return;
     }
-    // A neuron is listed when its sum may be non-zero: every input writes its target
-    // to the list's end and advances the end if the sum was zero (branch-free; which
-    // inputs find a zero is unpredictable). Listing one twice (its sum returned to 0)
-    // only adds zeros later.
     if (touched_.size() < listed_ + n) touched_.resize(listed_ + n);
     neuron_id_type* list = touched_.data();
     std::size_t listed = listed_;
     for (std::size_t k = 0; k < n; ++k) {
       if (k + prefetch_ahead < n) __builtin_prefetch(sum + (targets[k + prefetch_ahead] - offset), 1);
       const neuron_id_type target = targets[k] - offset;
-      list[listed] = target;
-      listed += sum[target] == 0.0 ? 1 : 0;
-      sum[target] += weights[k];
+      add_listing(sum[target], weights[k], target, list, listed);
     }
     listed_ = listed;
     if (listed_ * 8 > sums_[0].size()) dense_ = true;
@@ -173,10 +167,8 @@ class input_sums {
     if (touched_.size() < listed_ + m) touched_.resize(listed_ + m);
     for (std::size_t k = 0; k < m; ++k) {
       const neuron_id_type target = staged_targets_[k] & ~receptor_bit;
-      double& sum = sums_[staged_targets_[k] >> 31][target];
-      touched_[listed_] = target;
-      listed_ += sum == 0.0 ? 1 : 0;
-      sum += staged_weights_[k];
+      add_listing(sums_[staged_targets_[k] >> 31][target], staged_weights_[k], target, touched_.data(),
+                  listed_);
     }
     staged_targets_.clear();
     staged_weights_.clear();
@@ -236,9 +228,7 @@ class input_sums {
         // Scratch index: neuron within the range times two, plus the receptor.
         const std::uint32_t at =
             (((sorted_targets[k] & ~receptor_bit) - base) << 1) | (sorted_targets[k] >> 31);
-        range_listed[listed] = at;
-        listed += range_sums[at] == 0.0 ? 1 : 0;
-        range_sums[at] += sorted_weights[k];
+        add_listing(range_sums[at], sorted_weights[k], at, range_listed.data(), listed);
       }
       for (std::size_t j = 0; j < listed; ++j) {
         const std::uint32_t at = range_listed[j];
@@ -250,6 +240,17 @@ class input_sums {
     }
     staged_targets_.clear();
     staged_weights_.clear();
+  }
+
+  // Adds `weight` to `sum` and lists `index` when the sum may be non-zero: the index
+  // is written at the list's end, which advances if the sum was zero (branch-free;
+  // which inputs find a zero is unpredictable). Listing one twice (its sum returned
+  // to 0) only adds zeros later.
+  static void add_listing(double& sum, double weight, std::uint32_t index, std::uint32_t* list,
+                          std::size_t& listed) {
+    list[listed] = index;
+    listed += sum == 0.0 ? 1 : 0;
+    sum += weight;
   }
 
   // variable + sum * scale, or variable itself when sum is zero; branch-free (the

@@ -81,8 +81,8 @@ kernel::kernel(network& net, kernel_hooks hooks, unsigned threads)
   }
   const tick_type width = choose_bucket_width(net), horizon = choose_horizon(net);
   for (std::size_t s = 0; s < shards; ++s)
-    shards_.push_back(std::make_unique<shard>(s, net_, layout_, hooks_, probe_windows_, pulse_draws_, width,
-                                              horizon, window_));
+    shards_.push_back(std::make_unique<shard>(s, net_, layout_, hooks_, probe_windows_, pulse_draws_,
+                                              shared_weights_, width, horizon, window_));
   for (auto& s : shards_) outboxes_.push_back(&s->outbox());
   outboxes_.push_back(&external_outbox_);
 }
@@ -197,12 +197,19 @@ bool kernel::finish_window(tick_type window_end, tick_type t_stop) {
   return go_on;
 }
 
+void kernel::find_shared_weights() {
+  shared_weights_.assign(net_.projections.size(), std::nullopt);
+  for (std::size_t p = 0; p < net_.projections.size(); ++p)
+    if (!net_.projections[p].rule) shared_weights_[p] = shared_weight(net_.projections[p].synapses);
+}
+
 void kernel::run(tick_type t_stop) {
   if (ran_) throw std::logic_error("kernel::run called twice");
   ran_ = true;
   net_.modulation.collect_scheduled(t_stop);
   const bool go_on = take_external_input(0, t_stop);
   net_.modulation.commit_before(window_);
+  find_shared_weights();
   runner_.for_each(shards_.size(), [&](std::size_t s) { shards_[s]->start(t_stop); });
   exchanged_ = {};
   if (go_on) {
@@ -217,6 +224,7 @@ void kernel::resume(tick_type t_stop) {
   if (ran_) throw std::logic_error("kernel::resume after the kernel ran");
   ran_ = true;
   net_.modulation.set_stop(t_stop);
+  find_shared_weights();
   for (auto& s : shards_) s->resume(t_stop);
   exchanged_ = resumed_exchanged_;
   run_windows(resume_from_, t_stop);

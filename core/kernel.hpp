@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -87,6 +88,7 @@ class kernel {
   void release_external_spikes(tick_type window_end);
   void reset_probe_windows(tick_type window_start, tick_type window_end, tick_type t_stop);
   void draw_window_pulses(tick_type window_start, tick_type window_end, tick_type t_stop);
+  void find_shared_weights();
 
   network& net_;
   kernel_hooks hooks_;
@@ -97,6 +99,9 @@ class kernel {
   std::vector<probe_window> probe_windows_;
   std::vector<pulse_owners> pulse_owners_;
   std::vector<pulse_draws> pulse_draws_;
+  // Per projection: the weight its synapses share if it is static and they do
+  // (found when the run starts or resumes: static weights do not change).
+  std::vector<std::optional<weight_type>> shared_weights_;
   in_process_spike_exchange exchange_;
   std::vector<std::vector<emitted_spike>*> outboxes_;  // the shards' own
   std::span<const emitted_spike> exchanged_;

@@ -1,7 +1,6 @@
 #include "core/shard.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <stdexcept>
 
@@ -9,13 +8,15 @@ namespace spikeq {
 
 shard::shard(std::size_t index, network& net, const shard_layout& layout, const kernel_hooks& hooks,
              std::vector<probe_window>& probe_windows, const std::vector<pulse_draws>& pulses,
-             tick_type bucket_width, tick_type horizon, tick_type window)
+             const std::vector<std::optional<weight_type>>& shared_weights, tick_type bucket_width,
+             tick_type horizon, tick_type window)
     : index_(index),
       net_(net),
       layout_(layout),
       hooks_(hooks),
       probe_windows_(probe_windows),
       pulses_(pulses),
+      shared_weights_(shared_weights),
       queue_(bucket_width, horizon) {
   stats_.spikes_per_population.assign(net.populations.size(), 0);
   current_neurons_.resize(net.currents.size());
@@ -115,27 +116,8 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
 // checkpoint can be resumed to a later stop time.
 void shard::schedule(const event& e) { queue_.push(e); }
 
-void shard::find_shared_weights() {
-  shared_weight_.assign(net_.projections.size(), std::nullopt);
-  for (std::size_t p = 0; p < net_.projections.size(); ++p) {
-    const std::vector<weight_type>& w = net_.projections[p].synapses.weight;
-    if (!via_ring_[p] || w.empty()) continue;
-    // Bitwise: a +0.0 and a -0.0 weight are not one weight to a sum.
-    const auto bits = std::bit_cast<std::uint32_t>(w.front());
-    if (std::all_of(w.begin(), w.end(),
-                    [&](weight_type x) { return std::bit_cast<std::uint32_t>(x) == bits; }))
-      shared_weight_[p] = w.front();
-  }
-}
-
-void shard::resume(tick_type t_stop) {
-  t_stop_ = t_stop;
-  find_shared_weights();
-}
-
 void shard::start(tick_type t_stop) {
   t_stop_ = t_stop;
-  find_shared_weights();
   for (std::uint32_t k = 0; k < net_.populations.size(); ++k) {
     population* slice = layout_.share(k, index_).slice;
     if (slice == nullptr) continue;
@@ -193,7 +175,7 @@ void shard::schedule_deliveries(std::span<const emitted_spike> spikes) {
       if (share.empty()) continue;
       const synapse_table& table = proj.synapses;
       if (via_ring_[p]) {
-        list_ring_blocks(spike, proj, share, shared_weight_[p]);
+        list_ring_blocks(spike, proj, share, shared_weights_[p]);
         continue;
       }
       const auto shard = static_cast<std::uint32_t>(index_);

@@ -34,7 +34,8 @@ class shard {
  public:
   shard(std::size_t index, network& net, const shard_layout& layout, const kernel_hooks& hooks,
         std::vector<probe_window>& probe_windows, const std::vector<pulse_draws>& pulses,
-        tick_type bucket_width, tick_type horizon, tick_type window);
+        const std::vector<std::optional<weight_type>>& shared_weights, tick_type bucket_width,
+        tick_type horizon, tick_type window);
 
   // Schedules the first events (steps, generator wake-ups, stimuli, ticks, samples).
   void start(tick_type t_stop);
@@ -53,7 +54,7 @@ class shard {
   // `boundary` is the window boundary being saved or loaded.
   void state(state_archive& ar, tick_type boundary);
   // A shard whose state was loaded continues to `t_stop` without start().
-  void resume(tick_type t_stop);
+  void resume(tick_type t_stop) { t_stop_ = t_stop; }
 
   std::vector<emitted_spike>& outbox() { return outbox_; }
   const shard_statistics& statistics() const { return stats_; }
@@ -72,7 +73,6 @@ class shard {
   void prefetch_blocks_of(const emitted_spike& spike, bool first_block) const;
   void list_ring_blocks(const emitted_spike& spike, const projection& proj, const population_share& share,
                         std::optional<weight_type> shared_weight);
-  void find_shared_weights();
 
   std::size_t index_;
   network& net_;
@@ -80,6 +80,9 @@ class shard {
   const kernel_hooks& hooks_;
   std::vector<probe_window>& probe_windows_;
   const std::vector<pulse_draws>& pulses_;
+  // Per projection: the weight its synapses share (the kernel's; static ones only).
+  // The ring adds then read the targets only (bench/RESULTS.md, CUBA growth).
+  const std::vector<std::optional<weight_type>>& shared_weights_;
   event_queue queue_;
   shard_statistics stats_;
   tick_type t_stop_ = 0;
@@ -94,10 +97,6 @@ class shard {
   // Per projection: delivered at the exchange into the target slice's input ring
   // (static synapses onto a time-stepped model that has one) rather than by events.
   std::vector<bool> via_ring_;
-  // Per projection delivered via the ring: the weight all its synapses share, if
-  // they do (found when the run starts or resumes; static weights do not change).
-  // The adds then read the targets only (bench/RESULTS.md, CUBA growth).
-  std::vector<std::optional<weight_type>> shared_weight_;
   ring_delivery ring_blocks_;
   // Per projection with periodic ticks: the synapses ending on this shard's neurons.
   std::vector<std::vector<std::uint64_t>> tick_synapses_;

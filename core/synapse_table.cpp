@@ -1,10 +1,19 @@
 #include "core/synapse_table.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <tuple>
 
 namespace spikeq {
+
+std::optional<weight_type> shared_weight(const synapse_table& table) {
+  if (table.weight.empty()) return std::nullopt;
+  const auto bits = std::bit_cast<std::uint32_t>(table.weight.front());
+  const bool shared = std::all_of(table.weight.begin(), table.weight.end(),
+                                  [&](weight_type w) { return std::bit_cast<std::uint32_t>(w) == bits; });
+  return shared ? std::optional<weight_type>(table.weight.front()) : std::nullopt;
+}
 
 std::vector<std::uint64_t> canonical_order(const synapse_table& table) {
   std::vector<std::uint64_t> order(table.synapse_count());

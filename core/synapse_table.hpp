@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -63,5 +64,9 @@ struct synapse_table {
 // order: the identity for one shard; for several, a per-source merge of the
 // shards' (delay, target)-sorted runs.
 std::vector<std::uint64_t> canonical_order(const synapse_table& table);
+
+// The weight of every synapse, if they all have the same one (bitwise: a +0.0 and
+// a -0.0 weight are not one weight to a sum). Delivery then needs the targets only.
+std::optional<weight_type> shared_weight(const synapse_table& table);
 
 }  // namespace spikeq

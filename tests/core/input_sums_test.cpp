@@ -77,24 +77,32 @@ void add_in_blocks(input_sums& sums, const std::vector<input>& inputs, std::size
   return ::testing::AssertionSuccess();
 }
 
+// One step of a fresh slot of `neurons`: `inputs` added in blocks of `block` and
+// applied to variables at `ex0` and `in0` give expected_after's values, and the
+// cleared slot adds nothing the next step.
+::testing::AssertionResult step_sums_in_arrival_order(std::size_t neurons, const std::vector<input>& inputs,
+                                                      std::size_t block, double ex0, double in0) {
+  std::vector<double> ex(neurons, ex0), in(neurons, in0);
+  auto ex_expected = ex, in_expected = in;
+  expected_after(inputs, ex_expected, in_expected);
+  input_sums sums;
+  sums.resize(neurons);
+  add_in_blocks(sums, inputs, block);
+  sums.apply_and_clear(ex, in);
+  if (auto r = same_bits(ex, ex_expected); !r) return r << " (excitatory)";
+  if (auto r = same_bits(in, in_expected); !r) return r << " (inhibitory)";
+  sums.apply_and_clear(ex, in);
+  if (auto r = same_bits(ex, ex_expected); !r) return r << " (excitatory, a step later)";
+  return same_bits(in, in_expected) << " (inhibitory, a step later)";
+}
+
 // 10 inputs on 1000 neurons stay on the sparse list; 2000 take the dense sweep.
 TEST(input_sums, sparse_and_dense_steps_add_each_sum_in_arrival_order) {
   const std::size_t neurons = 1000;
-  for (const std::size_t count : {std::size_t{10}, std::size_t{2000}}) {
-    const auto inputs = random_inputs(count, neurons, static_cast<unsigned>(count));
-    std::vector<double> ex(neurons, 1.5), in(neurons, -2.5);
-    auto ex_expected = ex, in_expected = in;
-    expected_after(inputs, ex_expected, in_expected);
-    input_sums sums;
-    sums.resize(neurons);
-    add_in_blocks(sums, inputs, 5);
-    sums.apply_and_clear(ex, in);
-    EXPECT_TRUE(same_bits(ex, ex_expected));
-    EXPECT_TRUE(same_bits(in, in_expected));
-    // Cleared: the next step adds nothing.
-    sums.apply_and_clear(ex, in);
-    EXPECT_TRUE(same_bits(ex, ex_expected));
-  }
+  for (const std::size_t count : {std::size_t{10}, std::size_t{2000}})
+    EXPECT_TRUE(step_sums_in_arrival_order(
+        neurons, random_inputs(count, neurons, static_cast<unsigned>(count)), 5, 1.5, -2.5))
+        << count << " inputs";
 }
 
 // A sum that returns to exactly zero adds nothing: a variable at -0.0 keeps its sign.
@@ -147,17 +155,7 @@ TEST(input_sums, staged_input_of_a_large_population_sums_in_arrival_order) {
     for (std::size_t k = 0; k < inputs.size(); k += 3) inputs[k].target = static_cast<neuron_id_type>(k % 7);
     inputs.push_back({receptor_type::excitatory, 99999, 1.25F});
     inputs.push_back({receptor_type::excitatory, 99999, -1.25F});
-    std::vector<double> ex(neurons, 1.5), in(neurons, -0.0);
-    auto ex_expected = ex, in_expected = in;
-    expected_after(inputs, ex_expected, in_expected);
-    input_sums sums;
-    sums.resize(neurons);
-    add_in_blocks(sums, inputs, 80);
-    sums.apply_and_clear(ex, in);
-    EXPECT_TRUE(same_bits(ex, ex_expected)) << count << " inputs";
-    EXPECT_TRUE(same_bits(in, in_expected)) << count << " inputs";
-    sums.apply_and_clear(ex, in);
-    EXPECT_TRUE(same_bits(ex, ex_expected)) << count << " inputs, a step later";
+    EXPECT_TRUE(step_sums_in_arrival_order(neurons, inputs, 80, 1.5, -0.0)) << count << " inputs";
   }
 }
 
