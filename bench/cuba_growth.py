@@ -14,18 +14,26 @@ For each size, spikeq runs with --stats; the script reports wall time of the
 simulation (construction excluded) and synaptic events, both per second of model
 time, ns per synaptic event, firing rates and peak memory, prints a table
 (--markdown: bench/RESULTS.md rows) and draws docs/figures/cuba_growth.png (ns per
-synaptic event and wall time against size). With --equal-work the smaller networks
-run longer, so that every run delivers as many events as the largest one.
+synaptic event, and its growth against the smallest size). With --equal-work the
+smaller networks run longer, so that every run delivers as many events as the
+largest one.
+
+With --brian2 the peer runs the same networks side by side (runs alternate): Brian2
+C++ standalone, exact integration, 1 thread, the connectivity drawn with the same
+in-degrees (bench/brian2/benchmark_networks.py, build_cuba_fixed_in_degree), its
+simulation time as Brian2 measures it (compilation, process start and construction
+excluded), synaptic events counted as each neuron's spikes times its out-degree.
 
 Usage (from the repository root, after scripts/setup.sh; python3-matplotlib):
     /usr/bin/python3 bench/cuba_growth.py [--sizes 4000 40000 400000] [--duration-ms 1000]
-        [--equal-work] [--repeats 1] [--spikeq build/release/tools/spikeq] [--markdown] [--plot PATH]
+        [--equal-work] [--repeats 1] [--brian2] [--spikeq build/release/tools/spikeq] [--markdown] [--plot PATH]
 """
 import argparse
 import datetime
 import os
 import re
 import subprocess
+import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -121,31 +129,66 @@ def cpu_model():
     return "unknown CPU"
 
 
-def plot(results, path, in_degree):
+def plot(results, path, in_degree, peer=None):
+    """ns per synaptic event against size, and its growth against the smallest size;
+    `peer`: Brian2's results for the same sizes, or None."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     sizes = [r["neurons"] for r in results]
+    series = [("spikeq", results, "o-")] + ([("Brian2 standalone", peer, "s--")] if peer else [])
     fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.6))
-    a.plot(sizes, [r["ns_per_event"] for r in results], "o-")
-    base = results[0]["ns_per_event"]
-    a.fill_between([sizes[0], sizes[-1]], [base] * 2, [base * 1.2] * 2, alpha=0.15, label="+20 % of the 4k cost")
-    a.set_xscale("log")
+    for label, rows, style in series:
+        a.plot(sizes, [r["ns_per_event"] for r in rows], style, label=label)
+        b.plot(sizes, [r["ns_per_event"] / rows[0]["ns_per_event"] for r in rows], style, label=label)
+    for axis in (a, b):
+        axis.set_xscale("log")
+        axis.set_xlabel(f"neurons (fixed in-degree {sum(in_degree)})")
     a.set_ylim(bottom=0)
-    a.set_xlabel(f"neurons (fixed in-degree {sum(in_degree)})")
-    a.set_ylabel("ns per synaptic event")
-    a.legend(loc="lower right", fontsize=8)
-    b.loglog(sizes, [r["wall_s"] for r in results], "o-", label="spikeq")
-    b.loglog(sizes, [results[0]["wall_s"] * s / sizes[0] for s in sizes], "--", color="grey", label="linear")
-    b.set_xlabel("neurons")
-    b.set_ylabel("wall s per s of model time")
-    b.legend(fontsize=8)
+    a.set_ylabel("ns per synaptic event (wall / events)")
+    a.legend(fontsize=8)
+    b.axhspan(1.0, 1.2, alpha=0.15, label="within 20 % (issue 8)")
+    b.set_ylim(bottom=0)
+    b.set_ylabel(f"cost per event / cost at {sizes[0]} neurons")
+    b.legend(loc="lower right", fontsize=8)
     fig.suptitle(f"CUBA growth, {cpu_model()}, 1 thread", fontsize=10)
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=120)
+
+
+class brian2_peer:
+    """Brian2 standalone binaries for the sizes, compiled up front; run(n) times one."""
+
+    def __init__(self, sizes, in_degree, durations_ms, build_root):
+        sys.path.insert(0, os.path.join(ROOT, "bench", "brian2"))
+        import benchmark_networks as brian2_nets
+
+        self.networks, self.out_degrees = {}, {}
+        for n in sizes:
+            def build(seed, n=n):
+                net, monitor, populations, out_degree = brian2_nets.build_cuba_fixed_in_degree(n, *in_degree, seed)
+                self.out_degrees[n] = out_degree
+                return net, monitor, populations
+
+            self.networks[n] = brian2_nets.standalone_network(
+                f"cuba_{n}", durations_ms[n], 1, os.path.join(build_root, f"brian2_cuba_{n}"), build=build)
+
+    def run(self, n):
+        net = self.networks[n]
+        r = net.run()
+        seconds = net.duration_ms / 1000.0
+        events = float((net.spike_counts.astype("int64") * self.out_degrees[n]).sum())
+        return {"wall_s": r["sim_time_s"] / seconds, "synaptic_events": events / seconds,
+                "ns_per_event": r["sim_time_s"] / events * 1e9 if events else float("nan"),
+                "exc_hz": r["exc_rate_hz"], "inh_hz": r["inh_rate_hz"], "peak_mib": r["peak_mb"],
+                "synapses": float(self.out_degrees[n].sum())}
+
+
+def median_run(runs):
+    return sorted(runs, key=lambda x: x["wall_s"])[len(runs) // 2]
 
 
 def main():
@@ -160,42 +203,66 @@ def main():
                              "run delivers as many synaptic events as the largest (a 1 s run of 4k neurons lasts "
                              "about 30 ms of wall time, too short to time on a noisy host)")
     parser.add_argument("--repeats", type=int, default=1, help="runs per size; the median wall time is reported")
+    parser.add_argument("--brian2", action="store_true",
+                        help="run Brian2 standalone on the same networks, alternating with spikeq")
     parser.add_argument("--plot", default=os.path.join(ROOT, "docs/figures/cuba_growth.png"))
     parser.add_argument("--write", default=None, help="keep the generated networks in this directory")
     parser.add_argument("--markdown", action="store_true", help="print rows for bench/RESULTS.md")
     parser.add_argument("--commit", default="working tree")
     args = parser.parse_args()
 
+    durations_ms = {n: args.duration_ms * (max(args.sizes) / n if args.equal_work else 1.0) for n in args.sizes}
+    header = (f"{'':>7} {'neurons':>8} {'synapses':>10} {'wall s/s':>8} {'syn events':>11} {'ns/event':>9} "
+              f"{'rel':>5} {'exc Hz':>7} {'inh Hz':>7} {'peak MiB':>9}")
+
+    def report(label, n, r, base):
+        print(f"{label:>7} {n:>8} {r['synapses']:>10.0f} {r['wall_s']:>8.3f} {r['synaptic_events']:>11.4g} "
+              f"{r['ns_per_event']:>9.2f} {r['ns_per_event'] / base:>5.2f} {r['exc_hz']:>7.2f} {r['inh_hz']:>7.2f} "
+              f"{r['peak_mib']:>9.0f}", flush=True)
+
     with tempfile.TemporaryDirectory(prefix="spikeq_growth_") as tmp:
         net_dir = args.write or tmp
         os.makedirs(net_dir, exist_ok=True)
-        results = []
-        print(f"{'neurons':>8} {'synapses':>10} {'build s':>8} {'wall s/s':>8} {'syn events':>11} {'ns/event':>9} "
-              f"{'rel':>5} {'exc Hz':>7} {'inh Hz':>7} {'peak MiB':>9}")
+        peer = brian2_peer(args.sizes, args.in_degree, durations_ms, tmp) if args.brian2 else None
+        results, peer_results = [], []
+        print(header)
         for n in args.sizes:
             network = write_network(net_dir, n, *args.in_degree)
-            duration_ms = args.duration_ms * (max(args.sizes) / n if args.equal_work else 1.0)
-            runs = [run_once(args.spikeq, network, duration_ms, tmp) for _ in range(args.repeats)]
-            r = sorted(runs, key=lambda x: x["wall_s"])[len(runs) // 2]
+            runs, peer_runs = [], []
+            for _ in range(args.repeats):  # alternating, so both see the same phases of a noisy host
+                runs.append(run_once(args.spikeq, network, durations_ms[n], tmp))
+                if peer:
+                    peer_runs.append(peer.run(n))
+            r = median_run(runs)
             r["neurons"] = n
-            r["wall_runs"] = [x["wall_s"] for x in runs]
             results.append(r)
-            rel = r["ns_per_event"] / results[0]["ns_per_event"]
-            print(f"{n:>8} {r['synapses']:>10.0f} {r['build_s']:>8.2f} {r['wall_s']:>8.3f} {r['synaptic_events']:>11.4g} "
-                  f"{r['ns_per_event']:>9.2f} {rel:>5.2f} {r['exc_hz']:>7.2f} {r['inh_hz']:>7.2f} {r['peak_mib']:>9.0f}",
-                  flush=True)
-    plot(results, args.plot, args.in_degree)
+            report("spikeq", n, r, results[0]["ns_per_event"])
+            if peer:
+                b = median_run(peer_runs)
+                b["neurons"] = n
+                peer_results.append(b)
+                report("Brian2", n, b, peer_results[0]["ns_per_event"])
+    plot(results, args.plot, args.in_degree, peer_results or None)
     print(f"plot: {args.plot}")
-    growth = results[-1]["ns_per_event"] / results[0]["ns_per_event"]
-    print(f"cost per synaptic event, {args.sizes[-1]} vs {args.sizes[0]} neurons: {growth:.2f}x (target <= 1.2)")
+    for label, rows in (("spikeq", results), ("Brian2", peer_results)):
+        if rows:
+            growth = rows[-1]["ns_per_event"] / rows[0]["ns_per_event"]
+            print(f"{label}: cost per synaptic event, {args.sizes[-1]} vs {args.sizes[0]} neurons: {growth:.2f}x "
+                  "(target <= 1.2)")
+    if peer_results:
+        for r, b in zip(results, peer_results):
+            print(f"{r['neurons']} neurons: spikeq {b['wall_s'] / r['wall_s']:.2f}x Brian2's speed")
     if args.markdown:
         command = (f"`bench/cuba_growth.py --sizes {' '.join(map(str, args.sizes))} --duration-ms {args.duration_ms:g} "
-                   f"{'--equal-work ' if args.equal_work else ''}--repeats {args.repeats}`")
-        for r in results:
-            print(f"| {datetime.date.today()} | {args.commit} | {os.cpu_count()} cores, {cpu_model()} | {command} | "
-                  f"{r['neurons']} | {r['synapses']:.0f} | {r['wall_s']:.3f} s | {r['synaptic_events']:.3g} | "
-                  f"{r['ns_per_event']:.2f} | {r['ns_per_event'] / results[0]['ns_per_event']:.2f} | "
-                  f"{r['exc_hz']:.2f}/{r['inh_hz']:.2f} Hz | {r['peak_mib']:.0f} MiB |")
+                   f"{'--equal-work ' if args.equal_work else ''}--repeats {args.repeats}"
+                   f"{' --brian2' if args.brian2 else ''}`")
+        for label, rows in (("spikeq", results), ("Brian2 standalone", peer_results)):
+            for r in rows:
+                print(f"| {datetime.date.today()} | {args.commit} | {label} | {os.cpu_count()} cores, {cpu_model()} | "
+                      f"{command} | {r['neurons']} | {r['synapses']:.0f} | {r['wall_s']:.3f} s | "
+                      f"{r['synaptic_events']:.3g} | {r['ns_per_event']:.2f} | "
+                      f"{r['ns_per_event'] / rows[0]['ns_per_event']:.2f} | {r['exc_hz']:.2f}/{r['inh_hz']:.2f} Hz | "
+                      f"{r['peak_mib']:.0f} MiB |")
 
 
 if __name__ == "__main__":

@@ -94,6 +94,61 @@ def build_network(name, seed):
     return _connect(neurons, namespace, delay=0.1 * ms)
 
 
+def fixed_in_degree_sources(rng, self_index, n_sources, k):
+    """k distinct sources in [0, n_sources) for each target; row t excludes source
+    self_index[t] (-1: none). Rows with a repeated source are drawn again."""
+    rows = self_index.size
+    sources = np.empty((rows, k), dtype=np.int32)
+    todo = np.arange(rows)
+    while todo.size:
+        own = self_index[todo][:, None]
+        draw = rng.integers(0, n_sources - (own >= 0), size=(todo.size, k))
+        draw += (own >= 0) & (draw >= own)  # skip the target itself
+        ordered = np.sort(draw, axis=1)
+        repeated = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
+        sources[todo[~repeated]] = draw[~repeated]
+        todo = todo[repeated]
+    return sources
+
+
+def build_cuba_fixed_in_degree(n, k_exc, k_inh, seed):
+    """CUBA as build_network("cuba") but with n neurons (4/5 excitatory) and every
+    neuron receiving exactly k_exc excitatory and k_inh inhibitory inputs, distinct and
+    not from itself (bench/cuba_growth.py's networks). Returns (network, spike monitor,
+    (excitatory, inhibitory) neurons, each neuron's out-degree)."""
+    from brian2 import ms, mV
+
+    b2.start_scope()
+    b2.seed(seed)
+    b2.defaultclock.dt = 0.1 * ms
+    n_exc = n * 4 // 5
+    namespace = dict(taum=20 * ms, taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV, El=-49 * mV,
+                     we=1.62 * mV, wi=-9 * mV)
+    eqs = """
+    dv/dt  = (ge + gi - (v - El)) / taum : volt (unless refractory)
+    dge/dt = -ge / taue : volt
+    dgi/dt = -gi / taui : volt
+    """
+    neurons = b2.NeuronGroup(n, eqs, threshold="v > Vt", reset="v = Vr", refractory=5 * ms, method="exact",
+                             namespace=namespace)
+    neurons.v = "Vr + rand() * (Vt - Vr)"
+    rng = np.random.default_rng(seed)
+    targets = np.arange(n)
+    own_exc = np.where(targets < n_exc, targets, -1)
+    own_inh = np.where(targets >= n_exc, targets - n_exc, -1)
+    out_degree = np.zeros(n, dtype=np.int64)
+    synapses = []
+    for (first, size, own, k, on_pre) in ((0, n_exc, own_exc, k_exc, "ge += we"),
+                                          (n_exc, n - n_exc, own_inh, k_inh, "gi += wi")):
+        sources = fixed_in_degree_sources(rng, own, size, k)
+        syn = b2.Synapses(neurons[first:first + size], neurons, on_pre=on_pre, delay=0.1 * ms, namespace=namespace)
+        syn.connect(i=sources.ravel(), j=np.repeat(targets, k).astype(np.int32))
+        out_degree[first:first + size] += np.bincount(sources.ravel(), minlength=size)
+        synapses.append(syn)
+    monitor = b2.SpikeMonitor(neurons, record=False)  # counts only
+    return b2.Network(neurons, *synapses, monitor), monitor, (n_exc, n - n_exc), out_degree
+
+
 def _connect(neurons, namespace, delay):
     """E and I synapses with p = 0.02; `delay` None: none (input acts in the next step)."""
     exc = b2.Synapses(neurons, neurons, on_pre="ge += we", delay=delay, namespace=namespace)
@@ -153,15 +208,16 @@ def _brunel(plastic):
     return net, monitor
 
 
-def rates_from_counts(name, counts, duration_ms):
-    n_exc, n_inh = SIZES[name]
+def rates_from_counts(sizes, counts, duration_ms):
+    """(excitatory rate, inhibitory rate, spikes) of neurons [0, exc) and [exc, exc + inh)."""
+    n_exc, n_inh = sizes
     counts = np.asarray(counts)
     seconds = duration_ms / 1000.0
     return counts[:n_exc].sum() / n_exc / seconds, counts[n_exc:].sum() / n_inh / seconds, int(counts.sum())
 
 
 def rates(monitor, duration_ms, name="cuba"):
-    return rates_from_counts(name, monitor.count[:], duration_ms)
+    return rates_from_counts(SIZES[name], monitor.count[:], duration_ms)
 
 
 class standalone_network:
@@ -171,14 +227,20 @@ class standalone_network:
     and run alternately: run() executes the binary itself and reads the spike counts
     from its results directory instead of going through the (single) device state."""
 
-    def __init__(self, name, duration_ms, seed, build_dir=None):
+    def __init__(self, name, duration_ms, seed, build_dir=None, build=None):
+        """Network `name` of build_network, or the (network, monitor, (exc, inh) neurons)
+        that build(seed) returns, named `name`."""
         b2.set_device("cpp_standalone", build_on_run=False)
         b2.device.reinit()
         b2.device.activate(build_on_run=False)
         self.name = name
         self.duration_ms = duration_ms
         self.directory = build_dir or tempfile.mkdtemp(prefix=f"brian2_{name}_")
-        net, monitor = build_network(name, seed)
+        if build is None:
+            net, monitor = build_network(name, seed)
+            self.sizes = SIZES[name]
+        else:
+            net, monitor, self.sizes = build(seed)
         net.run(duration_ms * b2.ms)
         t0 = time.perf_counter()
         b2.device.build(directory=self.directory, compile=True, run=False, with_output=False)
@@ -200,8 +262,8 @@ class standalone_network:
             sim_time = float(f.read().split()[0])
         with open(os.path.join(results, "time.txt")) as f:
             peak_kb = int(re.search(r"peak_kb=(\d+)", f.read()).group(1))
-        counts = np.fromfile(self.count_file, dtype=self.count_dtype)
-        exc_rate, inh_rate, n = rates_from_counts(self.name, counts, self.duration_ms)
+        self.spike_counts = np.fromfile(self.count_file, dtype=self.count_dtype)
+        exc_rate, inh_rate, n = rates_from_counts(self.sizes, self.spike_counts, self.duration_ms)
         return {"peer": "brian2", "mode": "cpp_standalone", "version": b2.__version__,
                 "sim_time_s": sim_time, "wall_s": wall, "exc_rate_hz": exc_rate,
                 "inh_rate_hz": inh_rate, "n_spikes": n, "peak_mb": peak_kb / 1024.0}

@@ -1,0 +1,70 @@
+// What the neuron step alone costs as a network outgrows the caches: the part of
+// CUBA's cost per synaptic event (bench/cuba_growth.py) that no change to delivery
+// can remove while every neuron is stepped every 0.1 ms with its state in doubles.
+//
+// For each size, spikeq's iaf_psc_exp step kernel (neurons/simd/psc_exp_kernel.hpp,
+// the instruction set the machine supports, as at run time) propagates N neurons
+// step after step: V read and written, the two synaptic currents read, 32 bytes per
+// neuron-step, and every 64-neuron block tested against a threshold no neuron
+// reaches. Reported: ns per neuron-step, the bandwidth that is, and ns per synaptic
+// event of the growth benchmark, whose neurons take STEPS_PER_EVENT steps per event
+// (10^4 steps per model second over 80 inputs x 5.2 Hz: 24).
+//
+// Build and run with bench/step_floor.sh.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "neurons/simd/psc_exp_kernel.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+// ns per neuron-step of the kernel on n neurons, best of `repeats` timings of
+// `neuron_steps` neuron-steps each.
+double ns_per_neuron_step(std::size_t n, double neuron_steps, int repeats) {
+  std::vector<double> V(n), I_ex(n), I_in(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    V[i] = -10.0 + static_cast<double>(i % 97) * 0.05;  // mV relative to E_L, below threshold
+    I_ex[i] = static_cast<double>(i % 13);
+    I_in[i] = -static_cast<double>(i % 7);
+  }
+  std::vector<std::uint32_t> blocks(n / spikeq::simd::psc_exp_block + 1);
+  // CUBA's propagator for h = 0.1 ms, tau_m = 20 ms, C_m = 250 pF (close enough: the
+  // cost does not depend on the values).
+  const spikeq::simd::psc_exp_propagator c{0.995012479, 3.98e-4, 3.99e-4, 3.99e-4, 0.0};
+  const auto propagate = spikeq::simd::select_psc_exp_propagate();
+  const auto steps = static_cast<std::size_t>(std::max(1.0, neuron_steps / static_cast<double>(n)));
+  double best = 1e30;
+  std::size_t crossings = 0;
+  for (int r = 0; r < repeats; ++r) {
+    const auto t0 = clock_type::now();
+    for (std::size_t s = 0; s < steps; ++s)
+      crossings += propagate(n, c, V.data(), I_ex.data(), I_in.data(), nullptr, nullptr, 1e9, blocks.data());
+    const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+    best = std::min(best, seconds * 1e9 / static_cast<double>(steps * n));
+  }
+  if (crossings != 0) std::printf("(unexpected threshold crossings)\n");
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  constexpr double steps_per_event = 1e4 / (80 * 5.2);
+  const double neuron_steps = argc > 1 ? std::atof(argv[1]) : 2e9;
+  std::printf("iaf_psc_exp step kernel, %.3g neuron-steps per timing, best of 3, 1 thread; %.1f neuron-steps "
+              "per synaptic event (CUBA growth)\n",
+              neuron_steps, steps_per_event);
+  std::printf("%9s %10s | %16s %10s | %18s\n", "neurons", "state MiB", "ns / neuron-step", "GB/s",
+              "ns / synaptic event");
+  for (const std::size_t n : {4000, 40000, 400000, 4000000}) {
+    const double ns = ns_per_neuron_step(n, neuron_steps, 3);
+    std::printf("%9zu %10.2f | %16.3f %10.1f | %18.2f\n", n, 24.0 * static_cast<double>(n) / (1 << 20), ns,
+                32.0 / ns, ns * steps_per_event);
+  }
+}
