@@ -57,9 +57,10 @@ double ns_per_neuron_step(std::size_t n, double neuron_steps, int repeats) {
 int main(int argc, char** argv) {
   constexpr double steps_per_event = 1e4 / (80 * 5.2);
   const double neuron_steps = argc > 1 ? std::atof(argv[1]) : 2e9;
-  std::printf("iaf_psc_exp step kernel, %.3g neuron-steps per timing, best of 3, 1 thread; %.1f neuron-steps "
-              "per synaptic event (CUBA growth)\n",
-              neuron_steps, steps_per_event);
+  std::printf(
+      "iaf_psc_exp step kernel, %.3g neuron-steps per timing, best of 3, 1 thread; %.1f neuron-steps "
+      "per synaptic event (CUBA growth)\n",
+      neuron_steps, steps_per_event);
   std::printf("%9s %10s | %16s %10s | %18s\n", "neurons", "state MiB", "ns / neuron-step", "GB/s",
               "ns / synaptic event");
   for (const std::size_t n : {4000, 40000, 400000, 4000000}) {
