@@ -114,9 +114,9 @@ def run_once(binary, network, duration_ms, out_dir):
     rates = dict(re.findall(r"^(exc|inh)\s+\d+\s+\d+\s+([0-9.]+)$", text, re.MULTILINE))
     wall = number(text, r"in ([0-9.]+) s wall")
     events = number(text, r"(\d+) synaptic events")
-    return {"wall_s": wall / seconds, "build_s": number(text, r"^construction time: ([0-9.]+) s"),
-            "synaptic_events": events / seconds, "ns_per_event": wall / events * 1e9 if events else float("nan"),
-            "events_per_model_s": events / seconds, "synapses": number(text, r"(\d+) synapses"),
+    return {"wall_s": wall / seconds, "synaptic_events": events / seconds,
+            "ns_per_event": wall / events * 1e9 if events else float("nan"),
+            "synapses": number(text, r"(\d+) synapses"),
             "peak_mib": number(text, r"^peak resident memory: ([0-9.]+) MiB"),
             "exc_hz": float(rates.get("exc", "nan")), "inh_hz": float(rates.get("inh", "nan"))}
 

@@ -55,13 +55,18 @@ BRUNEL = dict(
 )
 
 
+def _start_scope(seed):
+    """A fresh Brian2 scope with `seed` and the benchmarks' 0.1 ms step."""
+    b2.start_scope()
+    b2.seed(seed)
+    b2.defaultclock.dt = 0.1 * b2.ms
+
+
 def build_network(name, seed):
     """Creates network `name` in the current Brian2 device; returns (network, spike monitor)."""
     from brian2 import ms, mV, nS, pF
 
-    b2.start_scope()
-    b2.seed(seed)
-    b2.defaultclock.dt = 0.1 * ms
+    _start_scope(seed)
     if name.startswith("brunel"):
         return _brunel(plastic=name == "brunel_plastic")
     if name in ("coba", "coba_euler"):
@@ -79,6 +84,14 @@ def build_network(name, seed):
         neurons.ge = "(randn() * 1.5 + 4) * 10 * nS"
         neurons.gi = "(randn() * 12 + 20) * 10 * nS"
         return _connect(neurons, namespace, delay=None if name == "coba_euler" else 0.1 * ms)
+    neurons, namespace = _cuba_neurons(N_EXC + N_INH)
+    return _connect(neurons, namespace, delay=0.1 * ms)
+
+
+def _cuba_neurons(n):
+    """n CUBA neurons (see the module docstring) and the namespace of their synapses."""
+    from brian2 import ms, mV
+
     namespace = dict(taum=20 * ms, taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV, El=-49 * mV,
                      we=1.62 * mV, wi=-9 * mV)
     eqs = """
@@ -86,12 +99,12 @@ def build_network(name, seed):
     dge/dt = -ge / taue : volt
     dgi/dt = -gi / taui : volt
     """
-    neurons = b2.NeuronGroup(N_EXC + N_INH, eqs, threshold="v > Vt", reset="v = Vr", refractory=5 * ms,
-                             method="exact", namespace=namespace)
+    neurons = b2.NeuronGroup(n, eqs, threshold="v > Vt", reset="v = Vr", refractory=5 * ms, method="exact",
+                             namespace=namespace)
     neurons.v = "Vr + rand() * (Vt - Vr)"
     neurons.ge = 0 * mV
     neurons.gi = 0 * mV
-    return _connect(neurons, namespace, delay=0.1 * ms)
+    return neurons, namespace
 
 
 def fixed_in_degree_sources(rng, self_index, n_sources, k):
@@ -116,22 +129,11 @@ def build_cuba_fixed_in_degree(n, k_exc, k_inh, seed):
     neuron receiving exactly k_exc excitatory and k_inh inhibitory inputs, distinct and
     not from itself (bench/cuba_growth.py's networks). Returns (network, spike monitor,
     (excitatory, inhibitory) neurons, each neuron's out-degree)."""
-    from brian2 import ms, mV
+    from brian2 import ms
 
-    b2.start_scope()
-    b2.seed(seed)
-    b2.defaultclock.dt = 0.1 * ms
+    _start_scope(seed)
     n_exc = n * 4 // 5
-    namespace = dict(taum=20 * ms, taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV, El=-49 * mV,
-                     we=1.62 * mV, wi=-9 * mV)
-    eqs = """
-    dv/dt  = (ge + gi - (v - El)) / taum : volt (unless refractory)
-    dge/dt = -ge / taue : volt
-    dgi/dt = -gi / taui : volt
-    """
-    neurons = b2.NeuronGroup(n, eqs, threshold="v > Vt", reset="v = Vr", refractory=5 * ms, method="exact",
-                             namespace=namespace)
-    neurons.v = "Vr + rand() * (Vt - Vr)"
+    neurons, namespace = _cuba_neurons(n)
     rng = np.random.default_rng(seed)
     targets = np.arange(n)
     own_exc = np.where(targets < n_exc, targets, -1)
