@@ -151,11 +151,14 @@ class input_sums {
   // every one is a miss, and the loops run ahead of them by this many (bench/RESULTS.md,
   // CUBA growth).
   static constexpr std::size_t prefetch_ahead = 8;
-  // Staging pays once the sums (16 bytes a neuron) leave the inner caches. Measured
-  // on CUBA (bench/RESULTS.md): 12 % slower for 3,200 neurons (51 KiB of sums), 8 %
-  // faster for 32,000 and 42 % for 400,000. The scratch of one range of
-  // 2^range_shift neurons (both receptors) is 32 KiB.
-  static constexpr std::size_t staging_min_neurons = std::size_t{1} << 13;
+  // Staging pays once the sums (16 bytes a neuron) leave the second-level cache
+  // (1 MiB a core here). Measured on CUBA (bench/RESULTS.md), with delivery loading
+  // its rows in batches: the 40k network (populations of 32,000 and 8,000 neurons)
+  // runs 2 % faster without staging (alternating runs); the 400k network runs 1.2x
+  // slower without staging its 80,000-neuron population and 1.8x without staging
+  // either. The scratch of one range of 2^range_shift neurons (both receptors) is
+  // 32 KiB.
+  static constexpr std::size_t staging_min_neurons = std::size_t{1} << 16;
   static constexpr unsigned range_shift = 11;
   // A staged target's top bit marks the inhibitory receptor.
   static constexpr neuron_id_type receptor_bit = neuron_id_type{1} << 31;

@@ -2,10 +2,10 @@
 // input rings (core/input_ring.hpp) in two passes: each spike's blocks on one
 // projection are listed first (one entry for the run of blocks) and added second,
 // in the same (spike, projection, block) order, so the per-neuron sums are the same.
-// Splitting the passes lets the runs a few places ahead be prefetched: each run
-// starts at an unpredictable place in a table larger than the caches, and while
-// one run's adds go on, the CPU's window does not reach the next run's loads (CUBA:
-// a fifth of the run went to the first touch of each block). Listing runs rather
+// Splitting the passes lets a batch of runs' rows be loaded before any is added:
+// each run starts at an unpredictable place in a table larger than the caches, and
+// while one run's adds go on, the CPU's window does not reach the next run's loads
+// (core/cache_touch.hpp). Listing runs rather
 // than blocks keeps the per-block work small where blocks hold one or two synapses
 // (the microcircuit's heterogeneous delays).
 #pragma once
@@ -51,7 +51,10 @@ class ring_delivery {
     bool weight_shared;
     weight_type shared_weight;
   };
+  void add_run(const listed_run& r);
+
   std::vector<listed_run> runs_;
+  std::uint64_t touched_ = 0;  // keeps the batch loads (core/cache_touch.hpp)
 };
 
 }  // namespace spikeq

@@ -70,7 +70,10 @@ class shard {
   void notify_post_spikes(std::uint32_t projection_index, tick_type now);
   void schedule(const event& e);
   void schedule_samples_from(tick_type boundary);
-  void prefetch_blocks_of(const emitted_spike& spike, bool first_block) const;
+  void schedule_delivery(const emitted_spike& spike);
+  // The sums of the table words a spike's listing will read first (core/cache_touch.hpp).
+  std::uint64_t touch_block_ranges(const emitted_spike& spike) const;
+  std::uint64_t touch_first_blocks(const emitted_spike& spike) const;
   void list_ring_blocks(const emitted_spike& spike, const projection& proj, const population_share& share,
                         std::optional<weight_type> shared_weight);
 
@@ -85,6 +88,7 @@ class shard {
   const std::vector<std::optional<weight_type>>& shared_weights_;
   event_queue queue_;
   shard_statistics stats_;
+  std::uint64_t touched_ = 0;  // keeps the batch loads (core/cache_touch.hpp)
   tick_type t_stop_ = 0;
   event current_{};
   population_output out_;

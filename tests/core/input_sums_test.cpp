@@ -163,7 +163,7 @@ TEST(input_sums, staged_input_of_a_large_population_sums_in_arrival_order) {
 // it and the one that resumed from it go on adding to those sums, and apply as one
 // uninterrupted step would.
 TEST(input_sums, staged_input_resumes_from_a_checkpoint) {
-  const std::size_t neurons = 50000;
+  const std::size_t neurons = 70000;
   const auto inputs = random_inputs(900, neurons, 21);
   const std::vector<input> before(inputs.begin(), inputs.begin() + 500),
       after(inputs.begin() + 500, inputs.end());
@@ -190,10 +190,11 @@ TEST(input_sums, staged_input_resumes_from_a_checkpoint) {
   EXPECT_TRUE(same_bits(in2, in_expected));
 }
 
-// Listing each spike's run of blocks and adding the runs later (with prefetching
-// ahead) puts every block into the slot of its arrival step and sums as adding each
+// Listing each spike's run of blocks and adding the runs later (a batch's rows loaded
+// first) puts every block into the slot of its arrival step and sums as adding each
 // block at once would: runs of one to many blocks, blocks of one synapse to beyond
-// the prefetch cap, two receptors; per-synapse weights or one shared weight.
+// the lines loaded ahead, more runs than a batch holds, two receptors; per-synapse
+// weights or one shared weight.
 TEST(ring_delivery, listed_runs_add_as_direct_adds_would) {
   const std::size_t neurons = 500;
   const tick_type step = 3;
@@ -227,9 +228,9 @@ TEST(ring_delivery, listed_runs_add_as_direct_adds_would) {
     direct.resize(neurons, 12);
     listed.resize(neurons, 12);
     ring_delivery delivery;
-    for (std::uint32_t k = 0; k < 30; ++k) {
+    for (std::uint32_t k = 0; k < 700; ++k) {
       const std::uint32_t src = (k * 5) % sources;
-      const tick_type tick = k / 4;
+      const tick_type tick = (k / 4) % 8;
       const receptor_type r = k % 2 == 0 ? receptor_type::excitatory : receptor_type::inhibitory;
       const std::uint32_t first = table.first_block(src, 0), end = table.end_block(src, 0);
       if (first == end) continue;

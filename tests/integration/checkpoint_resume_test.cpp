@@ -42,7 +42,7 @@ TEST(checkpoint_resume, default_example_from_two_shards_resumed_on_one_thread) {
 }
 
 TEST(checkpoint_resume, staged_input_saved_on_one_thread_resumed_on_two) {
-  // One thread stages the 12,000-neuron slice's input and reads only the targets of
+  // One thread stages the 70,000-neuron slice's input and reads only the targets of
   // the inhibitory projection (one shared weight); the checkpoint holds the staged
   // input as sums, and two threads resume with slices that add it on arrival.
   EXPECT_TRUE(resumed_equals_uninterrupted(

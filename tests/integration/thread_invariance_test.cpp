@@ -38,7 +38,7 @@ TEST(thread_invariance, more_threads_than_neurons) {
 }
 
 TEST(thread_invariance, staged_input_of_large_slices) {
-  // One thread stages the input of the 12,000-neuron slice; two and three threads
+  // One thread stages the input of the 70,000-neuron slice; two and three threads
   // cut it into slices that add input on arrival.
   EXPECT_TRUE(outputs_identical_for_threads(
       "large_sparse", source_path("tests/data/threads/large_sparse.textproto"), "", {1, 2, 3}));
