@@ -2,16 +2,17 @@
 // lines at unpredictable places per spike and then works on them for less time than
 // a miss takes, so a prefetch a few items ahead leaves most of each miss exposed;
 // loading the lines of a whole batch first lets their misses overlap (CUBA: the
-// 400k-neuron network runs 17-20 % faster, the 40k one 11 %; bench/RESULTS.md,
-// CUBA growth). Loads rather than
-// prefetch hints, which the CPU may drop when its miss buffers are full: the sum of
-// the loaded words is stored by the caller, so the compiler keeps every load.
+// 400k-neuron network runs 17-20 % faster, the 40k one 11 %; bench/RESULTS.md, CUBA
+// growth). Loads rather than prefetch hints, which the CPU may drop when its miss
+// buffers are full: the caller stores the sum of the loaded words, so the compiler
+// keeps every load.
 #pragma once
 
 #include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace spikeq {
 

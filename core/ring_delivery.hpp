@@ -5,9 +5,9 @@
 // Splitting the passes lets a batch of runs' rows be loaded before any is added:
 // each run starts at an unpredictable place in a table larger than the caches, and
 // while one run's adds go on, the CPU's window does not reach the next run's loads
-// (core/cache_touch.hpp). Listing runs rather
-// than blocks keeps the per-block work small where blocks hold one or two synapses
-// (the microcircuit's heterogeneous delays).
+// (core/cache_touch.hpp). Listing runs rather than blocks keeps the per-block work
+// small where blocks hold one or two synapses (the microcircuit's heterogeneous
+// delays).
 #pragma once
 
 #include <cstdint>

@@ -18,8 +18,7 @@ TEST(microcircuit, shipped_files_are_the_generator_output) {
       << "regenerate with examples/microcircuit.py --scale 1 -o examples/microcircuit_full.textproto";
   const auto r = run_spikeq("validate '" + source_path("examples/microcircuit.textproto") + "'", dir);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("29888097 synapses"), std::string::npos)
-      << r.out;  // recurrent only (poisson_input background)
+  EXPECT_NE(r.out.find("29888097 synapses"), std::string::npos) << r.out;  // recurrent only (poisson_input background)
   std::filesystem::remove_all(dir);
 }
 

@@ -169,8 +169,7 @@ TEST(weights_hdf5, edges_report_and_event_log_agree) {
   EXPECT_NE(i.out.find("inputs -> cells"), std::string::npos) << i.out;
   EXPECT_NE(i.out.find("initial weight"), std::string::npos) << i.out;
   EXPECT_NE(i.out.find("final weight"), std::string::npos) << i.out;
-  EXPECT_NE(i.out.find("weight events   " + std::to_string(w.event_times.size())), std::string::npos)
-      << i.out;
+  EXPECT_NE(i.out.find("weight events   " + std::to_string(w.event_times.size())), std::string::npos) << i.out;
   EXPECT_NE(i.out.find("syn_weight"), std::string::npos) << i.out;  // the synapse report
   std::filesystem::remove_all(dir);
 }
