@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/huge_pages.hpp"
+
 namespace spikeq {
 
 post_index build_post_index(const synapse_table& table, std::uint32_t n_targets,
@@ -31,7 +33,7 @@ post_index build_post_index_at_offsets(const synapse_table& table, std::uint32_t
   }
 
   post_index index;
-  index.synapse.reserve(n);
+  reserve_in_huge_pages(index.synapse, n);
   index.target_first_block.reserve(n_targets + 1);
   index.block_first.push_back(0);
   for (std::uint32_t t = 0; t < n_targets; ++t) {

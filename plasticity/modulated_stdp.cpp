@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/huge_pages.hpp"
 #include "plasticity/archive_records.hpp"
 
 namespace spikeq::plasticity {
@@ -41,8 +42,8 @@ modulated_stdp_rule::modulated_stdp_rule(const modulated_stdp_parameters& p, dou
       n_(1.0 / channel.tau_ticks()),
       channel_(channel),
       dendritic_(std::move(dendritic_ticks)),
-      w_(table, p.bounds),
-      state_(table.size(), synapse_state{0.0, 0.0, 0.0, 0}) {
+      w_(table, p.bounds) {
+  resize_in_huge_pages(state_, table.size(), synapse_state{0.0, 0.0, 0.0, 0});
   if (!(p.tau_plus_ms > 0 && p.tau_minus_ms > 0 && p.tau_c_ms > 0))
     throw std::invalid_argument("time constants must be positive");
   if (!dendritic_.empty() && dendritic_.size() != 1 && dendritic_.size() != table.size())

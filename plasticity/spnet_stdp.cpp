@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/huge_pages.hpp"
 #include "plasticity/archive_records.hpp"
 #include "plasticity/trace.hpp"
 
@@ -17,8 +18,8 @@ spnet_stdp_rule::spnet_stdp_rule(const spnet_stdp_parameters& p, double ms_per_t
     : p_(p),
       step_ticks_(static_cast<tick_type>(std::llround(p.step_ms / ms_per_tick))),
       update_ticks_(static_cast<tick_type>(std::llround(p.update_interval_ms / ms_per_tick))),
-      w_(table, p.bounds),
-      state_(table.size(), synapse_state{0.0, 0.0, no_spike, no_spike}) {
+      w_(table, p.bounds) {
+  resize_in_huge_pages(state_, table.size(), synapse_state{0.0, 0.0, no_spike, no_spike});
   for (std::uint64_t s = 0; s < state_.size(); ++s) state_[s].w = w_.initial(s);
   if (step_ticks_ < 1 || update_ticks_ < 1)
     throw std::invalid_argument("spnet_stdp: step and update_interval must be at least one resolution step");

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/huge_pages.hpp"
 #include "plasticity/archive_records.hpp"
 
 namespace spikeq::plasticity {
@@ -61,8 +62,8 @@ stdp_triplet_rule::stdp_triplet_rule(const stdp_triplet_parameters& p, double ms
       x_decay_(ms_per_tick / p.tau_x_ms),
       minus_decay_(ms_per_tick / p.tau_minus_ms),
       y_decay_(ms_per_tick / p.tau_y_ms),
-      w_(table, p.bounds),
-      state_(table.size(), synapse_state{0.0, 0.0, 0.0, 0.0, 0.0, no_spike, no_spike}) {
+      w_(table, p.bounds) {
+  resize_in_huge_pages(state_, table.size(), synapse_state{0.0, 0.0, 0.0, 0.0, 0.0, no_spike, no_spike});
   for (std::uint64_t s = 0; s < state_.size(); ++s) state_[s].w = w_.initial(s);
 }
 

@@ -1,6 +1,5 @@
 #include "synapses/synapse_table_builder.hpp"
 
-#include <sys/mman.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -11,6 +10,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "core/huge_pages.hpp"
 #include "core/sharded_population.hpp"
 
 namespace spikeq {
@@ -104,22 +104,6 @@ class shard_of {
 // Where each table's synapses of each source start: offsets[r][s], n_sources + 1 each.
 using table_offsets = std::vector<std::vector<std::uint64_t>>;
 
-// Sizes a large array that is about to be filled. The pages are first asked to be
-// transparent huge pages: first-touching 2.4 GB of tables in 4 KiB pages costs
-// seconds of page faults on a virtual machine, in 2 MiB pages a fraction of that,
-// and delivery later misses the TLB less.
-template <class T>
-void resize_for_fill(std::vector<T>& v, std::size_t n) {
-  v.reserve(n);
-#ifdef MADV_HUGEPAGE
-  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
-  const auto begin = (reinterpret_cast<std::uintptr_t>(v.data()) + huge - 1) & ~(huge - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(v.data() + n)) & ~(huge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // a hint only
-#endif
-  v.resize(n);
-}
-
 // Fills tables whose offsets are known. `fetch(s, scratch)` fills scratch.target
 // (and list_index) with source s's row and returns the creation index of its first
 // connection.
@@ -131,8 +115,8 @@ std::vector<synapse_table> fill_tables(std::uint32_t n_sources, const table_offs
   std::vector<synapse_table> tables(n_tables);
   for (auto& t : tables) t.shards = shards;
   for (std::size_t r = 0; r < n_tables; ++r) {
-    resize_for_fill(tables[r].target, offsets[r][n_sources]);
-    resize_for_fill(tables[r].weight, offsets[r][n_sources]);
+    resize_in_huge_pages(tables[r].target, offsets[r][n_sources]);
+    resize_in_huge_pages(tables[r].weight, offsets[r][n_sources]);
   }
   std::vector<shard_of> owners;
   owners.reserve(ranges.size());
