@@ -4,8 +4,8 @@
 // loading the lines of a whole batch first lets their misses overlap (CUBA: the
 // 400k-neuron network runs 17-20 % faster, the 40k one 11 %; bench/RESULTS.md, CUBA
 // growth). Loads rather than prefetch hints, which the CPU may drop when its miss
-// buffers are full: the caller stores the sum of the loaded words, so the compiler
-// keeps every load.
+// buffers are full: the caller stores the sum of the loaded words (or hands it to
+// keep_loads), so the compiler keeps every load.
 #pragma once
 
 #include <algorithm>
@@ -31,5 +31,9 @@ std::uint64_t touch_lines(const T* first, std::size_t count, std::size_t max_lin
   for (std::size_t k = 0; k < end; k += per_line) sum += std::bit_cast<word>(first[k]);
   return sum;
 }
+
+// Keeps `value`, and so the loads that produced it, when nothing else reads it (a
+// caller that cannot store it: a plasticity rule is shared by the shards' threads).
+inline void keep_loads(std::uint64_t value) { asm volatile("" : : "r"(value)); }
 
 }  // namespace spikeq

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/cache_touch.hpp"
 #include "core/huge_pages.hpp"
 #include "plasticity/archive_records.hpp"
 #include "plasticity/trace.hpp"
@@ -39,7 +40,7 @@ void stdp_pair_rule::on_post_arrival(tick_type now, neuron_id_type target,
     const std::size_t to = std::min(synapses.size(), from + batch);
     std::uint64_t loaded = 0;
     for (std::size_t k = from; k < to; ++k) loaded += static_cast<std::uint64_t>(state_[synapses[k]].t_pre);
-    touched_ += loaded;
+    keep_loads(loaded);
     for (std::size_t k = from; k < to; ++k) {
       const std::uint64_t s = synapses[k];
       const double x = potentiation_drive(s, targets_.empty() ? s : target, now);

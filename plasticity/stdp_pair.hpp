@@ -89,7 +89,6 @@ class stdp_pair_rule final : public plasticity_rule {
   std::vector<post_state> post_;
   std::span<const neuron_id_type> targets_;  // empty: post_ is per synapse
   mutable std::vector<double> snapshot_;
-  std::uint64_t touched_ = 0;  // keeps the batch loads of on_post_arrival
 };
 
 }  // namespace spikeq::plasticity
