@@ -125,6 +125,18 @@ class input_sums {
     dense_adds_ = 0;
   }
 
+  // Whether this step's input is summed in full arrays with nothing staged (the dense
+  // pass's form). A step that passes over all neurons anyway may then add and clear
+  // the sums itself, as apply_and_clear would with scales 1 (sums), and call
+  // dense_applied instead of apply_and_clear.
+  bool dense() const { return dense_ && staged_targets_.empty(); }
+  double* sums(receptor_type receptor) { return sums_[static_cast<std::size_t>(receptor)].data(); }
+  void dense_applied() {
+    listed_ = 0;
+    dense_ = dense_adds_ * 16 > sums_[0].size();  // as apply_and_clear
+    dense_adds_ = 0;
+  }
+
   void state(state_archive& ar) {
     sum_staged();  // the archive holds sums, however they were added
     ar.expect(sums_[0].size(), "neurons of an input slot");

@@ -32,16 +32,27 @@ iaf_cond_exp::iaf_cond_exp(std::string name, neuron_id_type size, const iaf_cond
 }
 
 void iaf_cond_exp::step(tick_type now, population_output& out) {
+  const auto step_index = static_cast<std::uint64_t>(now / step_ticks_);
+  // The step's static input, when dense and alone, is added in the propagation's own
+  // pass (cond_exp_kernel.hpp); otherwise after it, event-driven input first.
+  input_sums* fused = nullptr;
+  if (ring_.used() && pending_.empty() && ring_.slot(step_index).dense()) fused = &ring_.slot(step_index);
   // 1. Exponential Euler for V with the conductances frozen at their step-midpoint
   //    values (exact for constant conductances, second order overall); the
   //    conductances decay exactly.
   propagate_(size(), propagator_, V_mV_.data(), g_ex_nS_.data(), g_in_nS_.data(),
-             has_stimulus_ ? I_stim_pA_.data() : nullptr, I_noise_pA_.empty() ? nullptr : I_noise_pA_.data());
+             has_stimulus_ ? I_stim_pA_.data() : nullptr, I_noise_pA_.empty() ? nullptr : I_noise_pA_.data(),
+             fused != nullptr ? fused->sums(receptor_type::excitatory) : nullptr,
+             fused != nullptr ? fused->sums(receptor_type::inhibitory) : nullptr);
   // 2. Refractory neurons stay at V_reset.
   refractory_.clamp(V_mV_, p_.V_reset_mV);
   // 3. Conductance jumps of the input that arrived during the step.
-  pending_.apply_and_clear(g_ex_nS_, g_in_nS_);
-  ring_.drain(static_cast<std::uint64_t>(now / step_ticks_), g_ex_nS_, g_in_nS_);
+  if (fused != nullptr) {
+    fused->dense_applied();
+  } else {
+    pending_.apply_and_clear(g_ex_nS_, g_in_nS_);
+    ring_.drain(step_index, g_ex_nS_, g_in_nS_);
+  }
   // 4. Threshold.
   for_each_above(V_mV_, p_.V_th_mV, [&](std::size_t k) {
     V_mV_[k] = p_.V_reset_mV;

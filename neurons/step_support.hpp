@@ -60,6 +60,7 @@ class pending_inputs {
       entries_.push_back({targets[k], static_cast<receptor_type>(receptors[k]), weights[k]});
     }
   }
+  bool empty() const { return entries_.empty(); }
   // Adds every input to its receptor's variable (e.g. current or conductance), then forgets them.
   void apply_and_clear(std::vector<double>& excitatory, std::vector<double>& inhibitory) {
     for (const auto& in : entries_)

@@ -11,20 +11,26 @@ struct cond_exp_propagator {
 };
 
 // One step for neurons [0, n): V by exponential Euler with the conductances at the
-// step midpoint, then the conductances decay over the step. Refractory clamping and
-// the step's input are applied by the caller. I_stim (current sources) and I_noise
-// (noise currents, added to them) may each be null (all zero).
-// REQUIRES: the arrays do not overlap.
+// step midpoint, then the conductances decay over the step. Refractory clamping is
+// applied by the caller. I_stim (current sources) and I_noise (noise currents, added
+// to them) may each be null (all zero).
+// sum_ex and sum_in, when not null, are the step's input summed per neuron (an
+// input_sums slot in its dense form): each non-zero sum is added to its decayed
+// conductance and every sum is cleared, as input_sums::apply_and_clear would do
+// after the step, in the same pass over the neurons (COBA: one pass over the
+// conductances instead of two). Null: the caller applies the step's input.
+// REQUIRES: the arrays do not overlap; sum_ex and sum_in are both null or neither.
 using cond_exp_propagate_function = void (*)(std::size_t n, cond_exp_propagator c, double* V, double* g_ex,
-                                             double* g_in, const double* I_stim, const double* I_noise);
+                                             double* g_in, const double* I_stim, const double* I_noise,
+                                             double* sum_ex, double* sum_in);
 
 cond_exp_propagate_function select_cond_exp_propagate();
 
 void cond_exp_propagate_baseline(std::size_t, cond_exp_propagator, double*, double*, double*, const double*,
-                                 const double*);
+                                 const double*, double*, double*);
 void cond_exp_propagate_avx2(std::size_t, cond_exp_propagator, double*, double*, double*, const double*,
-                             const double*);
+                             const double*, double*, double*);
 void cond_exp_propagate_avx512(std::size_t, cond_exp_propagator, double*, double*, double*, const double*,
-                               const double*);
+                               const double*, double*, double*);
 
 }  // namespace spikeq::simd

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/simd/cpu_features.hpp"
+#include "core/simd/input_sums_kernel.hpp"
 #include "neurons/simd/cond_exp_kernel.hpp"
 #include "neurons/simd/exp_approx.hpp"
 #include "neurons/simd/psc_exp_kernel.hpp"
@@ -115,12 +116,52 @@ TEST(simd_kernels, cond_exp_builds_agree_bit_for_bit) {
     for (int step = 0; step < 50; ++step) {
       const double* stim = step % 2 != 0 ? I_stim.data() : nullptr;
       const double* noise = step % 4 >= 2 ? I_noise.data() : nullptr;
-      cond_exp_propagate_baseline(n, c, V.data(), ge.data(), gi.data(), stim, noise);
-      build(n, c, V2.data(), ge2.data(), gi2.data(), stim, noise);
+      cond_exp_propagate_baseline(n, c, V.data(), ge.data(), gi.data(), stim, noise, nullptr, nullptr);
+      build(n, c, V2.data(), ge2.data(), gi2.data(), stim, noise, nullptr, nullptr);
     }
     EXPECT_EQ(V, V2);
     EXPECT_EQ(ge, ge2);
     EXPECT_EQ(gi, gi2);
+  }
+}
+
+// Input sums handed to the kernel (the dense form of a step's input) give the bits of
+// propagating and then adding them as input_sums::apply_and_clear does (its baseline
+// kernel, scales 1), in every build: zero sums are not added, so a conductance of
+// -0.0 stays -0.0, and every sum is cleared.
+TEST(simd_kernels, cond_exp_sums_in_the_pass_equal_sums_applied_after_it) {
+  std::vector<cond_exp_propagate_function> builds{&cond_exp_propagate_baseline};
+  if (cpu_has_avx2()) builds.push_back(&cond_exp_propagate_avx2);
+  if (cpu_has_avx512()) builds.push_back(&cond_exp_propagate_avx512);
+  const std::size_t n = 1003;
+  const cond_exp_propagator c{10.0, -600.0, 0.0, -80.0, 3.0, 0.0005, 0.99, 0.995, 0.98, 0.99};
+  auto V0 = random_values(n, -80, -50, 6), ge0 = random_values(n, 0, 60, 7),
+       gi0 = random_values(n, 0, 300, 8);
+  auto sums_ex = random_values(n, 0, 6, 9), sums_in = random_values(n, 0, 67, 10);
+  for (std::size_t k = 0; k < n; k += 3) sums_ex[k] = 0.0;  // no excitatory input
+  for (std::size_t k = 1; k < n; k += 4) sums_in[k] = 0.0;
+  ge0[5] = -0.0;  // a conductance at -0.0 without input keeps its sign
+  sums_ex[5] = 0.0;
+  const auto I_stim = random_values(n, -100, 100, 11);
+  for (const auto build : builds) {
+    auto V = V0, ge = ge0, gi = gi0, sum_ex = sums_ex, sum_in = sums_in;
+    auto V2 = V0, ge2 = ge0, gi2 = gi0, sum_ex2 = sums_ex, sum_in2 = sums_in;
+    for (int step = 0; step < 4; ++step) {
+      const double* stim = step % 2 != 0 ? I_stim.data() : nullptr;
+      cond_exp_propagate_baseline(n, c, V.data(), ge.data(), gi.data(), stim, nullptr, nullptr, nullptr);
+      apply_sums_baseline(n, ge.data(), gi.data(), sum_ex.data(), sum_in.data(), 1.0, 1.0);
+      build(n, c, V2.data(), ge2.data(), gi2.data(), stim, nullptr, sum_ex2.data(), sum_in2.data());
+      ASSERT_EQ(sum_ex2, std::vector<double>(n, 0.0));
+      ASSERT_EQ(sum_in2, std::vector<double>(n, 0.0));
+      sum_ex = sum_ex2 = sums_ex;  // the next step's input
+      sum_in = sum_in2 = sums_in;
+    }
+    EXPECT_EQ(V, V2);
+    EXPECT_EQ(gi, gi2);
+    ASSERT_EQ(ge.size(), ge2.size());
+    for (std::size_t k = 0; k < n; ++k)  // bitwise, so that -0.0 and +0.0 differ
+      ASSERT_EQ(std::signbit(ge[k]), std::signbit(ge2[k])) << k;
+    EXPECT_EQ(ge, ge2);
   }
 }
 
