@@ -118,11 +118,7 @@ class input_sums {
         in[n] = 0.0;
       }
     }
-    listed_ = 0;
-    // The next step starts in the mode this one ended in, unless it was dense with
-    // few inputs: inputs arrive at similar rates from step to step.
-    dense_ = dense_ && dense_adds_ * 16 > sums_[0].size();
-    dense_adds_ = 0;
+    end_step();
   }
 
   // Whether this step's input is summed in full arrays with nothing staged (the dense
@@ -131,11 +127,7 @@ class input_sums {
   // dense_applied instead of apply_and_clear.
   bool dense() const { return dense_ && staged_targets_.empty(); }
   double* sums(receptor_type receptor) { return sums_[static_cast<std::size_t>(receptor)].data(); }
-  void dense_applied() {
-    listed_ = 0;
-    dense_ = dense_adds_ * 16 > sums_[0].size();  // as apply_and_clear
-    dense_adds_ = 0;
-  }
+  void dense_applied() { end_step(); }
 
   void state(state_archive& ar) {
     sum_staged();  // the archive holds sums, however they were added
@@ -174,6 +166,15 @@ class input_sums {
   static constexpr unsigned range_shift = 11;
   // A staged target's top bit marks the inhibitory receptor.
   static constexpr neuron_id_type receptor_bit = neuron_id_type{1} << 31;
+
+  // The slot is empty again. The next step starts in the mode this one ended in,
+  // unless it was dense with few inputs: inputs arrive at similar rates from step to
+  // step.
+  void end_step() {
+    listed_ = 0;
+    dense_ = dense_ && dense_adds_ * 16 > sums_[0].size();
+    dense_adds_ = 0;
+  }
 
   // Adds the staged inputs to the sums in arrival order, listing the touched neurons
   // as `add` does (for the dense sweep, or for an archive).

@@ -35,8 +35,8 @@ void iaf_cond_exp::step(tick_type now, population_output& out) {
   const auto step_index = static_cast<std::uint64_t>(now / step_ticks_);
   // The step's static input, when dense and alone, is added in the propagation's own
   // pass (cond_exp_kernel.hpp); otherwise after it, event-driven input first.
-  input_sums* fused = nullptr;
-  if (ring_.used() && pending_.empty() && ring_.slot(step_index).dense()) fused = &ring_.slot(step_index);
+  input_sums* fused = ring_.used() && pending_.empty() ? &ring_.slot(step_index) : nullptr;
+  if (fused != nullptr && !fused->dense()) fused = nullptr;
   // 1. Exponential Euler for V with the conductances frozen at their step-midpoint
   //    values (exact for constant conductances, second order overall); the
   //    conductances decay exactly.
