@@ -24,20 +24,22 @@ inline double exp_nonpositive(double x) {
   const double kd = shifted - round_shift;
   const double r = (x - kd * ln2_hi) - kd * ln2_lo;  // |r| <= ln2 / 2
   // Taylor series to degree 13: truncation error below 1e-17 on |r| <= 0.347.
-  double p = 1.0 / 6227020800.0;
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
+  // Evaluated mostly by Estrin's scheme: a vectorised COBA step waits on the
+  // polynomial's longest chain of dependent operations, which is 13 long here and 26
+  // by Horner's rule. The terms are summed from the smallest up, 1 + r last, so
+  // that the result is within 1 ulp as by Horner's rule.
+  const double r2 = r * r;
+  const double r4 = r2 * r2;
+  const double q1 = 1.0 / 2.0 + r * (1.0 / 6.0);
+  const double q2 = 1.0 / 24.0 + r * (1.0 / 120.0);
+  const double q3 = 1.0 / 720.0 + r * (1.0 / 5040.0);
+  const double q4 = 1.0 / 40320.0 + r * (1.0 / 362880.0);
+  const double q5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0);
+  const double q6 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0);
+  const double degrees_8_to_13 = (q4 + r2 * q5) + r4 * q6;
+  const double degrees_4_to_13 = (q2 + r2 * q3) + r4 * degrees_8_to_13;
+  const double degrees_2_to_13 = q1 + r2 * degrees_4_to_13;
+  const double p = 1.0 + (r + r2 * degrees_2_to_13);
   // 2^k built from k's bits with integer operations only (they vectorise; a
   // double-to-int64 conversion does not before AVX-512). k >= -1010 here, so the
   // result is a normal number.
