@@ -13,7 +13,9 @@
 
 namespace spikeq::simd {
 
-inline double exp_nonpositive(double x) {
+// Internal linkage: each kernel's source compiles its own copy for its instruction
+// set, and the linker must never pick one build's copy for another's calls.
+static inline double exp_nonpositive(double x) {
   constexpr double log2e = 1.4426950408889634074;
   // ln 2 split so that k * ln2_hi is exact for |k| < 2^11 (Cody & Waite).
   constexpr double ln2_hi = 6.93147180369123816490e-01;
@@ -24,22 +26,24 @@ inline double exp_nonpositive(double x) {
   const double kd = shifted - round_shift;
   const double r = (x - kd * ln2_hi) - kd * ln2_lo;  // |r| <= ln2 / 2
   // Taylor series to degree 13: truncation error below 1e-17 on |r| <= 0.347.
-  // Evaluated mostly by Estrin's scheme: a vectorised COBA step waits on the
-  // polynomial's longest chain of dependent operations, which is 13 long here and 26
-  // by Horner's rule. The terms are summed from the smallest up, 1 + r last, so
-  // that the result is within 1 ulp as by Horner's rule.
+  // Evaluated as 1 + (r + r^2 tail(r)) with tail, the terms of degree 2 to 13, by
+  // Estrin's scheme: a vectorised COBA step waits on the polynomial's longest chain
+  // of dependent operations, which is 10 long here and 26 by Horner's rule. Adding
+  // 1 + r last keeps the result within 1 ulp, as by Horner's rule.
   const double r2 = r * r;
   const double r4 = r2 * r2;
-  const double q1 = 1.0 / 2.0 + r * (1.0 / 6.0);
-  const double q2 = 1.0 / 24.0 + r * (1.0 / 120.0);
-  const double q3 = 1.0 / 720.0 + r * (1.0 / 5040.0);
-  const double q4 = 1.0 / 40320.0 + r * (1.0 / 362880.0);
-  const double q5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0);
-  const double q6 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0);
-  const double degrees_8_to_13 = (q4 + r2 * q5) + r4 * q6;
-  const double degrees_4_to_13 = (q2 + r2 * q3) + r4 * degrees_8_to_13;
-  const double degrees_2_to_13 = q1 + r2 * degrees_4_to_13;
-  const double p = 1.0 + (r + r2 * degrees_2_to_13);
+  const double r8 = r4 * r4;
+  const double degrees_2_3 = 1.0 / 2.0 + r * (1.0 / 6.0);
+  const double degrees_4_5 = 1.0 / 24.0 + r * (1.0 / 120.0);
+  const double degrees_6_7 = 1.0 / 720.0 + r * (1.0 / 5040.0);
+  const double degrees_8_9 = 1.0 / 40320.0 + r * (1.0 / 362880.0);
+  const double degrees_10_11 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0);
+  const double degrees_12_13 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0);
+  const double degrees_2_to_5 = degrees_2_3 + r2 * degrees_4_5;
+  const double degrees_6_to_9 = degrees_6_7 + r2 * degrees_8_9;
+  const double degrees_10_to_13 = degrees_10_11 + r2 * degrees_12_13;
+  const double tail = (degrees_2_to_5 + r4 * degrees_6_to_9) + r8 * degrees_10_to_13;
+  const double p = 1.0 + (r + r2 * tail);
   // 2^k built from k's bits with integer operations only (they vectorise; a
   // double-to-int64 conversion does not before AVX-512). k >= -1010 here, so the
   // result is a normal number.
