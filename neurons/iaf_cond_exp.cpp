@@ -1,6 +1,8 @@
 #include "neurons/iaf_cond_exp.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "neurons/assign_values.hpp"
 #include "neurons/step_support.hpp"
@@ -17,7 +19,10 @@ iaf_cond_exp::iaf_cond_exp(std::string name, neuron_id_type size, const iaf_cond
       g_ex_nS_(init.g_ex_nS),
       g_in_nS_(init.g_in_nS),
       I_stim_pA_(size, 0.0),
-      refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))) {
+      refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))),
+      crossing_blocks_(size / simd::cond_exp_block + 1) {
+  // The threshold test relies on it (step): a clamped neuron never crosses.
+  if (!(p.V_reset_mV < p.V_th_mV)) throw std::invalid_argument("iaf_cond_exp: V_reset must be below V_th");
   const double h = grid.to_ms(step_ticks);
   propagator_ = {p.g_L_nS,
                  p.g_L_nS * p.E_L_mV,
@@ -40,10 +45,13 @@ void iaf_cond_exp::step(tick_type now, population_output& out) {
   // 1. Exponential Euler for V with the conductances frozen at their step-midpoint
   //    values (exact for constant conductances, second order overall); the
   //    conductances decay exactly.
-  propagate_(size(), propagator_, V_mV_.data(), g_ex_nS_.data(), g_in_nS_.data(),
-             has_stimulus_ ? I_stim_pA_.data() : nullptr, I_noise_pA_.empty() ? nullptr : I_noise_pA_.data(),
-             fused != nullptr ? fused->sums(receptor_type::excitatory) : nullptr,
-             fused != nullptr ? fused->sums(receptor_type::inhibitory) : nullptr);
+  //    The kernel also lists the blocks of neurons in which V reached the threshold.
+  const std::size_t crossings = propagate_(
+      size(), propagator_, V_mV_.data(), g_ex_nS_.data(), g_in_nS_.data(),
+      has_stimulus_ ? I_stim_pA_.data() : nullptr, I_noise_pA_.empty() ? nullptr : I_noise_pA_.data(),
+      fused != nullptr ? fused->sums(receptor_type::excitatory) : nullptr,
+      fused != nullptr ? fused->sums(receptor_type::inhibitory) : nullptr, p_.V_th_mV,
+      crossing_blocks_.data());
   // 2. Refractory neurons stay at V_reset.
   refractory_.clamp(V_mV_, p_.V_reset_mV);
   // 3. Conductance jumps of the input that arrived during the step.
@@ -53,12 +61,18 @@ void iaf_cond_exp::step(tick_type now, population_output& out) {
     pending_.apply_and_clear(g_ex_nS_, g_in_nS_);
     ring_.drain(step_index, g_ex_nS_, g_in_nS_);
   }
-  // 4. Threshold.
-  for_each_above(V_mV_, p_.V_th_mV, [&](std::size_t k) {
-    V_mV_[k] = p_.V_reset_mV;
-    refractory_.start(static_cast<neuron_id_type>(k));
-    out.spikes.push_back(static_cast<neuron_id_type>(k));
-  });
+  // 4. Threshold. Clamped neurons sit at V_reset, below V_th, so only the listed
+  //    blocks can hold a neuron at or above it now.
+  const std::size_t n = size();
+  for (std::size_t b = 0; b < crossings; ++b) {
+    const std::size_t first = crossing_blocks_[b] * simd::cond_exp_block;
+    for (std::size_t k = first; k < std::min(n, first + simd::cond_exp_block); ++k) {
+      if (!(V_mV_[k] >= p_.V_th_mV)) continue;
+      V_mV_[k] = p_.V_reset_mV;
+      refractory_.start(static_cast<neuron_id_type>(k));
+      out.spikes.push_back(static_cast<neuron_id_type>(k));
+    }
+  }
 }
 
 void iaf_cond_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<const neuron_id_type> targets,

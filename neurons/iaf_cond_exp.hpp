@@ -67,6 +67,8 @@ class iaf_cond_exp final : public population {
   // Noise currents (set_noise_currents), added to I_stim; empty until the first.
   std::vector<double> I_noise_pA_;
   refractory_list refractory_;
+  // The step's blocks of neurons with a threshold crossing (propagate_ writes them).
+  std::vector<std::uint32_t> crossing_blocks_;
   // Static input added ahead of time, by step.
   input_ring ring_;
   // Input buffer: conductance jumps that arrived during the current step.

@@ -1,11 +1,9 @@
 // Pieces shared by the time-stepped LIF models: the input that arrived during a
-// step, the neurons clamped by refractoriness, and the threshold scan. Each keeps the
+// step, and the neurons clamped by refractoriness. Each keeps the
 // vectorised per-neuron loop free of rarely used state.
 #pragma once
 
-#include <array>
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <string>
 #include <vector>
@@ -122,29 +120,5 @@ class refractory_list {
   std::int32_t steps_;
   std::vector<entry> entries_;
 };
-
-// Calls fire(k) for every neuron with V[k] >= threshold, in index order. Spikes are
-// rare, so blocks of 8 are tested with four 2-wide comparisons (GCC vector
-// extensions: SSE2 compares in the baseline build) and only blocks with a crossing
-// are looked at closely. A NaN compares false in both tests, as in the scalar one.
-template <typename Fire>
-void for_each_above(const std::vector<double>& V, double threshold, Fire fire) {
-  using double2 = double __attribute__((vector_size(16)));
-  using mask2 = std::int64_t __attribute__((vector_size(16)));
-  constexpr std::size_t block = 8;
-  const std::size_t n = V.size();
-  const double2 limit = {threshold, threshold};
-  std::size_t k = 0;
-  for (; k + block <= n; k += block) {
-    std::array<double2, 4> v;
-    std::memcpy(v.data(), V.data() + k, sizeof v);
-    const mask2 hit = (v[0] >= limit) | (v[1] >= limit) | (v[2] >= limit) | (v[3] >= limit);
-    if ((hit[0] | hit[1]) == 0) continue;
-    for (std::size_t j = k; j < k + block; ++j)
-      if (V[j] >= threshold) fire(j);
-  }
-  for (; k < n; ++k)
-    if (V[k] >= threshold) fire(k);
-}
 
 }  // namespace spikeq

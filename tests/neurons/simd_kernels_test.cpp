@@ -140,13 +140,42 @@ TEST(simd_kernels, psc_exp_lists_exactly_the_blocks_with_a_crossing) {
   }
 }
 
+// As for psc_exp: the listed blocks are exactly those in which the new V reached the
+// threshold, the partial last block included, never for a NaN.
+TEST(simd_kernels, cond_exp_lists_exactly_the_blocks_with_a_crossing) {
+  // With h / C = 0 the step's factor exp(0) is 1, and with V_inf = 0 the update
+  // V_inf + (V - V_inf) * 1 keeps every V to the bit.
+  const cond_exp_propagator unchanged{1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0};
+  constexpr std::size_t b = cond_exp_block;
+  const std::size_t n = b * 40 + 3;  // beyond the first chunk of the step
+  std::vector<double> V(n, 0.0), ge(n, 0.0), gi(n, 0.0);
+  V[b + 1] = 1.0;               // block 1, exactly at the threshold
+  V[b + 2] = 2.0;               // block 1 again: listed once
+  V[3 * b + 7] = std::nan("");  // block 3: NaN is not a crossing
+  V[4 * b] = 0.999999;          // block 4: just below
+  V[33 * b + 5] = 3.0;          // block 33, in the second chunk
+  V[n - 1] = 5.0;               // block 40, the partial one
+  std::vector<cond_exp_propagate_function> builds{&cond_exp_propagate_baseline};
+  if (cpu_has_avx2()) builds.push_back(&cond_exp_propagate_avx2);
+  if (cpu_has_avx512()) builds.push_back(&cond_exp_propagate_avx512);
+  for (const auto build : builds) {
+    auto V_after = V;
+    std::vector<std::uint32_t> blocks(n / cond_exp_block + 1);
+    const std::size_t found = build(n, unchanged, V_after.data(), ge.data(), gi.data(), nullptr, nullptr,
+                                    nullptr, nullptr, 1.0, blocks.data());
+    blocks.resize(found);
+    EXPECT_EQ(blocks, (std::vector<std::uint32_t>{1, 33, 40}));
+  }
+}
+
 TEST(simd_kernels, cond_exp_builds_agree_bit_for_bit) {
   std::vector<cond_exp_propagate_function> wide;
   if (cpu_has_avx2()) wide.push_back(&cond_exp_propagate_avx2);
   if (cpu_has_avx512()) wide.push_back(&cond_exp_propagate_avx512);
   if (wide.empty()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
-  const std::size_t n = 1003;
+  const std::size_t n = 4103;  // not a multiple of the vector width; beyond two chunks of the step
   const cond_exp_propagator c{10.0, -600.0, 0.0, -80.0, 3.0, 0.0005, 0.99, 0.995, 0.98, 0.99};
+  const double threshold = -52.0;  // some neurons of the random start are above it
   const auto V0 = random_values(n, -80, -50, 1), ge0 = random_values(n, 0, 60, 2),
              gi0 = random_values(n, 0, 300, 3);
   const auto I_stim = random_values(n, -100, 100, 4), I_noise = random_values(n, -50, 50, 5);
@@ -156,8 +185,15 @@ TEST(simd_kernels, cond_exp_builds_agree_bit_for_bit) {
     for (int step = 0; step < 50; ++step) {
       const double* stim = step % 2 != 0 ? I_stim.data() : nullptr;
       const double* noise = step % 4 >= 2 ? I_noise.data() : nullptr;
-      cond_exp_propagate_baseline(n, c, V.data(), ge.data(), gi.data(), stim, noise, nullptr, nullptr);
-      build(n, c, V2.data(), ge2.data(), gi2.data(), stim, noise, nullptr, nullptr);
+      std::vector<std::uint32_t> blocks(n / cond_exp_block + 1), blocks2(blocks.size());
+      const std::size_t found = cond_exp_propagate_baseline(n, c, V.data(), ge.data(), gi.data(), stim, noise,
+                                                            nullptr, nullptr, threshold, blocks.data());
+      const std::size_t found2 = build(n, c, V2.data(), ge2.data(), gi2.data(), stim, noise, nullptr, nullptr,
+                                       threshold, blocks2.data());
+      ASSERT_EQ(found, found2);
+      blocks.resize(found);
+      blocks2.resize(found2);
+      EXPECT_EQ(blocks, blocks2);
     }
     EXPECT_EQ(V, V2);
     EXPECT_EQ(ge, ge2);
@@ -183,14 +219,18 @@ TEST(simd_kernels, cond_exp_sums_in_the_pass_equal_sums_applied_after_it) {
   ge0[5] = -0.0;  // a conductance at -0.0 without input keeps its sign
   sums_ex[5] = 0.0;
   const auto I_stim = random_values(n, -100, 100, 11);
+  const double no_threshold = 1e9;
+  std::vector<std::uint32_t> blocks(n / cond_exp_block + 1);
   for (const auto build : builds) {
     auto V = V0, ge = ge0, gi = gi0, sum_ex = sums_ex, sum_in = sums_in;
     auto V2 = V0, ge2 = ge0, gi2 = gi0, sum_ex2 = sums_ex, sum_in2 = sums_in;
     for (int step = 0; step < 4; ++step) {
       const double* stim = step % 2 != 0 ? I_stim.data() : nullptr;
-      cond_exp_propagate_baseline(n, c, V.data(), ge.data(), gi.data(), stim, nullptr, nullptr, nullptr);
+      cond_exp_propagate_baseline(n, c, V.data(), ge.data(), gi.data(), stim, nullptr, nullptr, nullptr,
+                                  no_threshold, blocks.data());
       apply_sums_baseline(n, ge.data(), gi.data(), sum_ex.data(), sum_in.data(), 1.0, 1.0);
-      build(n, c, V2.data(), ge2.data(), gi2.data(), stim, nullptr, sum_ex2.data(), sum_in2.data());
+      build(n, c, V2.data(), ge2.data(), gi2.data(), stim, nullptr, sum_ex2.data(), sum_in2.data(),
+            no_threshold, blocks.data());
       ASSERT_EQ(sum_ex2, std::vector<double>(n, 0.0));
       ASSERT_EQ(sum_in2, std::vector<double>(n, 0.0));
       sum_ex = sum_ex2 = sums_ex;  // the next step's input
