@@ -3,7 +3,6 @@
 #include <tbb/info.h>
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 #include <stdexcept>
 
@@ -236,6 +235,7 @@ void kernel::run_windows(tick_type first_window, tick_type t_stop) {
   const auto for_each_shard = [&](auto&& body) {
     runner_.for_each(shards_.size(), [&](std::size_t s) { body(*shards_[s]); });
   };
+  clock_.start();
   bool go_on = true;
   reached_ = t_stop + 1;
   const tick_type checkpoint_interval =
@@ -246,15 +246,14 @@ void kernel::run_windows(tick_type first_window, tick_type t_stop) {
     draw_window_pulses(window_start, window_end, t_stop);
     release_external_spikes(window_end);
     for_each_shard([&](shard& s) { s.run_window(exchanged_, window_end); });
-    const auto serial_start = std::chrono::steady_clock::now();
+    const window_clock::ticks serial_start = window_clock::now();
     go_on = finish_window(window_end, t_stop);
     if (!go_on) reached_ = std::min(window_end, t_stop + 1);
     if (go_on && checkpoint_interval > 0 && window_end <= t_stop && window_end % checkpoint_interval == 0) {
       resume_from_ = window_end;
       hooks_.checkpoint(window_end);
     }
-    stats_.between_windows_s +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - serial_start).count();
+    between_windows_ticks_ += window_clock::now() - serial_start;
   }
   finish_run();
 }
@@ -263,10 +262,11 @@ void kernel::finish_run() {
   const tick_type last = reached_ > 0 ? reached_ - 1 : 0;
   for (auto& p : net_.projections)
     if (p.rule) p.rule->complete(last);
+  stats_.between_windows_s = clock_.seconds(between_windows_ticks_);
   stats_.shard_busy_s.clear();
   for (const auto& s : shards_) {
     const shard_statistics& st = s->statistics();
-    stats_.shard_busy_s.push_back(st.busy_s);
+    stats_.shard_busy_s.push_back(clock_.seconds(st.busy_ticks));
     stats_.events += st.events;
     stats_.synaptic_events += st.synaptic_events;
     for (std::size_t k = 0; k < st.spikes_per_population.size(); ++k)

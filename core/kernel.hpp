@@ -31,6 +31,7 @@
 #include "core/shard_layout.hpp"
 #include "core/shard_runner.hpp"
 #include "core/spike_exchange.hpp"
+#include "core/window_clock.hpp"
 
 namespace spikeq {
 
@@ -108,6 +109,9 @@ class kernel {
   std::vector<neuron_id_type> observer_batch_;
   tick_type next_housekeeping_ = 0;
   kernel_statistics stats_;
+  // Times the windows: shard busy time and the serial work between windows.
+  window_clock clock_;
+  window_clock::ticks between_windows_ticks_ = 0;
   // External spikes wait here, in canonical order, until their window's exchange.
   std::set<emitted_spike> pending_external_;
   std::vector<emitted_spike> external_outbox_;

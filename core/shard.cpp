@@ -1,7 +1,6 @@
 #include "core/shard.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <stdexcept>
 
 namespace spikeq {
@@ -247,11 +246,11 @@ void shard::schedule_live_currents() {
 }
 
 void shard::run_window(std::span<const emitted_spike> spikes, tick_type window_end) {
-  const auto start = std::chrono::steady_clock::now();
+  const window_clock::ticks start = window_clock::now();
   schedule_deliveries(spikes);
   schedule_live_currents();
   advance(window_end);
-  stats_.busy_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stats_.busy_ticks += window_clock::now() - start;
 }
 
 void shard::advance(tick_type window_end) {

@@ -20,6 +20,7 @@
 #include "core/shard_layout.hpp"
 #include "core/spike_exchange.hpp"
 #include "core/state_archive.hpp"
+#include "core/window_clock.hpp"
 
 namespace spikeq {
 
@@ -27,7 +28,7 @@ struct shard_statistics {
   std::vector<std::uint64_t> spikes_per_population;
   std::uint64_t events = 0;
   std::uint64_t synaptic_events = 0;
-  double busy_s = 0.0;  // wall time spent in run_window
+  window_clock::ticks busy_ticks = 0;  // wall time spent in run_window (window_clock ticks)
 };
 
 class shard {
@@ -46,7 +47,7 @@ class shard {
   // Processes every event with tick < window_end and <= t_stop.
   void advance(tick_type window_end);
   // One window of this shard: delivers `spikes` (the last exchange), queues new live
-  // currents, and advances to window_end; its wall time adds to statistics().busy_s.
+  // currents, and advances to window_end; its wall time adds to statistics().busy_ticks.
   void run_window(std::span<const emitted_spike> spikes, tick_type window_end);
 
   // Saves or loads this shard's state between windows: its event queue, counters,
