@@ -15,6 +15,7 @@
 #include <bit>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "core/simd/input_sums_kernel.hpp"
@@ -25,14 +26,18 @@ namespace spikeq {
 
 class input_sums {
  public:
+  // Throws std::length_error from 2^31 neurons on (the listing keeps the receptor in
+  // an index's top bit).
   void resize(std::size_t neurons) {
+    if (neurons >= receptor_bit)
+      throw std::length_error("input_sums: 2^31 neurons or more in one population");
     sums_[0].assign(neurons, 0.0);
     sums_[1].assign(neurons, 0.0);
     touched_.clear();
     listed_ = 0;
     dense_ = false;
     dense_adds_ = 0;
-    staging_ = neurons >= staging_min_neurons && neurons < receptor_bit;
+    staging_ = neurons >= staging_min_neurons;
     staged_targets_.clear();
     staged_weights_.clear();
   }
@@ -80,10 +85,11 @@ class input_sums {
     if (touched_.size() < listed_ + n) touched_.resize(listed_ + n);
     neuron_id_type* list = touched_.data();
     std::size_t listed = listed_;
+    const neuron_id_type receptor_flag = receptor == receptor_type::inhibitory ? receptor_bit : 0;
     for (std::size_t k = 0; k < n; ++k) {
       if (k + prefetch_ahead < n) __builtin_prefetch(sum + (targets[k + prefetch_ahead] - offset), 1);
       const neuron_id_type target = targets[k] - offset;
-      add_listing(sum[target], weights[k], target, list, listed);
+      add_listing(sum[target], weights[k], target | receptor_flag, list, listed);
     }
     listed_ = listed;
     if (listed_ * 8 > sums_[0].size()) dense_ = true;
@@ -97,25 +103,28 @@ class input_sums {
   void apply_and_clear(std::span<double> excitatory, std::span<double> inhibitory, double scale_ex = 1.0,
                        double scale_in = 1.0) {
     apply_staged(excitatory, inhibitory, scale_ex, scale_in);
-    double* ex = sums_[0].data();
-    double* in = sums_[1].data();
     if (dense_) {
       static const simd::apply_sums_function apply_all = simd::select_apply_sums();
-      apply_all(sums_[0].size(), excitatory.data(), inhibitory.data(), ex, in, scale_ex, scale_in);
+      apply_all(sums_[0].size(), excitatory.data(), inhibitory.data(), sums_[0].data(), sums_[1].data(),
+                scale_ex, scale_in);
     } else {
+      // Each listed (receptor, neuron) pair: CUBA's inputs mostly reach a neuron on
+      // one receptor in a step, so only that receptor's variable and sum are touched.
+      double* const variables[2] = {excitatory.data(), inhibitory.data()};
+      double* const sums[2] = {sums_[0].data(), sums_[1].data()};
+      const double scales[2] = {scale_ex, scale_in};
       for (std::size_t k = 0; k < listed_; ++k) {
         if (k + prefetch_ahead < listed_) {
           const neuron_id_type ahead = touched_[k + prefetch_ahead];
-          __builtin_prefetch(&excitatory[ahead], 1);
-          __builtin_prefetch(&inhibitory[ahead], 1);
-          __builtin_prefetch(ex + ahead, 1);
-          __builtin_prefetch(in + ahead, 1);
+          __builtin_prefetch(variables[ahead >> 31] + (ahead & ~receptor_bit), 1);
+          __builtin_prefetch(sums[ahead >> 31] + (ahead & ~receptor_bit), 1);
         }
-        const neuron_id_type n = touched_[k];
-        excitatory[n] = add_unless_zero(excitatory[n], ex[n], scale_ex);
-        inhibitory[n] = add_unless_zero(inhibitory[n], in[n], scale_in);
-        ex[n] = 0.0;
-        in[n] = 0.0;
+        const neuron_id_type entry = touched_[k];
+        const neuron_id_type n = entry & ~receptor_bit;
+        double& variable = variables[entry >> 31][n];
+        double& sum = sums[entry >> 31][n];
+        variable = add_unless_zero(variable, sum, scales[entry >> 31]);
+        sum = 0.0;
       }
     }
     end_step();
@@ -134,8 +143,9 @@ class input_sums {
     ar.expect(sums_[0].size(), "neurons of an input slot");
     ar.block(sums_[0]);
     ar.block(sums_[1]);
-    std::vector<neuron_id_type> listed(touched_.begin(),
-                                       touched_.begin() + static_cast<std::ptrdiff_t>(listed_));
+    // The archive lists neurons (either receptor); loading lists both receptors of each.
+    std::vector<neuron_id_type> listed(listed_);
+    for (std::size_t k = 0; k < listed_; ++k) listed[k] = touched_[k] & ~receptor_bit;
     ar.block(listed);
     ar.value(dense_);
     std::uint64_t adds = dense_adds_;
@@ -145,7 +155,11 @@ class input_sums {
     for (const neuron_id_type n : listed)
       if (n >= sums_[0].size()) ar.fail("an input slot lists a neuron out of range");
     if (!ar.saving()) {
-      touched_ = std::move(listed);
+      touched_.clear();
+      for (const neuron_id_type n : listed) {
+        touched_.push_back(n);
+        touched_.push_back(n | receptor_bit);
+      }
       listed_ = touched_.size();
     }
   }
@@ -164,7 +178,7 @@ class input_sums {
   // 32 KiB.
   static constexpr std::size_t staging_min_neurons = std::size_t{1} << 16;
   static constexpr unsigned range_shift = 11;
-  // A staged target's top bit marks the inhibitory receptor.
+  // A staged or listed index's top bit marks the inhibitory receptor.
   static constexpr neuron_id_type receptor_bit = neuron_id_type{1} << 31;
 
   // The slot is empty again. The next step starts in the mode this one ended in,
@@ -183,8 +197,8 @@ class input_sums {
     if (touched_.size() < listed_ + m) touched_.resize(listed_ + m);
     for (std::size_t k = 0; k < m; ++k) {
       const neuron_id_type target = staged_targets_[k] & ~receptor_bit;
-      add_listing(sums_[staged_targets_[k] >> 31][target], staged_weights_[k], target, touched_.data(),
-                  listed_);
+      add_listing(sums_[staged_targets_[k] >> 31][target], staged_weights_[k], staged_targets_[k],
+                  touched_.data(), listed_);
     }
     staged_targets_.clear();
     staged_weights_.clear();
@@ -278,7 +292,8 @@ class input_sums {
   }
 
   std::vector<double> sums_[2];  // excitatory, inhibitory
-  // touched_[0, listed_): the neurons whose sums may be non-zero (sparse pass).
+  // touched_[0, listed_): the neurons whose sums may be non-zero (sparse pass), each
+  // with receptor_bit set for its inhibitory sum.
   std::vector<neuron_id_type> touched_;
   std::size_t listed_ = 0;
   bool dense_ = false;

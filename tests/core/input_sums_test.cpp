@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "core/input_ring.hpp"
@@ -121,6 +122,19 @@ TEST(input_sums, a_sum_back_at_zero_leaves_the_variable_untouched) {
   EXPECT_EQ(ex[3], 0.0);
   EXPECT_EQ(in[4], 1.0);
   EXPECT_TRUE(std::signbit(in[5]));
+}
+
+// The sparse list keeps the receptor in an index's top bit, so a slot refuses 2^31
+// neurons (before allocating anything) rather than mixing the receptors up.
+TEST(input_sums, refuses_a_population_of_two_to_the_31_neurons) {
+  input_sums sums;
+  EXPECT_THROW(sums.resize(std::size_t{1} << 31), std::length_error);
+  sums.resize(16);  // still usable afterwards
+  sums.add(receptor_type::inhibitory, 15, 2.0);
+  std::vector<double> ex(16, 0.0), in(16, 0.0);
+  sums.apply_and_clear(ex, in);
+  EXPECT_EQ(in[15], 2.0);
+  EXPECT_EQ(ex[15], 0.0);
 }
 
 // Pending sums saved mid-step and loaded into a fresh slot give the same step.
