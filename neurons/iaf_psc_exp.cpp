@@ -4,12 +4,16 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/input_sums.hpp"
 #include "neurons/assign_values.hpp"
 #include "neurons/iaf_propagator.hpp"
 #include "neurons/simd/psc_exp_kernel.hpp"
 #include "neurons/step_support.hpp"
 
 namespace spikeq {
+
+// Staged input is added range by range inside the step's pass (step), each range whole blocks.
+static_assert(input_sums::staged_range_neurons % simd::psc_exp_block == 0);
 
 iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_exp_parameters& p,
                          const iaf_psc_exp_state_init& init, time_grid grid, tick_type step_ticks)
@@ -48,43 +52,95 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
 }
 
 void iaf_psc_exp::step(tick_type now, population_output& out) {
+  const auto step_index = static_cast<std::uint64_t>(now / step_ticks_);
+  const double threshold = p_.V_th_mV - p_.E_L_mV;
+  // Staged input (large populations with sparse input, core/input_sums.hpp) with no
+  // event-driven input ahead of it is added range by range inside the step's pass
+  // (propagate_with_staged_input): the same operations in the same order.
+  if (ring_.used() && pending_.empty()) {
+    input_sums& slot = ring_.slot(step_index);
+    if (slot.staged_only()) {
+      std::size_t crossings = 0;
+      propagate_with_staged_input(slot, threshold, crossings);
+      refractory_.clamp(V_rel_mV_, p_.V_reset_mV - p_.E_L_mV);
+      fire(crossings, threshold, out);
+      return;
+    }
+  }
   const std::size_t n = size();
-  const double reset = p_.V_reset_mV - p_.E_L_mV;
   // 1. Free propagation of V over the step with the currents at its start, then the
   //    currents decay: NEST's order.
   //    The kernel also lists the blocks of neurons in which V reached the threshold.
-  const double threshold = p_.V_th_mV - p_.E_L_mV;
+  std::size_t crossings = 0;
+  propagate_range(0, n, steps_since_base_, threshold, crossings);
   std::uint32_t k = steps_since_base_;
-  const simd::psc_exp_propagator c{P22_, P21_ex_ * decay_ex_[k], P21_in_ * decay_in_[k], P20_, p_.I_e_pA};
-  const std::size_t crossings =
-      propagate_(n, c, V_rel_mV_.data(), I_ex_base_pA_.data(), I_in_base_pA_.data(),
-                 has_stimulus_ ? I_stim_pA_.data() : nullptr,
-                 I_noise_pA_.empty() ? nullptr : I_noise_pA_.data(), threshold, crossing_blocks_.data());
   if (++k == rebase_steps_) {
-    for (std::size_t i = 0; i < n; ++i) {
-      I_ex_base_pA_[i] *= decay_ex_[k];
-      I_in_base_pA_[i] *= decay_in_[k];
-    }
+    rebase_currents(0, n);
     k = 0;
   }
   steps_since_base_ = k;
   // 2. Refractory neurons stay at V_reset (NEST rounds t_ref to whole steps).
-  refractory_.clamp(V_rel_mV_, reset);
+  refractory_.clamp(V_rel_mV_, p_.V_reset_mV - p_.E_L_mV);
   // 3. Input that arrived during the step makes the currents jump at its end.
   pending_.apply_and_clear(I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
-  ring_.drain(static_cast<std::uint64_t>(now / step_ticks_), I_ex_base_pA_, I_in_base_pA_, growth_ex_[k],
-              growth_in_[k]);
-  // 4. Threshold. Clamped neurons sit at V_reset, below V_th, so only the listed
-  //    blocks can hold a neuron at or above it now.
+  ring_.drain(step_index, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
+  // 4. Threshold.
+  fire(crossings, threshold, out);
+}
+
+void iaf_psc_exp::fire(std::size_t crossings, double threshold, population_output& out) {
+  // Clamped neurons sit at V_reset, below V_th, so only the listed blocks can hold a
+  // neuron at or above it now.
+  const std::size_t n = size();
+  const double reset = p_.V_reset_mV - p_.E_L_mV;
   for (std::size_t b = 0; b < crossings; ++b) {
     const std::size_t first = crossing_blocks_[b] * simd::psc_exp_block;
-    for (std::size_t k = first; k < std::min(n, first + simd::psc_exp_block); ++k) {
-      if (!(V_rel_mV_[k] >= threshold)) continue;
-      V_rel_mV_[k] = reset;
-      refractory_.start(static_cast<neuron_id_type>(k));
-      out.spikes.push_back(static_cast<neuron_id_type>(k));
+    for (std::size_t i = first; i < std::min(n, first + simd::psc_exp_block); ++i) {
+      if (!(V_rel_mV_[i] >= threshold)) continue;
+      V_rel_mV_[i] = reset;
+      refractory_.start(static_cast<neuron_id_type>(i));
+      out.spikes.push_back(static_cast<neuron_id_type>(i));
     }
   }
+}
+
+void iaf_psc_exp::propagate_with_staged_input(input_sums& staged, double threshold, std::size_t& crossings) {
+  const std::size_t n = size();
+  const std::uint32_t steps_since_base = steps_since_base_;
+  const bool rebase = steps_since_base + 1 == rebase_steps_;
+  const std::uint32_t k_next = rebase ? 0 : steps_since_base + 1;
+  const std::size_t ranges = staged.sort_staged();
+  for (std::size_t r = 0; r < ranges && r * input_sums::staged_range_neurons < n; ++r) {
+    const std::size_t first = r * input_sums::staged_range_neurons;
+    const std::size_t count = std::min(input_sums::staged_range_neurons, n - first);
+    propagate_range(first, count, steps_since_base, threshold, crossings);
+    if (rebase) rebase_currents(first, count);
+    staged.add_staged_range(r, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k_next], growth_in_[k_next]);
+  }
+  staged.staged_applied();
+  steps_since_base_ = k_next;
+}
+
+void iaf_psc_exp::rebase_currents(std::size_t first, std::size_t count) {
+  for (std::size_t i = first; i < first + count; ++i) {
+    I_ex_base_pA_[i] *= decay_ex_[rebase_steps_];
+    I_in_base_pA_[i] *= decay_in_[rebase_steps_];
+  }
+}
+
+void iaf_psc_exp::propagate_range(std::size_t first, std::size_t count, std::uint32_t steps_since_base,
+                                  double threshold, std::size_t& crossings) {
+  const simd::psc_exp_propagator c{P22_, P21_ex_ * decay_ex_[steps_since_base],
+                                   P21_in_ * decay_in_[steps_since_base], P20_, p_.I_e_pA};
+  std::uint32_t* blocks = crossing_blocks_.data() + crossings;
+  const std::size_t found =
+      propagate_(count, c, V_rel_mV_.data() + first, I_ex_base_pA_.data() + first,
+                 I_in_base_pA_.data() + first, has_stimulus_ ? I_stim_pA_.data() + first : nullptr,
+                 I_noise_pA_.empty() ? nullptr : I_noise_pA_.data() + first, threshold, blocks);
+  // The kernel numbers the blocks from the range's start (a multiple of the block).
+  const auto first_block = static_cast<std::uint32_t>(first / simd::psc_exp_block);
+  for (std::size_t b = 0; b < found; ++b) blocks[b] += first_block;
+  crossings += found;
 }
 
 void iaf_psc_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<const neuron_id_type> targets,

@@ -137,6 +137,35 @@ TEST(input_sums, refuses_a_population_of_two_to_the_31_neurons) {
   EXPECT_EQ(ex[15], 0.0);
 }
 
+// A step that adds staged input range by range inside its own pass (iaf_psc_exp:
+// sort_staged, add_staged_range for each range, staged_applied) gives the bits of
+// apply_and_clear after the pass, with scales, -0.0 variables and sums back at zero,
+// and leaves the slot empty.
+TEST(input_sums, staged_input_added_range_by_range_equals_apply_and_clear) {
+  const std::size_t neurons = 100000;  // staged; 49 ranges, the last one partial
+  auto inputs = random_inputs(3000, neurons, 21);
+  for (std::size_t k = 0; k < inputs.size(); k += 5) inputs[k].target = static_cast<neuron_id_type>(k % 11);
+  inputs.push_back({receptor_type::inhibitory, 99999, 2.5F});
+  inputs.push_back({receptor_type::inhibitory, 99999, -2.5F});
+  input_sums whole, by_range;
+  whole.resize(neurons);
+  by_range.resize(neurons);
+  add_in_blocks(whole, inputs, 16);
+  add_in_blocks(by_range, inputs, 16);
+  ASSERT_TRUE(by_range.staged_only());
+  std::vector<double> ex(neurons, 0.5), in(neurons, -0.0);
+  auto ex2 = ex, in2 = in;
+  whole.apply_and_clear(ex, in, 1.25, 0.75);
+  const std::size_t ranges = by_range.sort_staged();
+  EXPECT_EQ(ranges, neurons / input_sums::staged_range_neurons + 1);
+  for (std::size_t r = 0; r < ranges; ++r) by_range.add_staged_range(r, ex2, in2, 1.25, 0.75);
+  by_range.staged_applied();
+  EXPECT_TRUE(same_bits(ex2, ex));
+  EXPECT_TRUE(same_bits(in2, in));
+  EXPECT_TRUE(by_range.empty());
+  EXPECT_FALSE(by_range.staged_only());
+}
+
 // Pending sums saved mid-step and loaded into a fresh slot give the same step.
 TEST(input_sums, pending_sums_resume_from_a_checkpoint) {
   const std::size_t neurons = 300;
