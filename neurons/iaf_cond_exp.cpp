@@ -61,18 +61,9 @@ void iaf_cond_exp::step(tick_type now, population_output& out) {
     pending_.apply_and_clear(g_ex_nS_, g_in_nS_);
     ring_.drain(step_index, g_ex_nS_, g_in_nS_);
   }
-  // 4. Threshold. Clamped neurons sit at V_reset, below V_th, so only the listed
-  //    blocks can hold a neuron at or above it now.
-  const std::size_t n = size();
-  for (std::size_t b = 0; b < crossings; ++b) {
-    const std::size_t first = crossing_blocks_[b] * simd::cond_exp_block;
-    for (std::size_t k = first; k < std::min(n, first + simd::cond_exp_block); ++k) {
-      if (!(V_mV_[k] >= p_.V_th_mV)) continue;
-      V_mV_[k] = p_.V_reset_mV;
-      refractory_.start(static_cast<neuron_id_type>(k));
-      out.spikes.push_back(static_cast<neuron_id_type>(k));
-    }
-  }
+  // 4. Threshold.
+  fire_listed_blocks(V_mV_, {crossing_blocks_.data(), crossings}, simd::cond_exp_block, p_.V_th_mV,
+                     p_.V_reset_mV, refractory_, out);
 }
 
 void iaf_cond_exp::receive(tick_type /*now*/, receptor_type receptor, std::span<const neuron_id_type> targets,

@@ -54,54 +54,36 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
 void iaf_psc_exp::step(tick_type now, population_output& out) {
   const auto step_index = static_cast<std::uint64_t>(now / step_ticks_);
   const double threshold = p_.V_th_mV - p_.E_L_mV;
-  // Staged input (large populations with sparse input, core/input_sums.hpp) with no
-  // event-driven input ahead of it is added range by range inside the step's pass
-  // (propagate_with_staged_input): the same operations in the same order.
-  if (ring_.used() && pending_.empty()) {
-    input_sums& slot = ring_.slot(step_index);
-    if (slot.staged_only()) {
-      std::size_t crossings = 0;
-      propagate_with_staged_input(slot, threshold, crossings);
-      refractory_.clamp(V_rel_mV_, p_.V_reset_mV - p_.E_L_mV);
-      fire(crossings, threshold, out);
-      return;
-    }
-  }
-  const std::size_t n = size();
-  // 1. Free propagation of V over the step with the currents at its start, then the
-  //    currents decay: NEST's order.
-  //    The kernel also lists the blocks of neurons in which V reached the threshold.
-  std::size_t crossings = 0;
-  propagate_range(0, n, steps_since_base_, threshold, crossings);
-  std::uint32_t k = steps_since_base_;
-  if (++k == rebase_steps_) {
-    rebase_currents(0, n);
-    k = 0;
-  }
-  steps_since_base_ = k;
-  // 2. Refractory neurons stay at V_reset (NEST rounds t_ref to whole steps).
-  refractory_.clamp(V_rel_mV_, p_.V_reset_mV - p_.E_L_mV);
-  // 3. Input that arrived during the step makes the currents jump at its end.
-  pending_.apply_and_clear(I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
-  ring_.drain(step_index, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
-  // 4. Threshold.
-  fire(crossings, threshold, out);
-}
-
-void iaf_psc_exp::fire(std::size_t crossings, double threshold, population_output& out) {
-  // Clamped neurons sit at V_reset, below V_th, so only the listed blocks can hold a
-  // neuron at or above it now.
-  const std::size_t n = size();
   const double reset = p_.V_reset_mV - p_.E_L_mV;
-  for (std::size_t b = 0; b < crossings; ++b) {
-    const std::size_t first = crossing_blocks_[b] * simd::psc_exp_block;
-    for (std::size_t i = first; i < std::min(n, first + simd::psc_exp_block); ++i) {
-      if (!(V_rel_mV_[i] >= threshold)) continue;
-      V_rel_mV_[i] = reset;
-      refractory_.start(static_cast<neuron_id_type>(i));
-      out.spikes.push_back(static_cast<neuron_id_type>(i));
+  // 1. Free propagation of V over the step with the currents at its start, then the
+  //    currents decay: NEST's order. The kernel also lists the blocks of neurons in
+  //    which V reached the threshold.
+  // 2. Input that arrived during the step makes the currents jump at its end.
+  // Staged input (large populations with sparse input, core/input_sums.hpp) with no
+  // event-driven input ahead of it is added range by range inside the pass
+  // (propagate_with_staged_input): the same operations in the same order.
+  std::size_t crossings = 0;
+  input_sums* staged = ring_.used() && pending_.empty() ? &ring_.slot(step_index) : nullptr;
+  if (staged != nullptr && staged->staged_only()) {
+    propagate_with_staged_input(*staged, threshold, crossings);
+  } else {
+    const std::size_t n = size();
+    propagate_range(0, n, steps_since_base_, threshold, crossings);
+    std::uint32_t k = steps_since_base_;
+    if (++k == rebase_steps_) {
+      rebase_currents(0, n);
+      k = 0;
     }
+    steps_since_base_ = k;
+    pending_.apply_and_clear(I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
+    ring_.drain(step_index, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
   }
+  // 3. Refractory neurons stay at V_reset (NEST rounds t_ref to whole steps). This
+  //    touches V alone, so it may follow the currents' jumps.
+  refractory_.clamp(V_rel_mV_, reset);
+  // 4. Threshold.
+  fire_listed_blocks(V_rel_mV_, {crossing_blocks_.data(), crossings}, simd::psc_exp_block, threshold, reset,
+                     refractory_, out);
 }
 
 void iaf_psc_exp::propagate_with_staged_input(input_sums& staged, double threshold, std::size_t& crossings) {

@@ -60,12 +60,10 @@ class iaf_psc_exp final : public population {
   // crossing_blocks_[crossings, ...), advancing `crossings`.
   void propagate_range(std::size_t first, std::size_t count, std::uint32_t steps_since_base, double threshold,
                        std::size_t& crossings);
-  // Steps 1 and 3 of step() for a slot whose input is all staged: each range of
+  // Steps 1 and 2 of step() for a slot whose input is all staged: each range of
   // input_sums::staged_range_neurons is propagated, rebased if due, and given its
-  // input in turn (the clamp, step 2, touches V alone, so it may come after).
+  // input in turn.
   void propagate_with_staged_input(input_sums& staged, double threshold, std::size_t& crossings);
-  // Step 4: the listed blocks' neurons at or above the threshold spike.
-  void fire(std::size_t crossings, double threshold, population_output& out);
   // Brings the currents of neurons [first, first + count) from the base step to the
   // present (every rebase_steps_ steps).
   void rebase_currents(std::size_t first, std::size_t count);

@@ -3,6 +3,7 @@
 // vectorised per-neuron loop free of rarely used state.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -120,5 +121,24 @@ class refractory_list {
   std::int32_t steps_;
   std::vector<entry> entries_;
 };
+
+// The threshold test after a step whose kernel listed the blocks of `block` neurons
+// in which V reached `threshold` (neurons/simd): every neuron of those blocks at or
+// above it now, in index order, is set to `reset`, starts its refractory period and
+// spikes. Clamped neurons sit at V_reset, below V_th, so no other block can hold one.
+inline void fire_listed_blocks(std::vector<double>& V, std::span<const std::uint32_t> blocks,
+                               std::size_t block, double threshold, double reset, refractory_list& refractory,
+                               population_output& out) {
+  for (const std::uint32_t b : blocks) {
+    const std::size_t first = b * block;
+    const std::size_t end = std::min(V.size(), first + block);
+    for (std::size_t k = first; k < end; ++k) {
+      if (!(V[k] >= threshold)) continue;
+      V[k] = reset;
+      refractory.start(static_cast<neuron_id_type>(k));
+      out.spikes.push_back(static_cast<neuron_id_type>(k));
+    }
+  }
+}
 
 }  // namespace spikeq

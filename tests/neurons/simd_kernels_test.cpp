@@ -25,6 +25,41 @@ std::vector<double> random_values(std::size_t n, double low, double high, unsign
   return v;
 }
 
+// Every build of a kernel this CPU can run, the baseline first; with_baseline false:
+// the wide ones only.
+template <class Function>
+std::vector<Function> kernel_builds(Function baseline, Function avx2, Function avx512, bool with_baseline) {
+  std::vector<Function> builds;
+  if (with_baseline) builds.push_back(baseline);
+  if (cpu_has_avx2()) builds.push_back(avx2);
+  if (cpu_has_avx512()) builds.push_back(avx512);
+  return builds;
+}
+std::vector<psc_exp_propagate_function> psc_exp_builds(bool with_baseline = true) {
+  return kernel_builds(&psc_exp_propagate_baseline, &psc_exp_propagate_avx2, &psc_exp_propagate_avx512,
+                       with_baseline);
+}
+std::vector<cond_exp_propagate_function> cond_exp_builds(bool with_baseline = true) {
+  return kernel_builds(&cond_exp_propagate_baseline, &cond_exp_propagate_avx2, &cond_exp_propagate_avx512,
+                       with_baseline);
+}
+
+// V for the block-listing tests, with blocks of `block` neurons and the threshold at
+// 1.0: crossings in blocks 1 (twice, one exactly at the threshold), 33 (beyond the
+// kernels' first chunk) and 40 (the partial last one); a NaN in block 3 and a value
+// just below in block 4, which must not be listed.
+std::vector<double> potentials_crossing_one(std::size_t block) {
+  std::vector<double> V(block * 40 + 3, 0.0);
+  V[block + 1] = 1.0;
+  V[block + 2] = 2.0;
+  V[3 * block + 7] = std::nan("");
+  V[4 * block] = 0.999999;
+  V[33 * block + 5] = 3.0;
+  V.back() = 5.0;
+  return V;
+}
+const std::vector<std::uint32_t> blocks_crossing_one{1, 33, 40};
+
 TEST(exp_approx, within_one_ulp_of_libm_for_nonpositive_arguments) {
   std::mt19937_64 rng(1);
   std::uniform_real_distribution<double> wide(-700.0, 0.0), narrow(-2.0, 0.0);
@@ -42,9 +77,7 @@ TEST(exp_approx, within_one_ulp_of_libm_for_nonpositive_arguments) {
 }
 
 TEST(simd_kernels, psc_exp_builds_agree_bit_for_bit) {
-  std::vector<psc_exp_propagate_function> wide;
-  if (cpu_has_avx2()) wide.push_back(&psc_exp_propagate_avx2);
-  if (cpu_has_avx512()) wide.push_back(&psc_exp_propagate_avx512);
+  const auto wide = psc_exp_builds(false);
   if (wide.empty()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
   const std::size_t n = 4103;  // not a multiple of the vector width; beyond two chunks of the step
   const psc_exp_propagator c{0.99, 0.00037, 0.00041, 0.0004, 12.5};
@@ -82,9 +115,7 @@ TEST(simd_kernels, psc_exp_builds_agree_bit_for_bit) {
 // in that order, so it equals the scalar expression to the bit; I_e = -0.0 stays -0.0
 // in the injected current, as in the scalar code.
 TEST(simd_kernels, psc_exp_equals_the_scalar_update) {
-  std::vector<psc_exp_propagate_function> builds{&psc_exp_propagate_baseline};
-  if (cpu_has_avx2()) builds.push_back(&psc_exp_propagate_avx2);
-  if (cpu_has_avx512()) builds.push_back(&psc_exp_propagate_avx512);
+  const auto builds = psc_exp_builds();
   const std::size_t n = 3 * psc_exp_block + 13;  // whole blocks and a partial one
   auto V0 = random_values(n, -20, 20, 11), I_ex = random_values(n, 0, 500, 12),
        I_in = random_values(n, -800, 0, 13);
@@ -119,24 +150,15 @@ TEST(simd_kernels, psc_exp_equals_the_scalar_update) {
 // the last (partial) block included; a NaN never counts as a crossing.
 TEST(simd_kernels, psc_exp_lists_exactly_the_blocks_with_a_crossing) {
   const psc_exp_propagator identity{1.0, 0.0, 0.0, 0.0, 0.0};  // V unchanged
-  constexpr std::size_t b = psc_exp_block;
-  const std::size_t n = b * 40 + 3;  // beyond the first chunk of the step
-  std::vector<double> V(n, 0.0), I_ex(n, 0.0), I_in(n, 0.0);
-  V[b + 1] = 1.0;               // block 1, exactly at the threshold
-  V[b + 2] = 2.0;               // block 1 again: listed once
-  V[3 * b + 7] = std::nan("");  // block 3: NaN is not a crossing
-  V[4 * b] = 0.999999;          // block 4: just below
-  V[33 * b + 5] = 3.0;          // block 33, in the second chunk
-  V[n - 1] = 5.0;               // block 40, the partial one
-  std::vector<psc_exp_propagate_function> builds{&psc_exp_propagate_baseline};
-  if (cpu_has_avx2()) builds.push_back(&psc_exp_propagate_avx2);
-  if (cpu_has_avx512()) builds.push_back(&psc_exp_propagate_avx512);
-  for (const auto build : builds) {
+  std::vector<double> V = potentials_crossing_one(psc_exp_block);
+  const std::size_t n = V.size();
+  std::vector<double> I_ex(n, 0.0), I_in(n, 0.0);
+  for (const auto build : psc_exp_builds()) {
     std::vector<std::uint32_t> blocks(n / psc_exp_block + 1);
     const std::size_t found =
         build(n, identity, V.data(), I_ex.data(), I_in.data(), nullptr, nullptr, 1.0, blocks.data());
     blocks.resize(found);
-    EXPECT_EQ(blocks, (std::vector<std::uint32_t>{1, 33, 40}));
+    EXPECT_EQ(blocks, blocks_crossing_one);
   }
 }
 
@@ -146,32 +168,21 @@ TEST(simd_kernels, cond_exp_lists_exactly_the_blocks_with_a_crossing) {
   // With h / C = 0 the step's factor exp(0) is 1, and with V_inf = 0 the update
   // V_inf + (V - V_inf) * 1 keeps every V to the bit.
   const cond_exp_propagator unchanged{1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0};
-  constexpr std::size_t b = cond_exp_block;
-  const std::size_t n = b * 40 + 3;  // beyond the first chunk of the step
-  std::vector<double> V(n, 0.0), ge(n, 0.0), gi(n, 0.0);
-  V[b + 1] = 1.0;               // block 1, exactly at the threshold
-  V[b + 2] = 2.0;               // block 1 again: listed once
-  V[3 * b + 7] = std::nan("");  // block 3: NaN is not a crossing
-  V[4 * b] = 0.999999;          // block 4: just below
-  V[33 * b + 5] = 3.0;          // block 33, in the second chunk
-  V[n - 1] = 5.0;               // block 40, the partial one
-  std::vector<cond_exp_propagate_function> builds{&cond_exp_propagate_baseline};
-  if (cpu_has_avx2()) builds.push_back(&cond_exp_propagate_avx2);
-  if (cpu_has_avx512()) builds.push_back(&cond_exp_propagate_avx512);
-  for (const auto build : builds) {
+  const std::vector<double> V = potentials_crossing_one(cond_exp_block);
+  const std::size_t n = V.size();
+  std::vector<double> ge(n, 0.0), gi(n, 0.0);
+  for (const auto build : cond_exp_builds()) {
     auto V_after = V;
     std::vector<std::uint32_t> blocks(n / cond_exp_block + 1);
     const std::size_t found = build(n, unchanged, V_after.data(), ge.data(), gi.data(), nullptr, nullptr,
                                     nullptr, nullptr, 1.0, blocks.data());
     blocks.resize(found);
-    EXPECT_EQ(blocks, (std::vector<std::uint32_t>{1, 33, 40}));
+    EXPECT_EQ(blocks, blocks_crossing_one);
   }
 }
 
 TEST(simd_kernels, cond_exp_builds_agree_bit_for_bit) {
-  std::vector<cond_exp_propagate_function> wide;
-  if (cpu_has_avx2()) wide.push_back(&cond_exp_propagate_avx2);
-  if (cpu_has_avx512()) wide.push_back(&cond_exp_propagate_avx512);
+  const auto wide = cond_exp_builds(false);
   if (wide.empty()) GTEST_SKIP() << "CPU without AVX2: only the baseline build runs here";
   const std::size_t n = 4103;  // not a multiple of the vector width; beyond two chunks of the step
   const cond_exp_propagator c{10.0, -600.0, 0.0, -80.0, 3.0, 0.0005, 0.99, 0.995, 0.98, 0.99};
@@ -206,9 +217,7 @@ TEST(simd_kernels, cond_exp_builds_agree_bit_for_bit) {
 // kernel, scales 1), in every build: zero sums are not added, so a conductance of
 // -0.0 stays -0.0, and every sum is cleared.
 TEST(simd_kernels, cond_exp_sums_in_the_pass_equal_sums_applied_after_it) {
-  std::vector<cond_exp_propagate_function> builds{&cond_exp_propagate_baseline};
-  if (cpu_has_avx2()) builds.push_back(&cond_exp_propagate_avx2);
-  if (cpu_has_avx512()) builds.push_back(&cond_exp_propagate_avx512);
+  const auto builds = cond_exp_builds();
   const std::size_t n = 1003;
   const cond_exp_propagator c{10.0, -600.0, 0.0, -80.0, 3.0, 0.0005, 0.99, 0.995, 0.98, 0.99};
   auto V0 = random_values(n, -80, -50, 6), ge0 = random_values(n, 0, 60, 7),

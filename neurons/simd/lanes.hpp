@@ -1,0 +1,31 @@
+// Eight doubles and eight comparison results in GCC vector types, for the kernels'
+// hand-written blocks: each build (baseline, AVX2, AVX-512) lowers them to registers
+// of its own width with the same operations, so every build gives the same bits.
+// Internal linkage, as in exp_approx.hpp: each kernel source compiles its own copy.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace spikeq::simd {
+
+using double8 = double __attribute__((vector_size(64)));
+using mask8 = std::int64_t __attribute__((vector_size(64)));
+
+// Whether any lane is set. The lanes are folded in halves (each half a register of
+// the narrower builds) rather than extracted one by one.
+static inline bool any_lane(const mask8& m) {
+  using mask4 = std::int64_t __attribute__((vector_size(32)));
+  using mask2 = std::int64_t __attribute__((vector_size(16)));
+  mask4 low4, high4;
+  std::memcpy(&low4, &m, sizeof low4);
+  std::memcpy(&high4, reinterpret_cast<const char*>(&m) + sizeof low4, sizeof high4);
+  low4 |= high4;
+  mask2 low2, high2;
+  std::memcpy(&low2, &low4, sizeof low2);
+  std::memcpy(&high2, reinterpret_cast<const char*>(&low4) + sizeof low2, sizeof high2);
+  low2 |= high2;
+  return (low2[0] | low2[1]) != 0;
+}
+
+}  // namespace spikeq::simd
