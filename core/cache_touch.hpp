@@ -14,9 +14,9 @@
 #include <cstdint>
 #include <type_traits>
 
-namespace spikeq {
+#include "core/cache_line.hpp"
 
-inline constexpr std::size_t cache_line_bytes = 64;
+namespace spikeq {
 
 // The sum of one word from each of the first `max_lines` cache lines (at most) of
 // [first, first + count): rows longer than that stream, and the hardware prefetcher

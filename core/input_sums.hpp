@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/cache_aligned_vector.hpp"
 #include "core/simd/input_sums_kernel.hpp"
 #include "core/state_archive.hpp"
 #include "core/types.hpp"
@@ -330,7 +331,7 @@ class input_sums {
                                  (std::bit_cast<std::uint64_t>(variable) & ~keep));
   }
 
-  std::vector<double> sums_[2];  // excitatory, inhibitory
+  cache_aligned_vector<double> sums_[2];  // excitatory, inhibitory (the dense pass streams them)
   // touched_[0, listed_): the neurons whose sums may be non-zero (sparse pass), each
   // with receptor_bit set for its inhibitory sum.
   std::vector<neuron_id_type> touched_;

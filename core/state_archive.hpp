@@ -70,8 +70,8 @@ class state_archive {
     v = static_cast<T>(u);
   }
   // A contiguous vector: count, then the elements as one block.
-  template <archive_value T>
-  void block(std::vector<T>& v) {
+  template <archive_value T, class Allocator>
+  void block(std::vector<T, Allocator>& v) {
     std::uint64_t n = v.size();
     value(n);
     if (loading()) {

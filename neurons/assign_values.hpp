@@ -3,15 +3,13 @@
 
 #include <algorithm>
 #include <span>
-#include <vector>
 
 #include "core/types.hpp"
 
 namespace spikeq {
 
 // values[n] = value for each n in `neurons`, or for every neuron when `neurons` is empty.
-inline void assign_values(std::vector<double>& values, std::span<const neuron_id_type> neurons,
-                          double value) {
+inline void assign_values(std::span<double> values, std::span<const neuron_id_type> neurons, double value) {
   if (neurons.empty()) {
     std::fill(values.begin(), values.end(), value);
   } else {

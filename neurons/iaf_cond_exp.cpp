@@ -15,9 +15,9 @@ iaf_cond_exp::iaf_cond_exp(std::string name, neuron_id_type size, const iaf_cond
       p_(p),
       step_ticks_(step_ticks),
       propagate_(simd::select_cond_exp_propagate()),
-      V_mV_(init.V_m_mV),
-      g_ex_nS_(init.g_ex_nS),
-      g_in_nS_(init.g_in_nS),
+      V_mV_(init.V_m_mV.begin(), init.V_m_mV.end()),
+      g_ex_nS_(init.g_ex_nS.begin(), init.g_ex_nS.end()),
+      g_in_nS_(init.g_in_nS.begin(), init.g_in_nS.end()),
       I_stim_pA_(size, 0.0),
       refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))),
       crossing_blocks_(size / simd::cond_exp_block + 1) {
@@ -85,7 +85,7 @@ void iaf_cond_exp::set_noise_currents(tick_type /*now*/, std::span<const neuron_
 
 void iaf_cond_exp::sample(std::size_t variable, tick_type /*now*/, std::span<const neuron_id_type> neurons,
                           std::span<double> values) const {
-  const std::vector<double>& source = variable == 0 ? V_mV_ : variable == 1 ? g_ex_nS_ : g_in_nS_;
+  const cache_aligned_vector<double>& source = variable == 0 ? V_mV_ : variable == 1 ? g_ex_nS_ : g_in_nS_;
   for (std::size_t k = 0; k < neurons.size(); ++k) values[k] = source[neurons[k]];
 }
 

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "core/cache_aligned_vector.hpp"
 #include "core/population.hpp"
 #include "core/time_grid.hpp"
 #include "neurons/simd/cond_exp_kernel.hpp"
@@ -62,10 +63,10 @@ class iaf_cond_exp final : public population {
   simd::cond_exp_propagator propagator_;
   simd::cond_exp_propagate_function propagate_;
   // State.
-  std::vector<double> V_mV_, g_ex_nS_, g_in_nS_, I_stim_pA_;
+  cache_aligned_vector<double> V_mV_, g_ex_nS_, g_in_nS_, I_stim_pA_;
   bool has_stimulus_ = false;
   // Noise currents (set_noise_currents), added to I_stim; empty until the first.
-  std::vector<double> I_noise_pA_;
+  cache_aligned_vector<double> I_noise_pA_;
   refractory_list refractory_;
   // The step's blocks of neurons with a threshold crossing (propagate_ writes them).
   std::vector<std::uint32_t> crossing_blocks_;

@@ -23,8 +23,8 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
       propagate_(simd::select_psc_exp_propagate()),
       V_rel_mV_(size),
       I_stim_pA_(size, 0.0),
-      I_ex_base_pA_(init.I_syn_ex_pA),
-      I_in_base_pA_(init.I_syn_in_pA),
+      I_ex_base_pA_(init.I_syn_ex_pA.begin(), init.I_syn_ex_pA.end()),
+      I_in_base_pA_(init.I_syn_in_pA.begin(), init.I_syn_in_pA.end()),
       refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))),
       crossing_blocks_(size / simd::psc_exp_block + 1) {
   // The threshold test relies on it (step): a clamped neuron never crosses.

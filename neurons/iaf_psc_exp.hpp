@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "core/cache_aligned_vector.hpp"
 #include "core/population.hpp"
 #include "core/time_grid.hpp"
 #include "neurons/simd/psc_exp_kernel.hpp"
@@ -75,7 +76,7 @@ class iaf_psc_exp final : public population {
   double P22_, P21_ex_, P21_in_, P20_;
   simd::psc_exp_propagate_function propagate_;
   // State: V relative to E_L, as NEST keeps it, to limit cancellation.
-  std::vector<double> V_rel_mV_, I_stim_pA_;
+  cache_aligned_vector<double> V_rel_mV_, I_stim_pA_;
   // The synaptic currents are kept referred to a base step: k steps later a current
   // is I_base * exp(-k h / tau_syn) (decay_ex_[k], decay_in_[k]), and input arriving
   // then adds weight * exp(k h / tau_syn). The step reads the currents and writes only
@@ -83,12 +84,12 @@ class iaf_psc_exp final : public population {
   // most of a sparse network's run and bound by its stores (bench/RESULTS.md). Every
   // rebase_steps_ steps the currents are brought to the present so the factors stay
   // within e^8.
-  std::vector<double> I_ex_base_pA_, I_in_base_pA_;
+  cache_aligned_vector<double> I_ex_base_pA_, I_in_base_pA_;
   std::uint32_t rebase_steps_ = 1, steps_since_base_ = 0;
   std::vector<double> decay_ex_, decay_in_, growth_ex_, growth_in_;  // [0, rebase_steps_]
   bool has_stimulus_ = false;
   // Noise currents (set_noise_currents), added to I_stim; empty until the first.
-  std::vector<double> I_noise_pA_;
+  cache_aligned_vector<double> I_noise_pA_;
   refractory_list refractory_;
   // The step's blocks of neurons with a threshold crossing (propagate_ writes them).
   std::vector<std::uint32_t> crossing_blocks_;

@@ -18,15 +18,15 @@ namespace spikeq {
 // Sparse: typical networks deliver far fewer inputs per step than they have neurons.
 // A per-neuron vector that is empty until first used (noise currents): saved as it
 // is; on loading its length must be 0 or `neurons`.
-inline void state_optional_per_neuron(state_archive& ar, std::vector<double>& v, std::size_t neurons,
-                                      const char* what) {
+template <class Vector>
+void state_optional_per_neuron(state_archive& ar, Vector& v, std::size_t neurons, const char* what) {
   ar.block(v);
   if (!v.empty() && v.size() != neurons) ar.fail(std::string(what) + ": length is neither 0 nor the neurons");
 }
 
 // A per-neuron vector: its length is the population's.
-template <class T>
-void state_per_neuron(state_archive& ar, std::vector<T>& v, const char* what) {
+template <class Vector>
+void state_per_neuron(state_archive& ar, Vector& v, const char* what) {
   ar.expect(v.size(), what);
   ar.block(v);
 }
@@ -61,7 +61,7 @@ class pending_inputs {
   }
   bool empty() const { return entries_.empty(); }
   // Adds every input to its receptor's variable (e.g. current or conductance), then forgets them.
-  void apply_and_clear(std::vector<double>& excitatory, std::vector<double>& inhibitory) {
+  void apply_and_clear(std::span<double> excitatory, std::span<double> inhibitory) {
     for (const auto& in : entries_)
       (in.receptor == receptor_type::excitatory ? excitatory : inhibitory)[in.target] += in.weight;
     entries_.clear();
@@ -104,7 +104,7 @@ class refractory_list {
     }
   }
   // Puts every refractory neuron back to `reset` after a free step and counts down.
-  void clamp(std::vector<double>& V, double reset) {
+  void clamp(std::span<double> V, double reset) {
     std::size_t kept = 0;
     for (auto e : entries_) {
       V[e.neuron] = reset;
@@ -126,8 +126,8 @@ class refractory_list {
 // in which V reached `threshold` (neurons/simd): every neuron of those blocks at or
 // above it now, in index order, is set to `reset`, starts its refractory period and
 // spikes. Clamped neurons sit at V_reset, below V_th, so no other block can hold one.
-inline void fire_listed_blocks(std::vector<double>& V, std::span<const std::uint32_t> blocks,
-                               std::size_t block, double threshold, double reset, refractory_list& refractory,
+inline void fire_listed_blocks(std::span<double> V, std::span<const std::uint32_t> blocks, std::size_t block,
+                               double threshold, double reset, refractory_list& refractory,
                                population_output& out) {
   for (const std::uint32_t b : blocks) {
     const std::size_t first = b * block;
