@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <stdexcept>
 
+#include "io/hdf5/chunk_filter.hpp"
 #include "io/hdf5/hdf5_reader.hpp"
 
 namespace spikeq::io::hdf5_write {
@@ -118,6 +120,8 @@ appendable_dataset<T>::appendable_dataset(hid_t parent, const std::string& name,
   // A chunk spans at most chunk_elements columns and as many rows as fit in chunk_elements.
   const hsize_t chunk_columns = std::min(width_, chunk_elements);
   chunk_rows_ = std::max<std::uint64_t>(1, chunk_elements / chunk_columns);
+  // Raw chunks skip HDF5's type conversion: the file types are little-endian.
+  filter_whole_chunks_ = chunk_columns == width_ && std::endian::native == std::endian::little;
   const std::array<hsize_t, 2> initial{0, width_};
   const std::array<hsize_t, 2> maximum{H5S_UNLIMITED, width_};
   const std::array<hsize_t, 2> chunk{chunk_rows_, chunk_columns};
@@ -127,7 +131,7 @@ appendable_dataset<T>::appendable_dataset(hid_t parent, const std::string& name,
       checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, file_, path_, "cannot create a property list");
   check(H5Pset_chunk(plist.get(), rank_, chunk.data()), file_, path_, "cannot set chunking");
   check(H5Pset_shuffle(plist.get()), file_, path_, "cannot set the shuffle filter");
-  check(H5Pset_deflate(plist.get(), 4), file_, path_, "cannot set deflate");
+  check(H5Pset_deflate(plist.get(), deflate_level), file_, path_, "cannot set deflate");
   dataset_ = checked(H5Dcreate2(parent, name.c_str(), hdf5_type<T>::file(), space.get(), H5P_DEFAULT,
                                 plist.get(), H5P_DEFAULT),
                      H5Dclose, file_, path_, "cannot create a dataset");
@@ -144,12 +148,53 @@ void appendable_dataset<T>::append(std::span<const T> values) {
   buffer_.insert(buffer_.end(), values.begin(), values.end());
   // Write up to the last chunk boundary reached; keep the partial chunk buffered.
   const std::uint64_t boundary = rows() / chunk_rows_ * chunk_rows_;
-  if (boundary > written_) write_front(boundary - written_);
+  std::uint64_t handed_over = rows() - buffer_.size() / width_;
+  if (boundary <= handed_over) return;
+  // A flush may have left the file's rows off a chunk boundary: complete that chunk.
+  const std::uint64_t off_boundary = handed_over % chunk_rows_;
+  if (!filter_whole_chunks_ || off_boundary != 0) {
+    const std::uint64_t rows = filter_whole_chunks_ ? chunk_rows_ - off_boundary : boundary - handed_over;
+    write_front(rows);
+    handed_over += rows;
+  }
+  for (; handed_over < boundary; handed_over += chunk_rows_) filter_front_chunk();
+}
+
+template <typename T>
+void appendable_dataset<T>::filter_front_chunk() {
+  const auto elements = static_cast<std::ptrdiff_t>(chunk_rows_ * width_);
+  std::vector<T> chunk(buffer_.begin(), buffer_.begin() + elements);
+  buffer_.erase(buffer_.begin(), buffer_.begin() + elements);
+  in_flight_.push_back(std::async(std::launch::async, [chunk = std::move(chunk)] {
+    return shuffle_and_deflate(chunk.data(), chunk.size() * sizeof(T), sizeof(T));
+  }));
+  // The previous chunk had a whole chunk's filling time: it is done, or nearly.
+  while (in_flight_.size() > 1) write_oldest_chunk();
+}
+
+template <typename T>
+void appendable_dataset<T>::write_oldest_chunk() {
+  std::future<std::vector<unsigned char>> oldest = std::move(in_flight_.front());
+  in_flight_.pop_front();
+  std::vector<unsigned char> bytes;
+  try {
+    bytes = oldest.get();
+  } catch (const std::exception& e) {
+    throw hdf5_error(file_, path_, std::string("cannot compress a chunk: ") + e.what());
+  }
+  const std::array<hsize_t, 2> extent{written_ + chunk_rows_, width_};
+  check(H5Dset_extent(dataset_.get(), extent.data()), file_, path_, "cannot extend a dataset");
+  const std::array<hsize_t, 2> offset{written_, 0};
+  check(H5Dwrite_chunk(dataset_.get(), H5P_DEFAULT, 0, offset.data(), bytes.size(), bytes.data()), file_,
+        path_, "cannot write a chunk");
+  written_ += chunk_rows_;
 }
 
 template <typename T>
 void appendable_dataset<T>::flush() {
-  if (dataset_.valid() && !buffer_.empty()) write_front(buffer_.size() / width_);
+  if (!dataset_.valid()) return;
+  while (!in_flight_.empty()) write_oldest_chunk();
+  if (!buffer_.empty()) write_front(buffer_.size() / width_);
 }
 
 template <typename T>
@@ -173,6 +218,7 @@ void appendable_dataset<T>::write_front(std::uint64_t rows) {
 
 template <typename T>
 herr_t appendable_dataset<T>::close() noexcept {
+  in_flight_.clear();  // waits for the workers
   buffer_.clear();
   return dataset_.close();
 }

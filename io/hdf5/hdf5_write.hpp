@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <future>
 #include <span>
 #include <string>
 #include <vector>
@@ -106,9 +108,13 @@ void write_string_dataset(hid_t parent, const std::string& name, const std::stri
 
 // A chunked dataset that grows along its first dimension: 1-D [rows] when the row
 // width is 0, else 2-D [rows x width]. Rows are buffered and written in whole,
-// chunk-aligned batches; flush() writes the rest.
-// Invariants: rows_written() rows are in the file; buffered rows follow them in order;
-// fewer than one chunk of rows stays buffered after append().
+// chunk-aligned batches; flush() writes the rest. A whole chunk that starts on a chunk
+// boundary (and spans every column) is filtered on a worker thread (chunk_filter.hpp)
+// and written when the next one is handed over, or at flush(): the caller does not
+// wait for zlib.
+// Invariants: rows_written() rows are in the file; at most one filtered chunk is in
+// flight after append(), then the buffered rows, in order; fewer than one chunk of
+// rows stays buffered after append().
 // T is double, float or std::uint64_t.
 template <typename T>
 class appendable_dataset {
@@ -129,18 +135,22 @@ class appendable_dataset {
   std::vector<T> restore_from(const hdf5_reader& source);
 
   std::uint64_t rows_written() const { return written_; }
-  std::uint64_t rows() const { return written_ + buffer_.size() / width_; }
+  std::uint64_t rows() const { return written_ + in_flight_.size() * chunk_rows_ + buffer_.size() / width_; }
   hid_t id() const { return dataset_.get(); }
   const std::string& path() const { return path_; }
 
  private:
   void write_front(std::uint64_t rows);  // the first `rows` buffered rows
+  void filter_front_chunk();             // hands the first chunk_rows_ buffered rows to a worker
+  void write_oldest_chunk();             // waits for the oldest chunk in flight and writes it
 
   hdf5_handle dataset_;
   int rank_;
   std::size_t width_;  // elements per row (1 for a 1-D dataset)
   std::uint64_t chunk_rows_;
   std::uint64_t written_ = 0;
+  bool filter_whole_chunks_;  // chunks span every column and the file's byte order is the host's
+  std::deque<std::future<std::vector<unsigned char>>> in_flight_;  // filtered chunks, oldest first
   std::vector<T> buffer_;
   std::string file_, path_;
 };

@@ -7,4 +7,5 @@ spikeq_add_gtest(hdf5_test LABEL unit
           ${CMAKE_CURRENT_SOURCE_DIR}/hdf5_check_sonata_test.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/variable_string_read_test.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/global_heap_test.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/chunk_filter_test.cpp
   LIBS spikeq_io_hdf5)
