@@ -78,9 +78,11 @@ void iaf_psc_exp::step(tick_type now, population_output& out) {
     pending_.apply_and_clear(I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
     ring_.drain(step_index, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
   }
-  // 3. Refractory neurons stay at V_reset (NEST rounds t_ref to whole steps). This
-  //    touches V alone, so it may follow the currents' jumps.
-  refractory_.clamp(V_rel_mV_, reset);
+  // 3. Refractory neurons stay at V_reset (NEST rounds t_ref to whole steps): they are
+  //    held at -inf, which the propagation keeps, and set to V_reset on their last
+  //    refractory step (refractory_hold). This touches V alone, so it may follow the
+  //    currents' jumps.
+  refractory_.release_due(V_rel_mV_, reset);
   // 4. Threshold.
   fire_listed_blocks(V_rel_mV_, {crossing_blocks_.data(), crossings}, simd::psc_exp_block, threshold, reset,
                      refractory_, out);
@@ -146,7 +148,8 @@ void iaf_psc_exp::sample(std::size_t variable, tick_type /*now*/, std::span<cons
                          std::span<double> values) const {
   for (std::size_t k = 0; k < neurons.size(); ++k) {
     const auto n = neurons[k];
-    values[k] = variable == 0   ? V_rel_mV_[n] + p_.E_L_mV
+    values[k] = variable == 0
+                    ? refractory_hold::held_value(V_rel_mV_[n], p_.V_reset_mV - p_.E_L_mV) + p_.E_L_mV
                 : variable == 1 ? I_ex_base_pA_[n] * decay_ex_[steps_since_base_]
                                 : I_in_base_pA_[n] * decay_in_[steps_since_base_];
   }
@@ -165,7 +168,7 @@ void iaf_psc_exp::state(state_archive& ar) {
   state_per_neuron(ar, I_stim_pA_, "neurons");
   ar.value(has_stimulus_);
   state_optional_per_neuron(ar, I_noise_pA_, size(), "noise currents");
-  refractory_.state(ar, size());
+  refractory_.state(ar, V_rel_mV_);
   ring_.state(ar);
   pending_.state(ar);
   ar.end_section();

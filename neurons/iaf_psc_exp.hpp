@@ -90,7 +90,7 @@ class iaf_psc_exp final : public population {
   bool has_stimulus_ = false;
   // Noise currents (set_noise_currents), added to I_stim; empty until the first.
   cache_aligned_vector<double> I_noise_pA_;
-  refractory_list refractory_;
+  refractory_hold refractory_;
   // The step's blocks of neurons with a threshold crossing (propagate_ writes them).
   std::vector<std::uint32_t> crossing_blocks_;
   // Static input added ahead of time, by step.

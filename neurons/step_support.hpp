@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -103,6 +104,11 @@ class refractory_list {
       entries_.push_back({ids[k], left[k]});
     }
   }
+  // A neuron that just spiked: its V, set to `reset` and held there.
+  double hold(neuron_id_type n, double reset) {
+    start(n);
+    return reset;
+  }
   // Puts every refractory neuron back to `reset` after a free step and counts down.
   void clamp(std::span<double> V, double reset) {
     std::size_t kept = 0;
@@ -122,20 +128,88 @@ class refractory_list {
   std::vector<entry> entries_;
 };
 
+// Refractory neurons held at -infinity instead of being clamped every step: a
+// propagation that is linear in V with a positive factor and finite other terms
+// (iaf_psc_exp) keeps -inf at -inf, so nothing touches a held neuron until the step
+// its refractoriness ends, when its V becomes V_reset: the value a clamp would have
+// left (so the same bits follow), at one write per spike instead of one per step
+// of t_ref. Readers of V map -inf to V_reset (held_value).
+class refractory_hold {
+ public:
+  explicit refractory_hold(std::int32_t steps) : steps_(steps) {}
+  static constexpr double held = -std::numeric_limits<double>::infinity();
+  // (A NaN, from -inf times a propagator factor that underflowed to 0, counts as held.)
+  static double held_value(double V, double reset) { return V > held ? V : reset; }
+  // A neuron that just spiked: the value its V holds (reset when t_ref is 0 steps).
+  double hold(neuron_id_type n, double reset) {
+    if (steps_ == 0) return reset;
+    entries_.push_back({n, step_ + static_cast<std::uint64_t>(steps_)});
+    return held;
+  }
+  // Once per step, after the propagation and before the threshold test: the neurons
+  // whose last refractory step this is get V = reset (spikes come in time order, so
+  // the neurons to release are at the front).
+  void release_due(std::span<double> V, double reset) {
+    ++step_;
+    while (next_ < entries_.size() && entries_[next_].release_step == step_)
+      V[entries_[next_++].neuron] = reset;
+    if (next_ == entries_.size()) {
+      entries_.clear();
+      next_ = 0;
+    } else if (next_ > 1024 && 2 * next_ > entries_.size()) {
+      entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(next_));
+      next_ = 0;
+    }
+  }
+  // The held neurons and their steps left, at a checkpoint (refractory_list's format:
+  // a checkpoint of either loads into the other). Loading holds V of the listed neurons.
+  void state(state_archive& ar, std::span<double> V) {
+    std::vector<neuron_id_type> ids;
+    std::vector<std::int32_t> left;
+    for (std::size_t k = next_; k < entries_.size(); ++k) {
+      ids.push_back(entries_[k].neuron);
+      left.push_back(static_cast<std::int32_t>(entries_[k].release_step - step_));
+    }
+    ar.block(ids);
+    ar.block(left);
+    if (ar.saving()) return;
+    if (left.size() != ids.size()) ar.fail("refractory lists of mismatched lengths");
+    entries_.clear();
+    next_ = 0;
+    step_ = 0;
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      if (ids[k] >= V.size() || left[k] <= 0 || left[k] > steps_ || (k > 0 && left[k] < left[k - 1]))
+        ar.fail("a refractory entry is out of range or out of order");
+      entries_.push_back({ids[k], static_cast<std::uint64_t>(left[k])});
+      V[ids[k]] = held;
+    }
+  }
+
+ private:
+  struct entry {
+    neuron_id_type neuron;
+    std::uint64_t release_step;  // counted in calls of release_due
+  };
+  std::int32_t steps_;
+  std::uint64_t step_ = 0;
+  std::size_t next_ = 0;  // entries_[0, next_) are released
+  std::vector<entry> entries_;
+};
+
 // The threshold test after a step whose kernel listed the blocks of `block` neurons
 // in which V reached `threshold` (neurons/simd): every neuron of those blocks at or
-// above it now, in index order, is set to `reset`, starts its refractory period and
-// spikes. Clamped neurons sit at V_reset, below V_th, so no other block can hold one.
-inline void fire_listed_blocks(std::span<double> V, std::span<const std::uint32_t> blocks, std::size_t block,
-                               double threshold, double reset, refractory_list& refractory,
-                               population_output& out) {
+// above it now, in index order, starts its refractory period (Refractory::hold gives
+// its new V) and spikes. Refractory neurons sit at V_reset < V_th (refractory_list) or
+// -inf (refractory_hold), so no other block can hold one.
+template <class Refractory>
+void fire_listed_blocks(std::span<double> V, std::span<const std::uint32_t> blocks, std::size_t block,
+                        double threshold, double reset, Refractory& refractory, population_output& out) {
   for (const std::uint32_t b : blocks) {
     const std::size_t first = b * block;
     const std::size_t end = std::min(V.size(), first + block);
     for (std::size_t k = first; k < end; ++k) {
       if (!(V[k] >= threshold)) continue;
-      V[k] = reset;
-      refractory.start(static_cast<neuron_id_type>(k));
+      V[k] = refractory.hold(static_cast<neuron_id_type>(k), reset);
       out.spikes.push_back(static_cast<neuron_id_type>(k));
     }
   }
