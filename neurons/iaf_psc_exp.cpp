@@ -26,7 +26,8 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
       I_ex_base_pA_(init.I_syn_ex_pA.begin(), init.I_syn_ex_pA.end()),
       I_in_base_pA_(init.I_syn_in_pA.begin(), init.I_syn_in_pA.end()),
       refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))),
-      crossing_blocks_(size / simd::psc_exp_block + 1) {
+      crossing_blocks_(size / simd::psc_exp_block + 1),
+      crossing_lanes_(crossing_blocks_.size()) {
   // The threshold test relies on it (step): a clamped neuron never crosses.
   if (!(p.V_reset_mV < p.V_th_mV)) throw std::invalid_argument("iaf_psc_exp: V_reset must be below V_th");
   pending_.resize(size);
@@ -84,8 +85,8 @@ void iaf_psc_exp::step(tick_type now, population_output& out) {
   //    currents' jumps.
   refractory_.release_due(V_rel_mV_, reset);
   // 4. Threshold.
-  fire_listed_blocks(V_rel_mV_, {crossing_blocks_.data(), crossings}, simd::psc_exp_block, threshold, reset,
-                     refractory_, out);
+  fire_listed_lanes(V_rel_mV_, {crossing_blocks_.data(), crossings}, {crossing_lanes_.data(), crossings},
+                    simd::psc_exp_block, threshold, reset, refractory_, out);
 }
 
 void iaf_psc_exp::propagate_with_staged_input(input_sums& staged, double threshold, std::size_t& crossings) {
@@ -120,7 +121,8 @@ void iaf_psc_exp::propagate_range(std::size_t first, std::size_t count, std::uin
   const std::size_t found =
       propagate_(count, c, V_rel_mV_.data() + first, I_ex_base_pA_.data() + first,
                  I_in_base_pA_.data() + first, has_stimulus_ ? I_stim_pA_.data() + first : nullptr,
-                 I_noise_pA_.empty() ? nullptr : I_noise_pA_.data() + first, threshold, blocks);
+                 I_noise_pA_.empty() ? nullptr : I_noise_pA_.data() + first, threshold, blocks,
+                 crossing_lanes_.data() + crossings);
   // The kernel numbers the blocks from the range's start (a multiple of the block).
   const auto first_block = static_cast<std::uint32_t>(first / simd::psc_exp_block);
   for (std::size_t b = 0; b < found; ++b) blocks[b] += first_block;

@@ -91,8 +91,10 @@ class iaf_psc_exp final : public population {
   // Noise currents (set_noise_currents), added to I_stim; empty until the first.
   cache_aligned_vector<double> I_noise_pA_;
   refractory_hold refractory_;
-  // The step's blocks of neurons with a threshold crossing (propagate_ writes them).
+  // The step's blocks of neurons with a threshold crossing and their lanes (propagate_
+  // writes them).
   std::vector<std::uint32_t> crossing_blocks_;
+  std::vector<std::uint8_t> crossing_lanes_;
   // Static input added ahead of time, by step.
   input_ring ring_;
   // Input buffer: synaptic input that arrived during the current step.

@@ -27,21 +27,25 @@ inline constexpr std::size_t psc_exp_block = 64;
 // when no neuron has one.
 // Writes to crossing_blocks, in increasing order, the index b of every block of
 // neurons [b * psc_exp_block, (b + 1) * psc_exp_block) ∩ [0, n) in which a freely
-// propagated V reached `threshold`, and returns how many there are.
-// REQUIRES: the arrays do not overlap; crossing_blocks has room for
-// n / psc_exp_block + 1 entries.
+// propagated V reached `threshold`, and to crossing_lanes the same entry's lanes: bit
+// i set when a neuron b * psc_exp_block + 8 j + i (some j) reached it, so the
+// threshold test after the step looks at those neurons only. Returns how many
+// blocks there are.
+// REQUIRES: the arrays do not overlap; crossing_blocks and crossing_lanes have room
+// for n / psc_exp_block + 1 entries.
 using psc_exp_propagate_function = std::size_t (*)(std::size_t n, psc_exp_propagator c, double* V,
                                                    const double* I_ex_base, const double* I_in_base,
                                                    const double* I_stim, const double* I_noise,
-                                                   double threshold, std::uint32_t* crossing_blocks);
+                                                   double threshold, std::uint32_t* crossing_blocks,
+                                                   std::uint8_t* crossing_lanes);
 
 psc_exp_propagate_function select_psc_exp_propagate();
 
 std::size_t psc_exp_propagate_baseline(std::size_t, psc_exp_propagator, double*, const double*, const double*,
-                                       const double*, const double*, double, std::uint32_t*);
+                                       const double*, const double*, double, std::uint32_t*, std::uint8_t*);
 std::size_t psc_exp_propagate_avx2(std::size_t, psc_exp_propagator, double*, const double*, const double*,
-                                   const double*, const double*, double, std::uint32_t*);
+                                   const double*, const double*, double, std::uint32_t*, std::uint8_t*);
 std::size_t psc_exp_propagate_avx512(std::size_t, psc_exp_propagator, double*, const double*, const double*,
-                                     const double*, const double*, double, std::uint32_t*);
+                                     const double*, const double*, double, std::uint32_t*, std::uint8_t*);
 
 }  // namespace spikeq::simd

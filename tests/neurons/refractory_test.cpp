@@ -114,5 +114,28 @@ TEST(refractory_hold, a_checkpoint_with_an_entry_out_of_range_is_refused) {
   EXPECT_ANY_THROW(hold.state(loading, V));
 }
 
+// The threshold test of listed lanes fires exactly the neurons at or above the
+// threshold in those lanes, in index order across lanes and rows, as the test of
+// whole blocks does.
+TEST(fire_listed_lanes, fires_what_the_whole_block_test_fires_in_index_order) {
+  constexpr std::size_t block = 64;
+  std::vector<double> V(2 * block + 5, 0.0);
+  for (const std::size_t k : std::vector<std::size_t>{3, 8, 11, 60, block + 9, 2 * block + 4}) V[k] = 12.0;
+  V[19] = 12.0;  // lane 3, as neuron 3: found through the same lane
+  std::vector<double> V_blocks = V;
+  const std::vector<std::uint32_t> blocks{0, 1, 2};
+  // Lanes of the crossings: block 0 {3, 0, 3, 4} (and 19: 3), block 1 {1}, the
+  // partial block 2 all.
+  const std::vector<std::uint8_t> lanes{0b11001, 0b10, 0xFF};
+  refractory_list by_lanes(2), by_blocks(2);
+  population_output out_lanes, out_blocks;
+  fire_listed_lanes(V, blocks, lanes, block, threshold, reset, by_lanes, out_lanes);
+  fire_listed_blocks(V_blocks, blocks, block, threshold, reset, by_blocks, out_blocks);
+  const std::vector<neuron_id_type> expected{3, 8, 11, 19, 60, block + 9, 2 * block + 4};
+  EXPECT_EQ(out_lanes.spikes, expected);
+  EXPECT_EQ(out_blocks.spikes, expected);
+  EXPECT_EQ(V, V_blocks);
+}
+
 }  // namespace
 }  // namespace spikeq

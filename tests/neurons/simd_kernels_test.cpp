@@ -89,20 +89,20 @@ TEST(simd_kernels, psc_exp_builds_agree_bit_for_bit) {
     auto V = V0, I_ex = I_ex0, I_in = I_in0;
     auto V2 = V0, I_ex2 = I_ex0, I_in2 = I_in0;
     std::vector<std::uint32_t> blocks(n / psc_exp_block + 1), blocks2(blocks.size());
+    std::vector<std::uint8_t> lanes(blocks.size()), lanes2(blocks.size());
     for (int step = 0; step < 50; ++step) {
       // Every combination of injected and noise currents.
       const double* stim = step % 2 != 0 ? I_stim.data() : nullptr;
       const double* noise = step % 4 >= 2 ? I_noise.data() : nullptr;
       const std::size_t found = psc_exp_propagate_baseline(n, c, V.data(), I_ex.data(), I_in.data(), stim,
-                                                           noise, threshold, blocks.data());
-      const std::size_t found2 =
-          build(n, c, V2.data(), I_ex2.data(), I_in2.data(), stim, noise, threshold, blocks2.data());
+                                                           noise, threshold, blocks.data(), lanes.data());
+      const std::size_t found2 = build(n, c, V2.data(), I_ex2.data(), I_in2.data(), stim, noise, threshold,
+                                       blocks2.data(), lanes2.data());
       ASSERT_EQ(found, found2);
-      blocks.resize(found);
-      blocks2.resize(found2);
-      EXPECT_EQ(blocks, blocks2);
-      blocks.resize(n / psc_exp_block + 1);
-      blocks2.resize(blocks.size());
+      EXPECT_TRUE(
+          std::equal(blocks.begin(), blocks.begin() + static_cast<std::ptrdiff_t>(found), blocks2.begin()));
+      EXPECT_TRUE(
+          std::equal(lanes.begin(), lanes.begin() + static_cast<std::ptrdiff_t>(found), lanes2.begin()));
     }
     EXPECT_EQ(V, V2);
     EXPECT_EQ(I_ex, I_ex2);
@@ -137,8 +137,9 @@ TEST(simd_kernels, psc_exp_equals_the_scalar_update) {
       for (const auto build : builds) {
         auto V = V0;
         std::vector<std::uint32_t> blocks(n / psc_exp_block + 1);
+        std::vector<std::uint8_t> lanes(blocks.size());
         build(n, c, V.data(), I_ex.data(), I_in.data(), with_inputs ? I_stim.data() : nullptr,
-              with_inputs ? I_noise.data() : nullptr, 1e9, blocks.data());
+              with_inputs ? I_noise.data() : nullptr, 1e9, blocks.data(), lanes.data());
         EXPECT_EQ(bits(V), bits(expected))
             << "I_e " << I_e << (with_inputs ? " with" : " without") << " inputs";
       }
@@ -146,19 +147,33 @@ TEST(simd_kernels, psc_exp_equals_the_scalar_update) {
   }
 }
 
-// The listed blocks are exactly those holding a neuron at or above the threshold,
-// the last (partial) block included; a NaN never counts as a crossing.
-TEST(simd_kernels, psc_exp_lists_exactly_the_blocks_with_a_crossing) {
-  const psc_exp_propagator identity{1.0, 0.0, 0.0, 0.0, 0.0};  // V unchanged
+// The potentials of potentials_crossing_one with two more crossings: neuron 17 of
+// block 1 (lane 1, as neuron 1's) and neuron 63 of block 33 (lane 7).
+std::vector<double> potentials_crossing_in_lanes() {
   std::vector<double> V = potentials_crossing_one(psc_exp_block);
+  V[psc_exp_block + 17] = 4.0;
+  V[33 * psc_exp_block + 63] = 4.0;
+  return V;
+}
+
+// The listed blocks are exactly those holding a neuron at or above the threshold,
+// the last (partial) block included; a NaN never counts as a crossing. Each block's
+// lanes are those of its crossing neurons modulo 8 (all of them for the partial block).
+TEST(simd_kernels, psc_exp_lists_exactly_the_blocks_and_lanes_with_a_crossing) {
+  const psc_exp_propagator identity{1.0, 0.0, 0.0, 0.0, 0.0};  // V unchanged
+  std::vector<double> V = potentials_crossing_in_lanes();
   const std::size_t n = V.size();
-  std::vector<double> I_ex(n, 0.0), I_in(n, 0.0);
+  const std::vector<double> I_ex(n, 0.0), I_in(n, 0.0);
+  // Block 1: neurons 1, 2 and 17; block 33: neurons 5 and 63; block 40 is partial.
+  const std::vector<std::uint8_t> expected_lanes{0b110, 0b10100000, 0xFF};
   for (const auto build : psc_exp_builds()) {
     std::vector<std::uint32_t> blocks(n / psc_exp_block + 1);
-    const std::size_t found =
-        build(n, identity, V.data(), I_ex.data(), I_in.data(), nullptr, nullptr, 1.0, blocks.data());
-    blocks.resize(found);
-    EXPECT_EQ(blocks, blocks_crossing_one);
+    std::vector<std::uint8_t> lanes(blocks.size());
+    const std::size_t found = build(n, identity, V.data(), I_ex.data(), I_in.data(), nullptr, nullptr, 1.0,
+                                    blocks.data(), lanes.data());
+    const auto listed = static_cast<std::ptrdiff_t>(found);
+    EXPECT_EQ(std::vector<std::uint32_t>(blocks.begin(), blocks.begin() + listed), blocks_crossing_one);
+    EXPECT_EQ(std::vector<std::uint8_t>(lanes.begin(), lanes.begin() + listed), expected_lanes);
   }
 }
 
