@@ -31,8 +31,10 @@ static inline bool any_lane(const mask8& m) {
 // Bit i set when lane i is: which of a block's neurons, counted modulo 8, may have
 // crossed (one lane extract each; for the rare blocks with a crossing).
 static inline std::uint8_t lane_bits(const mask8& m) {
+  std::int64_t lanes[8];
+  std::memcpy(lanes, &m, sizeof lanes);
   unsigned bits = 0;
-  for (unsigned i = 0; i < 8; ++i) bits |= (m[i] != 0 ? 1U : 0U) << i;
+  for (unsigned i = 0; i < 8; ++i) bits |= (lanes[i] != 0 ? 1U : 0U) << i;
   return static_cast<std::uint8_t>(bits);
 }
 
