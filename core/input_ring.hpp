@@ -73,7 +73,13 @@ class input_ring {
   void drain(std::uint64_t step_index, std::span<double> excitatory, std::span<double> inhibitory,
              double scale_ex = 1.0, double scale_in = 1.0) {
     if (slots_.empty()) return;
-    slot(step_index).apply_and_clear(excitatory, inhibitory, scale_ex, scale_in);
+    input_sums& drained = slot(step_index);
+    drained.apply_and_clear(excitatory, inhibitory, scale_ex, scale_in);
+    // With one-step delays only the next slot fills while the others wait empty:
+    // handing it the arrays just drained (and still in cache) keeps one pair of sums
+    // warm instead of cycling through all the ring's (CUBA 40k: 3.2 MB).
+    input_sums& next = slot(step_index + 1);
+    if (next.empty()) drained.exchange_zero_sums(next);
   }
 
   // The pending input of the steps ahead (the kernel sized the ring the same way).

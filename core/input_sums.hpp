@@ -141,6 +141,13 @@ class input_sums {
 
   // Whether no input was added this step.
   bool empty() const { return staged_targets_.empty() && listed_ == 0 && dense_adds_ == 0; }
+  // Swaps the storage of two slots' sums, all zero in both (a drained slot and an
+  // empty one): nothing a run can see changes, only which memory holds the zeros.
+  // REQUIRES: empty() and other.empty(), both applied or never added to.
+  void exchange_zero_sums(input_sums& other) {
+    sums_[0].swap(other.sums_[0]);
+    sums_[1].swap(other.sums_[1]);
+  }
 
   // Staged input applied range by range during a pass of the caller's over the
   // neurons (iaf_psc_exp: each range right after its kernel passed over it, while the

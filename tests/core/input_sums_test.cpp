@@ -324,5 +324,49 @@ TEST(input_ring, cursor_finds_the_slot_of_each_arrival_without_dividing) {
   }
 }
 
+// With one-step delays the drained slot hands its (zero) sums to the empty next slot,
+// so one pair of arrays stays in use; a next slot that already holds input keeps its
+// own. Either way every step adds exactly its own inputs, in arrival order.
+TEST(input_ring, a_drained_slot_hands_its_sums_to_an_empty_next_slot) {
+  constexpr std::size_t neurons = 50, slots = 5;
+  input_ring ring;
+  ring.resize(neurons, slots);
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<neuron_id_type> target(0, neurons - 1);
+  std::uniform_real_distribution<double> weight(-3.0, 3.0);
+  std::vector<double> ex(neurons, 0.0), in(neurons, 0.0), ex_expected(neurons, 0.0),
+      in_expected(neurons, 0.0);
+  std::vector<std::vector<double>> sums_ahead(slots + 64, std::vector<double>(2 * neurons, 0.0));
+  std::size_t handed_over = 0, kept = 0;
+  for (std::uint64_t step = 1; step <= 60; ++step) {
+    const double* drained_sums = ring.slot(step).sums(receptor_type::excitatory);
+    const bool next_empty = ring.slot(step + 1).empty();
+    ring.drain(step, ex, in);
+    for (std::size_t n = 0; n < neurons; ++n) {
+      if (sums_ahead[step][n] != 0.0) ex_expected[n] += sums_ahead[step][n];
+      if (sums_ahead[step][neurons + n] != 0.0) in_expected[n] += sums_ahead[step][neurons + n];
+    }
+    ASSERT_EQ(ex, ex_expected) << "step " << step;
+    ASSERT_EQ(in, in_expected) << "step " << step;
+    const bool moved = ring.slot(step + 1).sums(receptor_type::excitatory) == drained_sums;
+    EXPECT_EQ(moved, next_empty) << "step " << step;
+    (moved ? handed_over : kept) += 1;
+    // Then this step's spikes: input for the next step, and now and then for three
+    // steps ahead (as the kernel delivers after the step).
+    for (const std::uint64_t ahead : {std::uint64_t{1}, std::uint64_t{3}}) {
+      if (ahead == 3 && step % 7 != 0) continue;
+      for (int k = 0; k < 4; ++k) {
+        const neuron_id_type n = target(rng);
+        const double w = weight(rng);
+        const auto receptor = k % 2 == 0 ? receptor_type::excitatory : receptor_type::inhibitory;
+        ring.slot(step + ahead).add(receptor, n, w);
+        sums_ahead[step + ahead][(k % 2) * neurons + n] += w;
+      }
+    }
+  }
+  EXPECT_GT(handed_over, 0u);
+  EXPECT_GT(kept, 0u);
+}
+
 }  // namespace
 }  // namespace spikeq
