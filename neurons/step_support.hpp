@@ -197,6 +197,16 @@ class refractory_hold {
   std::vector<entry> entries_;
 };
 
+// Neuron k spikes if its V is at or above the threshold: it starts its refractory
+// period (Refractory::hold gives its new V) and is appended to the step's spikes.
+template <class Refractory>
+void fire_if_reached(std::span<double> V, std::size_t k, double threshold, double reset,
+                     Refractory& refractory, population_output& out) {
+  if (!(V[k] >= threshold)) return;
+  V[k] = refractory.hold(static_cast<neuron_id_type>(k), reset);
+  out.spikes.push_back(static_cast<neuron_id_type>(k));
+}
+
 // The threshold test after a step whose kernel listed the blocks of `block` neurons
 // in which V reached `threshold` (neurons/simd): every neuron of those blocks at or
 // above it now, in index order, starts its refractory period (Refractory::hold gives
@@ -208,11 +218,7 @@ void fire_listed_blocks(std::span<double> V, std::span<const std::uint32_t> bloc
   for (const std::uint32_t b : blocks) {
     const std::size_t first = b * block;
     const std::size_t end = std::min(V.size(), first + block);
-    for (std::size_t k = first; k < end; ++k) {
-      if (!(V[k] >= threshold)) continue;
-      V[k] = refractory.hold(static_cast<neuron_id_type>(k), reset);
-      out.spikes.push_back(static_cast<neuron_id_type>(k));
-    }
+    for (std::size_t k = first; k < end; ++k) fire_if_reached(V, k, threshold, reset, refractory, out);
   }
 }
 
@@ -231,9 +237,7 @@ void fire_listed_lanes(std::span<double> V, std::span<const std::uint32_t> block
     for (std::size_t row = first; row < end; row += lane_count) {
       for (unsigned set = lanes[b]; set != 0; set &= set - 1) {
         const std::size_t k = row + static_cast<std::size_t>(std::countr_zero(set));
-        if (k >= end || !(V[k] >= threshold)) continue;
-        V[k] = refractory.hold(static_cast<neuron_id_type>(k), reset);
-        out.spikes.push_back(static_cast<neuron_id_type>(k));
+        if (k < end) fire_if_reached(V, k, threshold, reset, refractory, out);
       }
     }
   }

@@ -153,9 +153,10 @@ void appendable_dataset<T>::append(std::span<const T> values) {
   // A flush may have left the file's rows off a chunk boundary: complete that chunk.
   const std::uint64_t off_boundary = handed_over % chunk_rows_;
   if (!filter_whole_chunks_ || off_boundary != 0) {
-    const std::uint64_t rows = filter_whole_chunks_ ? chunk_rows_ - off_boundary : boundary - handed_over;
-    write_front(rows);
-    handed_over += rows;
+    const std::uint64_t completing =
+        filter_whole_chunks_ ? chunk_rows_ - off_boundary : boundary - handed_over;
+    write_front(completing);
+    handed_over += completing;
   }
   for (; handed_over < boundary; handed_over += chunk_rows_) filter_front_chunk();
 }
