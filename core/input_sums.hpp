@@ -154,14 +154,17 @@ class input_sums {
   // variables are in cache, instead of a miss per input): when staged_only(), call
   // sort_staged(), then add_staged_range(r, ...) for r = 0, 1, ... up to the count it
   // returned, then staged_applied(). The variables receive the bits apply_and_clear
-  // would give them. Ranges are staged_range_neurons long.
+  // would give them. Ranges are staged_range_neurons long. Two slots may be sorted and
+  // added at once, each with its own `scratch` (0 or 1).
   static constexpr unsigned staged_range_shift = 11;
   static constexpr std::size_t staged_range_neurons = std::size_t{1} << staged_range_shift;
   bool staged_only() const { return !staged_targets_.empty() && !dense_ && listed_ == 0; }
+  // Whether sparse input is staged (populations larger than the caches).
+  bool staging() const { return staging_; }
   // Sorts the staged input by range (stable: each neuron's inputs stay in arrival
   // order) into this thread's scratch; returns the number of ranges.
-  std::size_t sort_staged() {
-    staging_scratch& work = scratch();
+  std::size_t sort_staged(unsigned which_scratch = 0) {
+    staging_scratch& work = scratch(which_scratch);
     const std::size_t m = staged_targets_.size();
     const std::size_t ranges = (sums_[0].size() >> staged_range_shift) + 1;
     std::vector<std::size_t>& range_ends = work.range_ends;
@@ -183,10 +186,10 @@ class input_sums {
   }
   // Sums range r's staged inputs and adds each sum, times its receptor's scale, to its
   // variable unless it is zero.
-  // REQUIRES: sort_staged() was called for this step on this thread.
+  // REQUIRES: sort_staged(which_scratch) was called for this step on this thread.
   void add_staged_range(std::size_t r, std::span<double> excitatory, std::span<double> inhibitory,
-                        double scale_ex, double scale_in) {
-    staging_scratch& work = scratch();
+                        double scale_ex, double scale_in, unsigned which_scratch = 0) {
+    staging_scratch& work = scratch(which_scratch);
     double* const variables[2] = {excitatory.data(), inhibitory.data()};
     const double scales[2] = {scale_ex, scale_in};
     const std::size_t first = r == 0 ? 0 : work.range_ends[r - 1];
@@ -203,6 +206,17 @@ class input_sums {
       double& variable = variables[at & 1][base + (at >> 1)];
       variable = add_unless_zero(variable, work.range_sums[at], scales[at & 1]);
       work.range_sums[at] = 0.0;
+    }
+  }
+  // Prefetches the variables add_staged_range(r, ...) will add to: for a range the
+  // caller has not passed over yet, ahead of adding it.
+  void prefetch_staged_range(std::size_t r, std::span<double> excitatory, std::span<double> inhibitory,
+                             unsigned which_scratch = 0) const {
+    const staging_scratch& work = scratch(which_scratch);
+    double* const variables[2] = {excitatory.data(), inhibitory.data()};
+    for (std::size_t k = r == 0 ? 0 : work.range_ends[r - 1]; k < work.range_ends[r]; ++k) {
+      const neuron_id_type target = work.sorted_targets[k];
+      __builtin_prefetch(variables[target >> 31] + (target & ~receptor_bit), 1);
     }
   }
   // The staged input was added range by range: the slot is empty again.
@@ -315,9 +329,9 @@ class input_sums {
     std::vector<double> range_sums;  // all zero between ranges
     std::vector<std::uint32_t> range_listed;
   };
-  static staging_scratch& scratch() {
-    thread_local staging_scratch work;
-    return work;
+  static staging_scratch& scratch(unsigned which = 0) {
+    thread_local staging_scratch work[2];
+    return work[which];
   }
   // Adds `weight` to `sum` and lists `index` when the sum may be non-zero: the index
   // is written at the list's end, which advances if the sum was zero (branch-free;

@@ -90,6 +90,14 @@ class population {
   // return their ring; the kernel sizes it and fills it at window exchanges.
   virtual input_ring* step_input() { return nullptr; }
 
+  // Time-stepped models whose input reaches their state a step after it arrives
+  // (iaf_psc_exp: the currents jump at a step's end, V follows in the next) may
+  // propagate the next step while a stretch of neurons is still in cache, and finish
+  // it (input, threshold) at its own step. The kernel allows it before a run for
+  // populations whose state nothing reads or changes between steps: no state probe,
+  // no current or noise source, no checkpoints. Results have the same bits either way.
+  virtual void allow_step_ahead(bool /*allowed*/) {}
+
   // Names of recordable state variables (NEST names, e.g. "V_m") and their units;
   // a variable is addressed by its index in this list.
   virtual std::vector<std::string> recordables() const { return {}; }

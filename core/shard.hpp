@@ -55,12 +55,14 @@ class shard {
   // `boundary` is the window boundary being saved or loaded.
   void state(state_archive& ar, tick_type boundary);
   // A shard whose state was loaded continues to `t_stop` without start().
-  void resume(tick_type t_stop) { t_stop_ = t_stop; }
+  void resume(tick_type t_stop);
 
   std::vector<emitted_spike>& outbox() { return outbox_; }
   const shard_statistics& statistics() const { return stats_; }
 
  private:
+  // Tells each slice whether it may step ahead (population::allow_step_ahead).
+  void allow_steps_ahead();
   void dispatch(const event& e);
   void deliver(const event& e);
   void inject_pulses(const event& e);

@@ -56,6 +56,13 @@ void iaf_psc_exp::step(tick_type now, population_output& out) {
   const auto step_index = static_cast<std::uint64_t>(now / step_ticks_);
   const double threshold = p_.V_th_mV - p_.E_L_mV;
   const double reset = p_.V_reset_mV - p_.E_L_mV;
+  if (stepped_ahead_) {
+    finish_step_ahead(step_index, threshold, reset, out);
+    return;
+  }
+  // The last step's staged input, when finish_step_ahead left it to this step's pass.
+  input_sums* deferred = deferred_input_ ? &ring_.slot(step_index - 1) : nullptr;
+  deferred_input_ = false;
   // 1. Free propagation of V over the step with the currents at its start, then the
   //    currents decay: NEST's order. The kernel also lists the blocks of neurons in
   //    which V reached the threshold.
@@ -65,6 +72,17 @@ void iaf_psc_exp::step(tick_type now, population_output& out) {
   // (propagate_with_staged_input): the same operations in the same order.
   std::size_t crossings = 0;
   input_sums* staged = ring_.used() && pending_.empty() ? &ring_.slot(step_index) : nullptr;
+  // Stepping ahead halves the passes over the state where it does not stay in cache
+  // from one step to the next: in populations large enough for staged input.
+  if (staged != nullptr && step_ahead_allowed_ && staged->staging() &&
+      (staged->staged_only() || staged->empty())) {
+    step_and_propagate_ahead(step_index, deferred, staged->staged_only() ? staged : nullptr, threshold, reset,
+                             out);
+    return;
+  }
+  if (deferred != nullptr)
+    ring_.drain(step_index - 1, I_ex_base_pA_, I_in_base_pA_, growth_ex_[steps_since_base_],
+                growth_in_[steps_since_base_]);
   if (staged != nullptr && staged->staged_only()) {
     propagate_with_staged_input(*staged, threshold, crossings);
   } else {
@@ -106,6 +124,79 @@ void iaf_psc_exp::propagate_with_staged_input(input_sums& staged, double thresho
   steps_since_base_ = k_next;
 }
 
+void iaf_psc_exp::step_and_propagate_ahead(std::uint64_t step_index, input_sums* deferred, input_sums* staged,
+                                           double threshold, double reset, population_output& out) {
+  const std::size_t n = size();
+  const std::uint32_t k = steps_since_base_;
+  const bool rebase = k + 1 == rebase_steps_;
+  const std::uint32_t k_next = rebase ? 0 : k + 1;
+  const bool rebase_next = k_next + 1 == rebase_steps_;
+  constexpr unsigned deferred_scratch = 1;
+  const std::size_t deferred_ranges = deferred != nullptr ? deferred->sort_staged(deferred_scratch) : 0;
+  if (deferred_ranges > 0) deferred->prefetch_staged_range(0, I_ex_base_pA_, I_in_base_pA_, deferred_scratch);
+  if (staged != nullptr) staged->sort_staged();
+  if (ahead_blocks_.size() != crossing_blocks_.size()) {
+    ahead_blocks_.resize(crossing_blocks_.size());
+    ahead_lanes_.resize(crossing_lanes_.size());
+  }
+  refractory_.begin_step();
+  std::size_t crossings = 0;
+  ahead_crossings_ = 0;
+  constexpr std::size_t range = input_sums::staged_range_neurons;
+  for (std::size_t first = 0, r = 0; first < n; first += range, ++r) {
+    const std::size_t count = std::min(range, n - first);
+    // The end of the last step, left to this pass: its input (the next range's
+    // variables are fetched meanwhile: nothing has touched them since the last pass).
+    if (deferred != nullptr) {
+      if (r + 1 < deferred_ranges)
+        deferred->prefetch_staged_range(r + 1, I_ex_base_pA_, I_in_base_pA_, deferred_scratch);
+      deferred->add_staged_range(r, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k],
+                                 deferred_scratch);
+    }
+    // This step: steps 1 to 4 of step() for the range.
+    const std::size_t range_crossings = crossings;
+    propagate_range(first, count, k, threshold, crossings);
+    if (rebase) rebase_currents(first, count);
+    if (staged != nullptr)
+      staged->add_staged_range(r, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k_next], growth_in_[k_next]);
+    refractory_.release_due_below(V_rel_mV_, reset, first + count);
+    fire_listed_lanes(V_rel_mV_, {crossing_blocks_.data() + range_crossings, crossings - range_crossings},
+                      {crossing_lanes_.data() + range_crossings, crossings - range_crossings},
+                      simd::psc_exp_block, threshold, reset, refractory_, out);
+    // The next step's step 1 (its input arrives later and comes after it).
+    propagate_range(first, count, k_next, threshold, ahead_blocks_, ahead_lanes_, ahead_crossings_);
+    if (rebase_next) rebase_currents(first, count);
+  }
+  if (deferred != nullptr) deferred->staged_applied();
+  if (staged != nullptr) {
+    staged->staged_applied();
+  } else {
+    // Nothing arrived: this adds nothing, and keeps the slot's bookkeeping as step() would.
+    ring_.drain(step_index, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k_next], growth_in_[k_next]);
+  }
+  steps_since_base_ = k_next;
+  stepped_ahead_ = true;
+}
+
+void iaf_psc_exp::finish_step_ahead(std::uint64_t step_index, double threshold, double reset,
+                                    population_output& out) {
+  // The propagation (and a rebase when due) is done: steps 2 to 4 of step(). Staged
+  // input alone is left to the next step's pass, which adds it range by range before
+  // it propagates (the order of step()) while each range is in cache.
+  const std::uint32_t k = steps_since_base_ + 1 == rebase_steps_ ? 0 : steps_since_base_ + 1;
+  steps_since_base_ = k;
+  deferred_input_ = pending_.empty() && ring_.used() && ring_.slot(step_index).staged_only();
+  if (!deferred_input_) {
+    pending_.apply_and_clear(I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
+    ring_.drain(step_index, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
+  }
+  refractory_.release_due(V_rel_mV_, reset);
+  fire_listed_lanes(V_rel_mV_, {ahead_blocks_.data(), ahead_crossings_},
+                    {ahead_lanes_.data(), ahead_crossings_}, simd::psc_exp_block, threshold, reset,
+                    refractory_, out);
+  stepped_ahead_ = false;
+}
+
 void iaf_psc_exp::rebase_currents(std::size_t first, std::size_t count) {
   for (std::size_t i = first; i < first + count; ++i) {
     I_ex_base_pA_[i] *= decay_ex_[rebase_steps_];
@@ -114,15 +205,16 @@ void iaf_psc_exp::rebase_currents(std::size_t first, std::size_t count) {
 }
 
 void iaf_psc_exp::propagate_range(std::size_t first, std::size_t count, std::uint32_t steps_since_base,
-                                  double threshold, std::size_t& crossings) {
+                                  double threshold, std::vector<std::uint32_t>& block_list,
+                                  std::vector<std::uint8_t>& lane_list, std::size_t& crossings) {
   const simd::psc_exp_propagator c{P22_, P21_ex_ * decay_ex_[steps_since_base],
                                    P21_in_ * decay_in_[steps_since_base], P20_, p_.I_e_pA};
-  std::uint32_t* blocks = crossing_blocks_.data() + crossings;
+  std::uint32_t* blocks = block_list.data() + crossings;
   const std::size_t found =
       propagate_(count, c, V_rel_mV_.data() + first, I_ex_base_pA_.data() + first,
                  I_in_base_pA_.data() + first, has_stimulus_ ? I_stim_pA_.data() + first : nullptr,
                  I_noise_pA_.empty() ? nullptr : I_noise_pA_.data() + first, threshold, blocks,
-                 crossing_lanes_.data() + crossings);
+                 lane_list.data() + crossings);
   // The kernel numbers the blocks from the range's start (a multiple of the block).
   const auto first_block = static_cast<std::uint32_t>(first / simd::psc_exp_block);
   for (std::size_t b = 0; b < found; ++b) blocks[b] += first_block;
@@ -158,6 +250,9 @@ void iaf_psc_exp::sample(std::size_t variable, tick_type /*now*/, std::span<cons
 }
 
 void iaf_psc_exp::state(state_archive& ar) {
+  // The kernel allows stepping ahead only in runs without checkpoints.
+  if (stepped_ahead_ || deferred_input_)
+    throw std::logic_error("iaf_psc_exp '" + name() + "': saved while a step ahead");
   ar.begin_section("iaf_psc_exp");
   ar.expect(size(), "neurons");
   state_per_neuron(ar, V_rel_mV_, "neurons");

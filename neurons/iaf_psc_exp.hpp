@@ -50,6 +50,7 @@ class iaf_psc_exp final : public population {
                    population_output& out) override;
   void set_noise_currents(tick_type now, std::span<const neuron_id_type> neurons,
                           std::span<const double> amplitudes_pA, population_output& out) override;
+  void allow_step_ahead(bool allowed) override { step_ahead_allowed_ = allowed; }
   std::vector<std::string> recordables() const override { return {"V_m", "I_syn_ex", "I_syn_in"}; }
   std::string recordable_unit(std::size_t variable) const override { return variable == 0 ? "mV" : "pA"; }
   void sample(std::size_t variable, tick_type now, std::span<const neuron_id_type> neurons,
@@ -60,11 +61,27 @@ class iaf_psc_exp final : public population {
   // simd::psc_exp_block) and appends their blocks with a threshold crossing to
   // crossing_blocks_[crossings, ...), advancing `crossings`.
   void propagate_range(std::size_t first, std::size_t count, std::uint32_t steps_since_base, double threshold,
+                       std::size_t& crossings) {
+    propagate_range(first, count, steps_since_base, threshold, crossing_blocks_, crossing_lanes_, crossings);
+  }
+  // The same, listing the blocks in `blocks` and `lanes`.
+  void propagate_range(std::size_t first, std::size_t count, std::uint32_t steps_since_base, double threshold,
+                       std::vector<std::uint32_t>& blocks, std::vector<std::uint8_t>& lanes,
                        std::size_t& crossings);
   // Steps 1 and 2 of step() for a slot whose input is all staged: each range of
   // input_sums::staged_range_neurons is propagated, rebased if due, and given its
   // input in turn.
   void propagate_with_staged_input(input_sums& staged, double threshold, std::size_t& crossings);
+  // The whole of this step and the propagation of the next, range of neurons by
+  // range while each is in cache (population::allow_step_ahead), when this step's
+  // input is all staged (`staged`) or there is none (nullptr); `deferred`: the last
+  // step's staged input, which finish_step_ahead left to this pass, or nullptr. The
+  // next step() finishes the next step (finish_step_ahead). Each neuron sees the
+  // operations of the step() calls in their order, so the bits are the same.
+  void step_and_propagate_ahead(std::uint64_t step_index, input_sums* deferred, input_sums* staged,
+                                double threshold, double reset, population_output& out);
+  // Steps 2 to 4 of a step whose propagation step_and_propagate_ahead did.
+  void finish_step_ahead(std::uint64_t step_index, double threshold, double reset, population_output& out);
   // Brings the currents of neurons [first, first + count) from the base step to the
   // present (every rebase_steps_ steps).
   void rebase_currents(std::size_t first, std::size_t count);
@@ -95,6 +112,16 @@ class iaf_psc_exp final : public population {
   // writes them).
   std::vector<std::uint32_t> crossing_blocks_;
   std::vector<std::uint8_t> crossing_lanes_;
+  // Stepping ahead: allowed by the kernel; V is one step ahead of the last step()
+  // (finish_step_ahead is due), with that step's crossings in ahead_blocks_ and
+  // ahead_lanes_ [0, ahead_crossings_).
+  bool step_ahead_allowed_ = false;
+  bool stepped_ahead_ = false;
+  // The last step's staged input is still in its ring slot, for this step to add first.
+  bool deferred_input_ = false;
+  std::vector<std::uint32_t> ahead_blocks_;
+  std::vector<std::uint8_t> ahead_lanes_;
+  std::size_t ahead_crossings_ = 0;
   // Static input added ahead of time, by step.
   input_ring ring_;
   // Input buffer: synaptic input that arrived during the current step.

@@ -151,8 +151,15 @@ class refractory_hold {
   // whose last refractory step this is get V = reset (spikes come in time order, so
   // the neurons to release are at the front).
   void release_due(std::span<double> V, double reset) {
-    ++step_;
-    while (next_ < entries_.size() && entries_[next_].release_step == step_)
+    begin_step();
+    release_due_below(V, reset, V.size());
+  }
+  // release_due in pieces, for a step taken a range of neurons at a time: begin_step
+  // once, then release_due_below with increasing ends. The neurons due at one step
+  // spiked at one step, so they are listed in index order.
+  void begin_step() { ++step_; }
+  void release_due_below(std::span<double> V, double reset, std::size_t end) {
+    while (next_ < entries_.size() && entries_[next_].release_step == step_ && entries_[next_].neuron < end)
       V[entries_[next_++].neuron] = reset;
     if (next_ == entries_.size()) {
       entries_.clear();

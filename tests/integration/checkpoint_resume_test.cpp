@@ -49,6 +49,15 @@ TEST(checkpoint_resume, staged_input_saved_on_one_thread_resumed_on_two) {
       "large_sparse", source_path("tests/data/threads/large_sparse.textproto"), {40, 50, 100, 1, 2}));
 }
 
+TEST(checkpoint_resume, large_slices_step_ahead_again_after_resuming) {
+  // A run with checkpoints steps one step at a time; the reference run and the
+  // resumed one (no checkpoints) let their large slices step ahead
+  // (population::allow_step_ahead).
+  EXPECT_TRUE(resumed_equals_uninterrupted("stepping_ahead",
+                                           source_path("tests/data/threads/large_stepping_ahead.textproto"),
+                                           {40, 50, 150, 1, 1}));
+}
+
 TEST(checkpoint_resume, polychronization_between_two_spnet_updates) {
   // spnet's derivatives accumulate for a second and are applied at whole seconds:
   // the checkpoint at 1.5 s holds half a second of them.

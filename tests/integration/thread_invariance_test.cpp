@@ -44,6 +44,14 @@ TEST(thread_invariance, staged_input_of_large_slices) {
       "large_sparse", source_path("tests/data/threads/large_sparse.textproto"), "", {1, 2, 3}));
 }
 
+TEST(thread_invariance, stepping_ahead_of_large_slices) {
+  // One thread's slices of 66,000 and 70,000 neurons propagate each step ahead of
+  // its input (population::allow_step_ahead); two and three threads' slices step
+  // one step at a time.
+  EXPECT_TRUE(outputs_identical_for_threads(
+      "stepping_ahead", source_path("tests/data/threads/large_stepping_ahead.textproto"), "", {1, 2, 3}));
+}
+
 TEST(thread_invariance, default_example) {
   EXPECT_TRUE(outputs_identical_for_threads("default", source_path("examples/default.textproto"),
                                             "--t-stop 500", {1, 2, 4}));

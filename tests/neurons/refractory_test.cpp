@@ -3,6 +3,8 @@
 // (refractory_list, NEST's scheme) gives, and its checkpoints load either way.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -54,6 +56,37 @@ TEST(refractory_hold, every_step_equals_clamping_to_reset) {
     }
     // t_ref = 0 holds nothing; otherwise neurons were held (the comparison meant something).
     EXPECT_EQ(held_values == 0, t_ref_steps == 0) << t_ref_steps;
+  }
+}
+
+TEST(refractory_hold, a_step_taken_range_by_range_releases_what_release_due_releases) {
+  // iaf_psc_exp's step ahead (neurons/iaf_psc_exp.cpp) propagates, releases and fires
+  // a range of neurons at a time: release_due_below must release each range's
+  // neurons before that range is propagated again, and no others.
+  constexpr std::size_t range = 7;
+  for (const std::int32_t t_ref_steps : {0, 1, 3, 20}) {
+    std::vector<double> whole = starts(57), ranged = whole;
+    refractory_hold by_step(t_ref_steps), by_range(t_ref_steps);
+    std::size_t released = 0;
+    for (int step = 1; step <= 300; ++step) {
+      propagate(whole);
+      by_step.release_due(whole, reset);
+      fire(whole, by_step);
+      by_range.begin_step();
+      for (std::size_t first = 0; first < ranged.size(); first += range) {
+        const std::size_t end = std::min(ranged.size(), first + range);
+        for (std::size_t k = first; k < end; ++k) ranged[k] = 0.9 * ranged[k] + 1.3;
+        by_range.release_due_below(ranged, reset, end);
+        for (std::size_t k = first; k < end; ++k)
+          if (ranged[k] >= threshold) ranged[k] = by_range.hold(static_cast<neuron_id_type>(k), reset);
+      }
+      for (std::size_t k = 0; k < whole.size(); ++k) {
+        released += whole[k] == reset ? 1 : 0;
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(ranged[k]), std::bit_cast<std::uint64_t>(whole[k]))
+            << "t_ref " << t_ref_steps << " steps, step " << step << ", neuron " << k;
+      }
+    }
+    EXPECT_GT(released, 0U) << t_ref_steps;
   }
 }
 
