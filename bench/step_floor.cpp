@@ -8,7 +8,10 @@
 // neuron-step, and every 64-neuron block tested against a threshold no neuron
 // reaches. Reported: ns per neuron-step, the bandwidth that is, and ns per synaptic
 // event of the growth benchmark, whose neurons take STEPS_PER_EVENT steps per event
-// (10^4 steps per model second over 80 inputs x 5.2 Hz: 24).
+// (10^4 steps per model second over 80 inputs x 5.2 Hz: 24). Each size is timed
+// twice: one step per pass over all neurons (step()), and two steps per pass over
+// ranges of 2048 neurons, as a large slice that steps ahead does
+// (neurons/iaf_psc_exp.cpp, step_and_propagate_ahead): 16 bytes per neuron-step.
 //
 // Build and run with bench/step_floor.sh.
 #include <algorithm>
@@ -26,8 +29,10 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 // ns per neuron-step of the kernel on n neurons, best of `repeats` timings of
-// `neuron_steps` neuron-steps each.
-double ns_per_neuron_step(std::size_t n, double neuron_steps, int repeats) {
+// `neuron_steps` neuron-steps each; with `steps_per_pass` 2, two steps per pass over
+// each range of `range` neurons.
+double ns_per_neuron_step(std::size_t n, double neuron_steps, int repeats, int steps_per_pass) {
+  constexpr std::size_t range = 2048;
   // On cache lines, as iaf_psc_exp keeps them (16-byte aligned arrays cost 4k twice as much here).
   spikeq::cache_aligned_vector<double> V(n), I_ex(n), I_in(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -46,9 +51,19 @@ double ns_per_neuron_step(std::size_t n, double neuron_steps, int repeats) {
   std::size_t crossings = 0;
   for (int r = 0; r < repeats; ++r) {
     const auto t0 = clock_type::now();
-    for (std::size_t s = 0; s < steps; ++s)
-      crossings += propagate(n, c, V.data(), I_ex.data(), I_in.data(), nullptr, nullptr, 1e9, blocks.data(),
-                             lanes.data());
+    if (steps_per_pass == 1) {
+      for (std::size_t s = 0; s < steps; ++s)
+        crossings += propagate(n, c, V.data(), I_ex.data(), I_in.data(), nullptr, nullptr, 1e9, blocks.data(),
+                               lanes.data());
+    } else {
+      for (std::size_t s = 0; s < steps; s += 2)
+        for (std::size_t first = 0; first < n; first += range) {
+          const std::size_t count = std::min(range, n - first);
+          for (int twice = 0; twice < 2; ++twice)
+            crossings += propagate(count, c, V.data() + first, I_ex.data() + first, I_in.data() + first,
+                                   nullptr, nullptr, 1e9, blocks.data(), lanes.data());
+        }
+    }
     const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
     best = std::min(best, seconds * 1e9 / static_cast<double>(steps * n));
   }
@@ -65,11 +80,15 @@ int main(int argc, char** argv) {
       "iaf_psc_exp step kernel, %.3g neuron-steps per timing, best of 3, 1 thread; %.1f neuron-steps "
       "per synaptic event (CUBA growth)\n",
       neuron_steps, steps_per_event);
-  std::printf("%9s %10s | %16s %10s | %18s\n", "neurons", "state MiB", "ns / neuron-step", "GB/s",
-              "ns / synaptic event");
+  std::printf("%9s %10s | %-45s | %-45s\n", "", "", "one step per pass",
+              "two steps per pass, 2048-neuron ranges");
+  std::printf("%9s %10s | %16s %8s %19s | %16s %8s %19s\n", "neurons", "state MiB", "ns / neuron-step",
+              "GB/s", "ns / synaptic event", "ns / neuron-step", "GB/s", "ns / synaptic event");
   for (const std::size_t n : {4000, 40000, 400000, 4000000}) {
-    const double ns = ns_per_neuron_step(n, neuron_steps, 3);
-    std::printf("%9zu %10.2f | %16.3f %10.1f | %18.2f\n", n, 24.0 * static_cast<double>(n) / (1 << 20), ns,
-                32.0 / ns, ns * steps_per_event);
+    const double one = ns_per_neuron_step(n, neuron_steps, 3, 1);
+    const double two = ns_per_neuron_step(n, neuron_steps, 3, 2);
+    std::printf("%9zu %10.2f | %16.3f %8.1f %19.2f | %16.3f %8.1f %19.2f\n", n,
+                24.0 * static_cast<double>(n) / (1 << 20), one, 32.0 / one, one * steps_per_event, two,
+                16.0 / two, two * steps_per_event);
   }
 }
