@@ -208,17 +208,6 @@ class input_sums {
       work.range_sums[at] = 0.0;
     }
   }
-  // Prefetches the variables add_staged_range(r, ...) will add to: for a range the
-  // caller has not passed over yet, ahead of adding it.
-  void prefetch_staged_range(std::size_t r, std::span<double> excitatory, std::span<double> inhibitory,
-                             unsigned which_scratch = 0) const {
-    const staging_scratch& work = scratch(which_scratch);
-    double* const variables[2] = {excitatory.data(), inhibitory.data()};
-    for (std::size_t k = r == 0 ? 0 : work.range_ends[r - 1]; k < work.range_ends[r]; ++k) {
-      const neuron_id_type target = work.sorted_targets[k];
-      __builtin_prefetch(variables[target >> 31] + (target & ~receptor_bit), 1);
-    }
-  }
   // The staged input was added range by range: the slot is empty again.
   void staged_applied() {
     staged_targets_.clear();

@@ -132,8 +132,7 @@ void iaf_psc_exp::step_and_propagate_ahead(std::uint64_t step_index, input_sums*
   const std::uint32_t k_next = rebase ? 0 : k + 1;
   const bool rebase_next = k_next + 1 == rebase_steps_;
   constexpr unsigned deferred_scratch = 1;
-  const std::size_t deferred_ranges = deferred != nullptr ? deferred->sort_staged(deferred_scratch) : 0;
-  if (deferred_ranges > 0) deferred->prefetch_staged_range(0, I_ex_base_pA_, I_in_base_pA_, deferred_scratch);
+  if (deferred != nullptr) deferred->sort_staged(deferred_scratch);
   if (staged != nullptr) staged->sort_staged();
   if (ahead_blocks_.size() != crossing_blocks_.size()) {
     ahead_blocks_.resize(crossing_blocks_.size());
@@ -145,14 +144,10 @@ void iaf_psc_exp::step_and_propagate_ahead(std::uint64_t step_index, input_sums*
   constexpr std::size_t range = input_sums::staged_range_neurons;
   for (std::size_t first = 0, r = 0; first < n; first += range, ++r) {
     const std::size_t count = std::min(range, n - first);
-    // The end of the last step, left to this pass: its input (the next range's
-    // variables are fetched meanwhile: nothing has touched them since the last pass).
-    if (deferred != nullptr) {
-      if (r + 1 < deferred_ranges)
-        deferred->prefetch_staged_range(r + 1, I_ex_base_pA_, I_in_base_pA_, deferred_scratch);
+    // The end of the last step, left to this pass: its input.
+    if (deferred != nullptr)
       deferred->add_staged_range(r, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k],
                                  deferred_scratch);
-    }
     // This step: steps 1 to 4 of step() for the range.
     const std::size_t range_crossings = crossings;
     propagate_range(first, count, k, threshold, crossings);
