@@ -121,24 +121,6 @@ shard::shard(std::size_t index, network& net, const shard_layout& layout, const 
 // checkpoint can be resumed to a later stop time.
 void shard::schedule(const event& e) { queue_.push(e); }
 
-void shard::allow_steps_ahead() {
-  // Probes read a population's state between its steps (weight and alignment probes
-  // too are counted: they do not, but they are few); current and noise sources change it;
-  // a checkpoint saves it.
-  std::vector<bool> allowed(net_.populations.size(), !hooks_.checkpoint);
-  for (const state_probe* probe : hooks_.probes) allowed[probe->owner_population()] = false;
-  for (const current_schedule& c : net_.currents) allowed[c.target_population] = false;
-  for (const noise_current_source& n : net_.noises) allowed[n.target_population] = false;
-  for (std::uint32_t k = 0; k < net_.populations.size(); ++k)
-    if (population* slice = layout_.share(k, index_).slice; slice != nullptr)
-      slice->allow_step_ahead(allowed[k]);
-}
-
-void shard::resume(tick_type t_stop) {
-  t_stop_ = t_stop;
-  allow_steps_ahead();
-}
-
 void shard::start(tick_type t_stop) {
   t_stop_ = t_stop;
   allow_steps_ahead();

@@ -27,7 +27,9 @@ iaf_psc_exp::iaf_psc_exp(std::string name, neuron_id_type size, const iaf_psc_ex
       I_in_base_pA_(init.I_syn_in_pA.begin(), init.I_syn_in_pA.end()),
       refractory_(static_cast<std::int32_t>(std::llround(p.t_ref_ms / grid.to_ms(step_ticks)))),
       crossing_blocks_(size / simd::psc_exp_block + 1),
-      crossing_lanes_(crossing_blocks_.size()) {
+      crossing_lanes_(crossing_blocks_.size()),
+      ahead_blocks_(crossing_blocks_.size()),
+      ahead_lanes_(crossing_blocks_.size()) {
   // The threshold test relies on it (step): a clamped neuron never crosses.
   if (!(p.V_reset_mV < p.V_th_mV)) throw std::invalid_argument("iaf_psc_exp: V_reset must be below V_th");
   pending_.resize(size);
@@ -88,11 +90,8 @@ void iaf_psc_exp::step(tick_type now, population_output& out) {
   } else {
     const std::size_t n = size();
     propagate_range(0, n, steps_since_base_, threshold, crossings);
-    std::uint32_t k = steps_since_base_;
-    if (++k == rebase_steps_) {
-      rebase_currents(0, n);
-      k = 0;
-    }
+    const std::uint32_t k = steps_since_base_after(steps_since_base_);
+    if (k == 0) rebase_currents(0, n);
     steps_since_base_ = k;
     pending_.apply_and_clear(I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
     ring_.drain(step_index, I_ex_base_pA_, I_in_base_pA_, growth_ex_[k], growth_in_[k]);
@@ -110,8 +109,8 @@ void iaf_psc_exp::step(tick_type now, population_output& out) {
 void iaf_psc_exp::propagate_with_staged_input(input_sums& staged, double threshold, std::size_t& crossings) {
   const std::size_t n = size();
   const std::uint32_t steps_since_base = steps_since_base_;
-  const bool rebase = steps_since_base + 1 == rebase_steps_;
-  const std::uint32_t k_next = rebase ? 0 : steps_since_base + 1;
+  const std::uint32_t k_next = steps_since_base_after(steps_since_base);
+  const bool rebase = k_next == 0;
   const std::size_t ranges = staged.sort_staged();
   for (std::size_t r = 0; r < ranges && r * input_sums::staged_range_neurons < n; ++r) {
     const std::size_t first = r * input_sums::staged_range_neurons;
@@ -128,16 +127,12 @@ void iaf_psc_exp::step_and_propagate_ahead(std::uint64_t step_index, input_sums*
                                            double threshold, double reset, population_output& out) {
   const std::size_t n = size();
   const std::uint32_t k = steps_since_base_;
-  const bool rebase = k + 1 == rebase_steps_;
-  const std::uint32_t k_next = rebase ? 0 : k + 1;
-  const bool rebase_next = k_next + 1 == rebase_steps_;
+  const std::uint32_t k_next = steps_since_base_after(k);
+  const bool rebase = k_next == 0;
+  const bool rebase_next = steps_since_base_after(k_next) == 0;
   constexpr unsigned deferred_scratch = 1;
   if (deferred != nullptr) deferred->sort_staged(deferred_scratch);
   if (staged != nullptr) staged->sort_staged();
-  if (ahead_blocks_.size() != crossing_blocks_.size()) {
-    ahead_blocks_.resize(crossing_blocks_.size());
-    ahead_lanes_.resize(crossing_lanes_.size());
-  }
   refractory_.begin_step();
   std::size_t crossings = 0;
   ahead_crossings_ = 0;
@@ -178,7 +173,7 @@ void iaf_psc_exp::finish_step_ahead(std::uint64_t step_index, double threshold, 
   // The propagation (and a rebase when due) is done: steps 2 to 4 of step(). Staged
   // input alone is left to the next step's pass, which adds it range by range before
   // it propagates (the order of step()) while each range is in cache.
-  const std::uint32_t k = steps_since_base_ + 1 == rebase_steps_ ? 0 : steps_since_base_ + 1;
+  const std::uint32_t k = steps_since_base_after(steps_since_base_);
   steps_since_base_ = k;
   deferred_input_ = pending_.empty() && ring_.used() && ring_.slot(step_index).staged_only();
   if (!deferred_input_) {

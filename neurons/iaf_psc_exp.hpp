@@ -85,6 +85,9 @@ class iaf_psc_exp final : public population {
   // Brings the currents of neurons [first, first + count) from the base step to the
   // present (every rebase_steps_ steps).
   void rebase_currents(std::size_t first, std::size_t count);
+  // Steps since the currents' base after a step taken `k` steps after it: 0 when that
+  // step rebases them.
+  std::uint32_t steps_since_base_after(std::uint32_t k) const { return k + 1 == rebase_steps_ ? 0 : k + 1; }
 
   // Parameters.
   iaf_psc_exp_parameters p_;
