@@ -99,6 +99,39 @@ class random_stream {
     return r * std::cos(phi);
   }
 
+  // The next out.size() values normal() would return, leaving the stream where
+  // those calls would. Faster for many: each pair's log, square root, sine and cosine
+  // wait on one another, and separate pairs' chains overlap once the uniforms are
+  // drawn first (network construction draws 6e8 normals at full scale).
+  void normals(std::span<double> out) {
+    std::size_t done = 0;
+    if (has_spare_normal_ && !out.empty()) {
+      out[done++] = spare_normal_;
+      has_spare_normal_ = false;
+    }
+    constexpr std::size_t batch_pairs = 64;
+    double low_open[batch_pairs], turn[batch_pairs];
+    while (done < out.size()) {
+      const std::size_t pairs = std::min(batch_pairs, (out.size() - done + 1) / 2);
+      for (std::size_t j = 0; j < pairs; ++j) {
+        low_open[j] = uniform_open_low();
+        turn[j] = uniform();
+      }
+      for (std::size_t j = 0; j < pairs; ++j) {
+        const double r = std::sqrt(-2.0 * std::log(low_open[j]));
+        const double phi = 2.0 * std::numbers::pi * turn[j];
+        const double second = r * std::sin(phi);
+        out[done++] = r * std::cos(phi);
+        if (done < out.size()) {
+          out[done++] = second;
+        } else {
+          spare_normal_ = second;
+          has_spare_normal_ = true;
+        }
+      }
+    }
+  }
+
   double exponential(double mean) { return -mean * std::log(uniform_open_low()); }
 
   // Poisson-distributed count by inversion: the smallest k with u < cdf[k], for

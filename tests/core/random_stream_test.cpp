@@ -56,5 +56,24 @@ TEST(random_stream, below_is_unbiased_over_small_ranges) {
   for (int c : counts) EXPECT_NEAR(c, n / 7.0, 5 * std::sqrt(n / 7.0));
 }
 
+// normals() is normal() called out.size() times: the same bits, in the same order,
+// with the stream left where those calls leave it (a spare value carried in and out,
+// odd and even counts, counts beyond its batch of 64 pairs).
+TEST(random_stream, normals_give_the_bits_normal_gives_and_leave_the_stream_where_it_would) {
+  random_stream one_by_one(3, stream_kind::weight, 2, 9);
+  random_stream batched(3, stream_kind::weight, 2, 9);
+  std::size_t checked = 0;
+  for (const std::size_t count : {0, 1, 2, 3, 127, 128, 129, 300, 1, 5}) {
+    std::vector<double> expected(count), got(count);
+    for (double& z : expected) z = one_by_one.normal();
+    batched.normals(got);
+    for (std::size_t k = 0; k < count; ++k)
+      EXPECT_EQ(got[k], expected[k]) << "count " << count << ", value " << k;
+    checked += count;
+    EXPECT_EQ(batched.normal(), one_by_one.normal()) << "after " << checked << " values";
+    EXPECT_EQ(batched.next_u64(), one_by_one.next_u64());
+  }
+}
+
 }  // namespace
 }  // namespace spikeq
