@@ -3,8 +3,8 @@
 // the bit. libm's exp is neither vectorisable here nor guaranteed identical across
 // its CPU-specific variants.
 //
-// Accuracy: within 4 ulp of exp(x) for -700 <= x <= 0 (tested in
-// tests/neurons/exp_approx_test.cpp); x below -700 returns exp(-700) ~ 1e-304.
+// Accuracy: within 1 ulp of exp(x) for -700 <= x <= 0 (tested in
+// tests/neurons/simd_kernels_test.cpp); x below -700 returns exp(-700) ~ 1e-304.
 #pragma once
 
 #include <algorithm>
@@ -15,6 +15,37 @@ namespace spikeq::simd {
 
 // Internal linkage: each kernel's source compiles its own copy for its instruction
 // set, and the linker must never pick one build's copy for another's calls.
+// exp(r) for |r| <= ln 2 / 2: exp_nonpositive's series, for a double or a double8
+// (lanes.hpp) with the same operations in the same order. Passed by reference: the
+// builds without AVX-512 pass a double8 by value in another way.
+template <typename T>
+static inline void exp_reduced(const T& r, T& exp_r) {
+  // Taylor series to degree 13: truncation error below 1e-17 on |r| <= 0.347.
+  // Evaluated as 1 + (r + r^2 tail(r)) with tail, the terms of degree 2 to 13, by
+  // Estrin's scheme: a vectorised COBA step waits on the polynomial's longest chain
+  // of dependent operations, which is 10 long here and 26 by Horner's rule. Adding
+  // 1 + r last keeps the result within 1 ulp, as by Horner's rule.
+  const T r2 = r * r;
+  const T r4 = r2 * r2;
+  const T r8 = r4 * r4;
+  const T degrees_2_3 = 1.0 / 2.0 + r * (1.0 / 6.0);
+  const T degrees_4_5 = 1.0 / 24.0 + r * (1.0 / 120.0);
+  const T degrees_6_7 = 1.0 / 720.0 + r * (1.0 / 5040.0);
+  const T degrees_8_9 = 1.0 / 40320.0 + r * (1.0 / 362880.0);
+  const T degrees_10_11 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0);
+  const T degrees_12_13 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0);
+  const T degrees_2_to_5 = degrees_2_3 + r2 * degrees_4_5;
+  const T degrees_6_to_9 = degrees_6_7 + r2 * degrees_8_9;
+  const T degrees_10_to_13 = degrees_10_11 + r2 * degrees_12_13;
+  const T tail = (degrees_2_to_5 + r4 * degrees_6_to_9) + r8 * degrees_10_to_13;
+  exp_r = 1.0 + (r + r2 * tail);
+}
+
+// Arguments in [exp_unreduced_min, 0] reduce to themselves, so exp_reduced(x) is
+// exp_nonpositive(x) bit for bit: k = round(x / ln 2) is 0 (x / ln 2 >= -0.491 stays
+// clear of the rounding tie at -0.5), r = (x - 0) - 0 is x, and 2^k is 1.
+inline constexpr double exp_unreduced_min = -0.34;
+
 static inline double exp_nonpositive(double x) {
   constexpr double log2e = 1.4426950408889634074;
   // ln 2 split so that k * ln2_hi is exact for |k| < 2^11 (Cody & Waite).
@@ -25,25 +56,8 @@ static inline double exp_nonpositive(double x) {
   const double shifted = x * log2e + round_shift;  // k = round(x / ln 2) sits in the low bits
   const double kd = shifted - round_shift;
   const double r = (x - kd * ln2_hi) - kd * ln2_lo;  // |r| <= ln2 / 2
-  // Taylor series to degree 13: truncation error below 1e-17 on |r| <= 0.347.
-  // Evaluated as 1 + (r + r^2 tail(r)) with tail, the terms of degree 2 to 13, by
-  // Estrin's scheme: a vectorised COBA step waits on the polynomial's longest chain
-  // of dependent operations, which is 10 long here and 26 by Horner's rule. Adding
-  // 1 + r last keeps the result within 1 ulp, as by Horner's rule.
-  const double r2 = r * r;
-  const double r4 = r2 * r2;
-  const double r8 = r4 * r4;
-  const double degrees_2_3 = 1.0 / 2.0 + r * (1.0 / 6.0);
-  const double degrees_4_5 = 1.0 / 24.0 + r * (1.0 / 120.0);
-  const double degrees_6_7 = 1.0 / 720.0 + r * (1.0 / 5040.0);
-  const double degrees_8_9 = 1.0 / 40320.0 + r * (1.0 / 362880.0);
-  const double degrees_10_11 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0);
-  const double degrees_12_13 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0);
-  const double degrees_2_to_5 = degrees_2_3 + r2 * degrees_4_5;
-  const double degrees_6_to_9 = degrees_6_7 + r2 * degrees_8_9;
-  const double degrees_10_to_13 = degrees_10_11 + r2 * degrees_12_13;
-  const double tail = (degrees_2_to_5 + r4 * degrees_6_to_9) + r8 * degrees_10_to_13;
-  const double p = 1.0 + (r + r2 * tail);
+  double p;
+  exp_reduced(r, p);
   // 2^k built from k's bits with integer operations only (they vectorise; a
   // double-to-int64 conversion does not before AVX-512). k >= -1010 here, so the
   // result is a normal number.

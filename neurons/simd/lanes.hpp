@@ -6,6 +6,9 @@
 
 #include <cstdint>
 #include <cstring>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace spikeq::simd {
 
@@ -15,6 +18,12 @@ using mask8 = std::int64_t __attribute__((vector_size(64)));
 // Whether any lane is set. The lanes are folded in halves (each half a register of
 // the narrower builds) rather than extracted one by one.
 static inline bool any_lane(const mask8& m) {
+#if defined(__AVX512F__)
+  // One test into a mask register: the folding below costs a spill and four shuffles.
+  __m512i lanes;
+  std::memcpy(&lanes, &m, sizeof lanes);
+  return _mm512_test_epi64_mask(lanes, lanes) != 0;
+#else
   using mask4 = std::int64_t __attribute__((vector_size(32)));
   using mask2 = std::int64_t __attribute__((vector_size(16)));
   mask4 low4, high4;
@@ -26,6 +35,7 @@ static inline bool any_lane(const mask8& m) {
   std::memcpy(&high2, reinterpret_cast<const char*>(&low4) + sizeof low2, sizeof high2);
   low2 |= high2;
   return (low2[0] | low2[1]) != 0;
+#endif
 }
 
 // Bit i set when lane i is: which of a block's neurons, counted modulo 8, may have

@@ -2,6 +2,7 @@
 // and the portable exp they use is accurate.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -74,6 +75,56 @@ TEST(exp_approx, within_one_ulp_of_libm_for_nonpositive_arguments) {
   EXPECT_EQ(exp_nonpositive(0.0), 1.0);
   EXPECT_EQ(exp_nonpositive(-1e-300), 1.0);
   EXPECT_GT(exp_nonpositive(-1e6), 0.0);  // clamped at exp(-700), never denormal or zero
+}
+
+// The kernels skip the range reduction where it changes nothing (exp_approx.hpp):
+// there the series alone must give exp_nonpositive's bits.
+TEST(exp_approx, the_series_alone_gives_the_bits_where_the_reduction_changes_nothing) {
+  std::mt19937_64 rng(2);
+  std::uniform_real_distribution<double> unreduced(exp_unreduced_min, 0.0);
+  std::vector<double> x{exp_unreduced_min, -0.0, 0.0, -1e-300, -0.005, -0.05};
+  for (int k = 0; k < 1000000; ++k) x.push_back(unreduced(rng));
+  std::size_t differing = 0;
+  for (const double v : x) {
+    double series;
+    exp_reduced(v, series);
+    const double full = exp_nonpositive(v);
+    differing += std::bit_cast<std::uint64_t>(series) != std::bit_cast<std::uint64_t>(full) ? 1 : 0;
+  }
+  EXPECT_EQ(differing, 0U);
+}
+
+// Each neuron of every build gets the bits of the model's scalar equations applied to
+// it alone, whichever way its block of eight computed exp: conductances up to
+// 1,500 nS put some blocks past exp_unreduced_min (680 nS here) and leave others short
+// of it, and a block's neighbours never change a neuron's result.
+TEST(simd_kernels, cond_exp_neurons_get_the_bits_of_the_scalar_step_whichever_exp_their_block_takes) {
+  const std::size_t n = 1003;
+  const cond_exp_propagator c{10.0, -600.0, 0.0, -80.0, 3.0, 0.0005, 0.99, 0.995, 0.98, 0.99};
+  const auto V0 = random_values(n, -80, -50, 12), ge0 = random_values(n, 0, 60, 13),
+             gi0 = random_values(n, 0, 1500, 14), I_stim = random_values(n, -100, 100, 15);
+  auto V_expected = V0, ge_expected = ge0, gi_expected = gi0;
+  std::size_t reduced = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double ge = ge0[k] * c.half_decay_ex, gi = gi0[k] * c.half_decay_in;
+    const double g_total = c.g_L + ge + gi;
+    const double V_inf = (c.E_L_times_g_L + ge * c.E_ex + gi * c.E_in + (c.I_e + I_stim[k])) / g_total;
+    const double x = -c.h_over_C * g_total;
+    reduced += x < exp_unreduced_min ? 1 : 0;
+    V_expected[k] = V_inf + (V0[k] - V_inf) * exp_nonpositive(x);
+    ge_expected[k] = ge0[k] * c.decay_ex;
+    gi_expected[k] = gi0[k] * c.decay_in;
+  }
+  ASSERT_GT(reduced, n / 10);  // both ways of computing exp are exercised
+  ASSERT_LT(reduced, n - n / 10);
+  for (const auto build : cond_exp_builds()) {
+    auto V = V0, ge = ge0, gi = gi0;
+    std::vector<std::uint32_t> blocks(n / cond_exp_block + 1);
+    build(n, c, V.data(), ge.data(), gi.data(), I_stim.data(), nullptr, nullptr, nullptr, 1e9, blocks.data());
+    EXPECT_EQ(V, V_expected);
+    EXPECT_EQ(ge, ge_expected);
+    EXPECT_EQ(gi, gi_expected);
+  }
 }
 
 TEST(simd_kernels, psc_exp_builds_agree_bit_for_bit) {
