@@ -77,26 +77,33 @@ TEST(exp_approx, within_one_ulp_of_libm_for_nonpositive_arguments) {
   EXPECT_GT(exp_nonpositive(-1e6), 0.0);  // clamped at exp(-700), never denormal or zero
 }
 
-// The kernels skip the range reduction where it changes nothing (exp_approx.hpp):
-// there the series alone must give exp_nonpositive's bits.
-TEST(exp_approx, the_series_alone_gives_the_bits_where_the_reduction_changes_nothing) {
+// The series without range reduction (exp_approx.hpp), on its whole interval and at
+// its ends: exp_nonpositive's 1 ulp holds there too, against libm and against the
+// reduced path just outside.
+TEST(exp_approx, near_zero_series_within_one_ulp_of_libm) {
   std::mt19937_64 rng(2);
-  std::uniform_real_distribution<double> unreduced(exp_unreduced_min, 0.0);
-  std::vector<double> x{exp_unreduced_min, -0.0, 0.0, -1e-300, -0.005, -0.05};
-  for (int k = 0; k < 1000000; ++k) x.push_back(unreduced(rng));
-  std::size_t differing = 0;
+  std::uniform_real_distribution<double> near_zero(exp_near_zero_min, 0.0);
+  std::vector<double> x{exp_near_zero_min, -0.0, -1e-300, -1e-9, -0.005, -0.05, -0.17};
+  for (int k = 0; k < 1000000; ++k) x.push_back(near_zero(rng));
+  double worst_ulp = 0;
   for (const double v : x) {
     double series;
-    exp_reduced(v, series);
-    const double full = exp_nonpositive(v);
-    differing += std::bit_cast<std::uint64_t>(series) != std::bit_cast<std::uint64_t>(full) ? 1 : 0;
+    exp_near_zero(v, series);
+    const double expected = std::exp(v);
+    const double ulp = std::nextafter(expected, 1e300) - expected;
+    worst_ulp = std::max(worst_ulp, std::abs(series - expected) / ulp);
+    EXPECT_EQ(exp_nonpositive(v), series);
   }
-  EXPECT_EQ(differing, 0U);
+  EXPECT_LE(worst_ulp, 1.0);
+  const double inside = exp_nonpositive(exp_near_zero_min);
+  const double outside = exp_nonpositive(std::nextafter(exp_near_zero_min, -1.0));
+  EXPECT_GE(inside, outside);  // no step down where the paths meet
+  EXPECT_LE(inside - outside, 2 * (std::nextafter(inside, 1.0) - inside));
 }
 
 // Each neuron of every build gets the bits of the model's scalar equations applied to
 // it alone, whichever way its block of eight computed exp: conductances up to
-// 1,500 nS put some blocks past exp_unreduced_min (680 nS here) and leave others short
+// 1,500 nS put some blocks past exp_near_zero_min (680 nS here) and leave others short
 // of it, and a block's neighbours never change a neuron's result.
 TEST(simd_kernels, cond_exp_neurons_get_the_bits_of_the_scalar_step_whichever_exp_their_block_takes) {
   const std::size_t n = 1003;
@@ -110,7 +117,7 @@ TEST(simd_kernels, cond_exp_neurons_get_the_bits_of_the_scalar_step_whichever_ex
     const double g_total = c.g_L + ge + gi;
     const double V_inf = (c.E_L_times_g_L + ge * c.E_ex + gi * c.E_in + (c.I_e + I_stim[k])) / g_total;
     const double x = -c.h_over_C * g_total;
-    reduced += x < exp_unreduced_min ? 1 : 0;
+    reduced += x < exp_near_zero_min ? 1 : 0;
     V_expected[k] = V_inf + (V0[k] - V_inf) * exp_nonpositive(x);
     ge_expected[k] = ge0[k] * c.decay_ex;
     gi_expected[k] = gi0[k] * c.decay_in;
