@@ -39,7 +39,6 @@ class input_sums {
     dense_ = false;
     dense_adds_ = 0;
     staging_ = neurons >= staging_min_neurons;
-    prefetching_ = neurons >= prefetch_min_neurons;
     staged_targets_.clear();
     staged_weights_.clear();
   }
@@ -60,7 +59,7 @@ class input_sums {
            neuron_id_type offset) {
     double* sum = sums_[static_cast<std::size_t>(receptor)].data();
     const std::size_t n = targets.size();
-    const std::size_t prefetch_end = prefetching_ && n > prefetch_ahead ? n - prefetch_ahead : 0;
+    const std::size_t prefetch_end = prefetching() && n > prefetch_ahead ? n - prefetch_ahead : 0;
     if (dense_) {
       for (std::size_t k = 0; k < n; ++k) {
         if (k < prefetch_end) __builtin_prefetch(sum + (targets[k + prefetch_ahead] - offset), 1);
@@ -117,7 +116,7 @@ class input_sums {
       double* const sums[2] = {sums_[0].data(), sums_[1].data()};
       const double scales[2] = {scale_ex, scale_in};
       const std::size_t prefetch_end =
-          prefetching_ && listed_ > prefetch_ahead ? listed_ - prefetch_ahead : 0;
+          prefetching() && listed_ > prefetch_ahead ? listed_ - prefetch_ahead : 0;
       for (std::size_t k = 0; k < listed_; ++k) {
         if (k < prefetch_end) {
           const neuron_id_type ahead = touched_[k + prefetch_ahead];
@@ -254,6 +253,7 @@ class input_sums {
   // and prefetching is only work: without it CUBA 4k runs 4 % faster (bench/RESULTS.md,
   // Zen 4 host), and 40k and 400k run as fast.
   static constexpr std::size_t prefetch_min_neurons = std::size_t{1} << 14;
+  bool prefetching() const { return sums_[0].size() >= prefetch_min_neurons; }
   // Staging pays once the sums (16 bytes a neuron) leave the second-level cache
   // (1 MiB a core here). Measured on CUBA (bench/RESULTS.md), with delivery loading
   // its rows in batches: the 40k network (populations of 32,000 and 8,000 neurons)
@@ -359,7 +359,6 @@ class input_sums {
   // Staged inputs (target, with receptor_bit set if inhibitory; weight) in arrival
   // order, used while nothing is listed.
   bool staging_ = false;
-  bool prefetching_ = false;
   std::vector<neuron_id_type> staged_targets_;
   std::vector<double> staged_weights_;
 };

@@ -1,6 +1,7 @@
 // exp(x) for x <= 0 in operations the compiler can vectorise, the same in every build
-// (baseline, AVX2, AVX-512), so wide and narrow kernels agree to the bit. libm's exp is neither vectorisable
-// here nor guaranteed identical across its CPU-specific variants.
+// (baseline, AVX2, AVX-512), so wide and narrow kernels agree to the bit. libm's exp
+// is neither vectorisable here nor guaranteed identical across its CPU-specific
+// variants.
 //
 // Accuracy: within 1 ulp of exp(x) for -700 <= x <= 0 (tested in
 // tests/neurons/simd_kernels_test.cpp); x below -700 returns exp(-700) ~ 1e-304.

@@ -2,7 +2,6 @@
 // and the portable exp they use is accurate.
 #include <gtest/gtest.h>
 
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -86,15 +85,17 @@ TEST(exp_approx, near_zero_series_within_one_ulp_of_libm) {
   std::vector<double> x{exp_near_zero_min, -0.0, -1e-300, -1e-9, -0.005, -0.05, -0.17};
   for (int k = 0; k < 1000000; ++k) x.push_back(near_zero(rng));
   double worst_ulp = 0;
+  std::size_t differing = 0;  // from exp_nonpositive, which must take the series here
   for (const double v : x) {
     double series;
     exp_near_zero(v, series);
     const double expected = std::exp(v);
     const double ulp = std::nextafter(expected, 1e300) - expected;
     worst_ulp = std::max(worst_ulp, std::abs(series - expected) / ulp);
-    EXPECT_EQ(exp_nonpositive(v), series);
+    differing += exp_nonpositive(v) != series ? 1 : 0;
   }
   EXPECT_LE(worst_ulp, 1.0);
+  EXPECT_EQ(differing, 0U);
   const double inside = exp_nonpositive(exp_near_zero_min);
   const double outside = exp_nonpositive(std::nextafter(exp_near_zero_min, -1.0));
   EXPECT_GE(inside, outside);  // no step down where the paths meet
